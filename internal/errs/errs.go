@@ -1,0 +1,82 @@
+// Package errs defines the one error type that crosses ikd's layers: a Kind
+// that says what went wrong in general (invalid input, not found, conflict, ...)
+// and a message that is safe to show to the user, in Bahasa Indonesia and
+// English.
+//
+// A Kind is itself an error, so errors.Is(err, errs.NotFound) holds however
+// deeply the error is wrapped. Only the HTTP and CLI edges turn kinds into
+// status codes and exit codes.
+package errs
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Kind classifies an error. It implements error so that it can be matched
+// with errors.Is through any amount of wrapping.
+type Kind string
+
+// The kinds of error that ikd distinguishes.
+const (
+	Invalid         Kind = "invalid"
+	NotFound        Kind = "not found"
+	Conflict        Kind = "conflict"
+	Forbidden       Kind = "forbidden"
+	Unauthenticated Kind = "unauthenticated"
+	Unavailable     Kind = "unavailable"
+)
+
+// Error returns the kind's name.
+func (k Kind) Error() string { return string(k) }
+
+// Error is an error of a Kind with a message safe to show, in Bahasa
+// Indonesia (ID) and English (EN).
+type Error struct {
+	Kind Kind
+	ID   string // message in Bahasa Indonesia
+	EN   string // message in English
+}
+
+// Error returns the English message prefixed by the kind.
+func (e *Error) Error() string { return string(e.Kind) + ": " + e.EN }
+
+// Unwrap returns the kind, so errors.Is(err, kind) works.
+func (e *Error) Unwrap() error { return e.Kind }
+
+// Message returns the message in the given language ("id" or "en"); any
+// other value gives Bahasa Indonesia.
+func (e *Error) Message(lang string) string {
+	if lang == "en" {
+		return e.EN
+	}
+	return e.ID
+}
+
+// New returns an *Error of kind k with a message in both languages.
+func New(k Kind, id, en string) *Error { return &Error{Kind: k, ID: id, EN: en} }
+
+// Newf is New with fmt.Sprintf formatting applied to both messages with the
+// same arguments.
+func Newf(k Kind, idFormat, enFormat string, args ...any) *Error {
+	return &Error{Kind: k, ID: fmt.Sprintf(idFormat, args...), EN: fmt.Sprintf(enFormat, args...)}
+}
+
+// KindOf returns the Kind of err, or "" when err carries none.
+func KindOf(err error) Kind {
+	var k Kind
+	if errors.As(err, &k) {
+		return k
+	}
+	return ""
+}
+
+// Message returns the user-safe message of err in the given language when err
+// wraps an *Error, and fallback otherwise.
+func Message(err error, lang, fallback string) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message(lang)
+	}
+	return fallback
+}

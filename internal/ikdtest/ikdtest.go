@@ -1,0 +1,150 @@
+// Package ikdtest holds test helpers: fresh, migrated databases on every
+// backend, and a settable clock. It is imported only by tests.
+//
+// PostgreSQL tests run when IKD_TEST_POSTGRES_DSN is set; each test gets a
+// schema of its own, dropped when it ends. When CI=true the variable is
+// required, and its absence fails the test instead of skipping it.
+package ikdtest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // driver for schema setup
+
+	"github.com/ikd-project/ikd/internal/store"
+	"github.com/ikd-project/ikd/internal/store/postgres"
+	"github.com/ikd-project/ikd/internal/store/sqlite"
+)
+
+// PostgresEnv names the variable holding the PostgreSQL test server's DSN.
+const PostgresEnv = "IKD_TEST_POSTGRES_DSN"
+
+// Clock is a settable clock for tests, safe for concurrent use.
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// NewClock returns a clock stopped at t.
+func NewClock(t time.Time) *Clock { return &Clock{t: t.UTC()} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Advance moves the clock forward by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// NewStore returns a fresh, migrated SQLite store in t.TempDir().
+func NewStore(t testing.TB) store.Store { return NewSQLite(t, nil) }
+
+// NewSQLite returns a fresh, migrated SQLite store using the clock now
+// (time.Now when nil).
+func NewSQLite(t testing.TB, now func() time.Time) store.Store {
+	t.Helper()
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "ikd.db"), now)
+	if err != nil {
+		t.Fatalf("open sqlite: %v", err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatalf("migrate sqlite: %v", err)
+	}
+	return st
+}
+
+// PostgresDSN returns the test server's DSN. It skips the test when none is
+// configured, and fails it when CI=true, where PostgreSQL is required.
+func PostgresDSN(t testing.TB) string {
+	t.Helper()
+	dsn := os.Getenv(PostgresEnv)
+	if dsn == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is not set, and PostgreSQL tests are required in CI", PostgresEnv)
+		}
+		t.Skipf("%s is not set: skipping the PostgreSQL run", PostgresEnv)
+	}
+	return dsn
+}
+
+// NewPostgres returns a fresh, migrated PostgreSQL store in a schema of its
+// own, using the clock now (time.Now when nil).
+func NewPostgres(t testing.TB, now func() time.Time) store.Store {
+	t.Helper()
+	dsn := SchemaDSN(t, PostgresDSN(t))
+	ctx := context.Background()
+	st, err := postgres.Open(ctx, dsn, now)
+	if err != nil {
+		t.Fatalf("open postgres: %v", err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatalf("migrate postgres: %v", err)
+	}
+	return st
+}
+
+// SchemaDSN creates an empty schema on the server at dsn, drops it when the
+// test ends, and returns a DSN whose search_path is that schema.
+func SchemaDSN(t testing.TB, dsn string) string {
+	t.Helper()
+	b := make([]byte, 6)
+	rand.Read(b)
+	schema := "ikdtest_" + hex.EncodeToString(b)
+	admin, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatalf("open postgres: %v", err)
+	}
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		admin.Close()
+		t.Fatalf("create schema (is PostgreSQL running at %s?): %v", dsn, err)
+	}
+	t.Cleanup(func() {
+		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+		admin.Close()
+	})
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatalf("parse %s: %v", PostgresEnv, err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// Backend opens a fresh store of one backend with a given clock.
+type Backend struct {
+	Name string
+	Open func(t testing.TB, now func() time.Time) store.Store
+}
+
+// Backends lists SQLite and PostgreSQL.
+var Backends = []Backend{
+	{"sqlite", NewSQLite},
+	{"postgres", NewPostgres},
+}
+
+// ForEachBackend runs fn as a subtest on a fresh store of each backend.
+func ForEachBackend(t *testing.T, fn func(t *testing.T, st store.Store)) {
+	for _, b := range Backends {
+		t.Run(b.Name, func(t *testing.T) { fn(t, b.Open(t, nil)) })
+	}
+}

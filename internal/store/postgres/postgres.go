@@ -1,0 +1,113 @@
+// Package postgres is ikd's production storage backend on PostgreSQL,
+// through pgx. Bulk loads use COPY. It is the only package that imports the
+// PostgreSQL driver.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+
+	"github.com/ikd-project/ikd/internal/store"
+	"github.com/ikd-project/ikd/internal/store/sqlstore"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Store is the PostgreSQL store.
+type Store struct {
+	*sqlstore.DB
+	migrator *sqlstore.Migrator
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Open connects to the database at dsn (postgres://...). Call Migrate
+// before use. now is the store's clock; nil means time.Now.
+func Open(ctx context.Context, dsn string, now func() time.Time) (*Store, error) {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	db.SetMaxOpenConns(20)
+	db.SetMaxIdleConns(10)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to postgres: %w", err)
+	}
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	m, err := sqlstore.NewMigrator(db, goose.DialectPostgres, sub)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	d := &sqlstore.Dialect{
+		Name:               "postgres",
+		DollarPlaceholders: true,
+		ForUpdate:          " FOR UPDATE",
+		Date:               utcOrNull,
+		Time:               utcOrNull,
+		Stage:              stage,
+		Classify:           classify,
+		LatestVersion:      m.Latest(),
+		Version:            m.Version,
+	}
+	return &Store{DB: sqlstore.New(db, d, now), migrator: m}, nil
+}
+
+// Migrate applies pending migrations and returns how many it applied.
+func (s *Store) Migrate(ctx context.Context) (int, error) { return s.migrator.Up(ctx) }
+
+func utcOrNull(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC()
+}
+
+// stage fills the temporary table stage_<table> with rows by COPY on the
+// transaction's own connection.
+func stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, table string, cols []string, rows [][]any) error {
+	st := "stage_" + table
+	_, err := tx.ExecContext(ctx, "CREATE TEMP TABLE IF NOT EXISTS "+st+" ON COMMIT DELETE ROWS AS SELECT "+
+		strings.Join(cols, ", ")+" FROM "+table+" WITH NO DATA")
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "TRUNCATE "+st); err != nil {
+		return err
+	}
+	return conn.Raw(func(c any) error {
+		_, err := c.(*stdlib.Conn).Conn().CopyFrom(ctx, pgx.Identifier{st}, cols, pgx.CopyFromRows(rows))
+		return err
+	})
+}
+
+// classify maps PostgreSQL constraint errors to the store's sentinels.
+func classify(err error) error {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		return nil
+	}
+	switch pe.Code {
+	case "23505": // unique_violation
+		return store.ErrConflict
+	case "23503": // foreign_key_violation
+		return store.ErrMissingReference
+	}
+	return nil
+}

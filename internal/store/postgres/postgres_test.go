@@ -1,0 +1,10 @@
+package postgres_test
+
+import (
+	"testing"
+
+	"github.com/ikd-project/ikd/internal/ikdtest"
+	"github.com/ikd-project/ikd/internal/store/storetest"
+)
+
+func TestConformance(t *testing.T) { storetest.Run(t, ikdtest.NewPostgres) }

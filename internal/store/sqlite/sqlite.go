@@ -1,0 +1,156 @@
+// Package sqlite is ikd's embedded storage backend: a single SQLite file in
+// WAL mode, through the pure-Go driver modernc.org/sqlite, so ikd builds and
+// runs with no C toolchain. It is the only package that imports that driver.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/ikd-project/ikd/internal/store"
+	"github.com/ikd-project/ikd/internal/store/sqlstore"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Store is the SQLite store.
+type Store struct {
+	*sqlstore.DB
+	migrator *sqlstore.Migrator
+}
+
+// Open opens (creating if needed) the database file at path. Call Migrate
+// before use. now is the store's clock; nil means time.Now.
+func Open(ctx context.Context, path string, now func() time.Time) (*Store, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("create database directory: %w", err)
+		}
+	}
+	// synchronous=FULL: a transaction that returned from COMMIT survives a
+	// crash of the process or the machine. _txlock=immediate: a write
+	// transaction takes the write lock at BEGIN, so read-modify-write cycles
+	// never interleave and never fail to upgrade their lock.
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)", "busy_timeout(30000)", "temp_store(MEMORY)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(8)
+	db.SetMaxIdleConns(8)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	m, err := sqlstore.NewMigrator(db, goose.DialectSQLite3, sub)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	d := &sqlstore.Dialect{
+		Name:          "sqlite",
+		Date:          formatTime("2006-01-02"),
+		Time:          formatTime("2006-01-02T15:04:05.000000Z"),
+		Stage:         stage,
+		Classify:      classify,
+		LatestVersion: m.Latest(),
+		Version:       m.Version,
+	}
+	return &Store{DB: sqlstore.New(db, d, now), migrator: m}, nil
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Migrate applies pending migrations and returns how many it applied.
+func (s *Store) Migrate(ctx context.Context) (int, error) { return s.migrator.Up(ctx) }
+
+// formatTime encodes times as fixed-width UTC text, which sorts as time.
+func formatTime(layout string) func(time.Time) any {
+	return func(t time.Time) any {
+		if t.IsZero() {
+			return nil
+		}
+		return t.UTC().Format(layout)
+	}
+}
+
+// maxVars bounds the parameters of one statement (SQLite allows 32766).
+const maxVars = 30000
+
+// stage fills the temporary table stage_<table> with rows, using multi-row
+// INSERTs of up to maxVars parameters.
+func stage(ctx context.Context, _ *sql.Conn, tx *sql.Tx, table string, cols []string, rows [][]any) error {
+	st := "stage_" + table
+	list := strings.Join(cols, ", ")
+	if _, err := tx.ExecContext(ctx, "CREATE TEMP TABLE IF NOT EXISTS "+st+" AS SELECT "+list+" FROM main."+table+" WHERE false"); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "DELETE FROM "+st); err != nil {
+		return err
+	}
+	per := maxVars / len(cols)
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
+	var stmt *sql.Stmt
+	for len(rows) > 0 {
+		n := min(per, len(rows))
+		args := make([]any, 0, n*len(cols))
+		for _, r := range rows[:n] {
+			args = append(args, r...)
+		}
+		query := "INSERT INTO " + st + " (" + list + ") VALUES " + strings.TrimSuffix(strings.Repeat(one+", ", n), ", ")
+		var err error
+		if n == per {
+			if stmt == nil {
+				if stmt, err = tx.PrepareContext(ctx, query); err != nil {
+					return err
+				}
+				defer stmt.Close()
+			}
+			_, err = stmt.ExecContext(ctx, args...)
+		} else {
+			_, err = tx.ExecContext(ctx, query, args...)
+		}
+		if err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
+
+// classify maps SQLite constraint errors to the store's sentinels.
+func classify(err error) error {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return nil
+	}
+	switch se.Code() {
+	case sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY, sqlite3.SQLITE_CONSTRAINT_UNIQUE:
+		return store.ErrConflict
+	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+		return store.ErrMissingReference
+	}
+	return nil
+}

@@ -1,0 +1,241 @@
+// Package sqlstore implements the store contract once, in SQL that both
+// SQLite and PostgreSQL accept, over database/sql. The backends store/sqlite
+// and store/postgres supply a Dialect with the few things that differ:
+// placeholder style, how times are passed, row locks, bulk loading into a
+// staging table, and how driver errors are classified.
+//
+// Queries are written with ? placeholders; the PostgreSQL dialect rebinds
+// them to $1, $2, ... This is the only rewriting done; there is no
+// translation between SQL dialects.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ikd-project/ikd/internal/store"
+)
+
+// Dialect is what a backend tells sqlstore about its database.
+type Dialect struct {
+	// Name is "sqlite" or "postgres".
+	Name string
+	// DollarPlaceholders is true when the database wants $1, $2, ...
+	DollarPlaceholders bool
+	// ForUpdate is appended to a SELECT that reads a row about to be
+	// updated: " FOR UPDATE" on PostgreSQL, "" on SQLite (whose write
+	// transactions take the database lock at BEGIN).
+	ForUpdate string
+	// Date and Time encode a date or a timestamp as a query parameter.
+	// The zero time encodes as NULL.
+	Date func(time.Time) any
+	Time func(time.Time) any
+	// Stage bulk-loads rows into a temporary staging table within the
+	// transaction. conn is the connection the transaction runs on.
+	Stage func(ctx context.Context, conn *sql.Conn, tx *sql.Tx, table string, cols []string, rows [][]any) error
+	// Classify maps a driver error to store.ErrConflict,
+	// store.ErrMissingReference, or nil when it is neither.
+	Classify func(error) error
+	// LatestVersion is the newest migration version of this build, and
+	// Version reads the version applied to the database.
+	LatestVersion int64
+	Version       func(ctx context.Context, db *sql.DB) (int64, error)
+}
+
+// DB is a store.Store over a database/sql handle.
+type DB struct {
+	*queries
+	db      *sql.DB
+	dialect *Dialect
+	now     func() time.Time
+	rebound sync.Map // query text -> rebound text
+}
+
+var _ store.Store = (*DB)(nil)
+
+// New returns a store over db, which must already be migrated. now is the
+// clock used for CreatedAt and UpdatedAt; nil means time.Now.
+func New(db *sql.DB, d *Dialect, now func() time.Time) *DB {
+	if now == nil {
+		now = time.Now
+	}
+	s := &DB{db: db, dialect: d, now: now}
+	s.queries = &queries{s: s, q: db}
+	return s
+}
+
+// SQL returns the underlying handle, for backend-specific tools.
+func (s *DB) SQL() *sql.DB { return s.db }
+
+// Backend names the database kind.
+func (s *DB) Backend() string { return s.dialect.Name }
+
+// Close closes the database handle.
+func (s *DB) Close() error { return s.db.Close() }
+
+// Ready checks that the database answers and carries this build's schema.
+func (s *DB) Ready(ctx context.Context) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping database: %w", err)
+	}
+	v, err := s.dialect.Version(ctx, s.db)
+	if err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if v != s.dialect.LatestVersion {
+		return fmt.Errorf("schema version is %d, this build needs %d: run ikd migrate", v, s.dialect.LatestVersion)
+	}
+	return nil
+}
+
+// InTx runs fn in a transaction on one connection.
+func (s *DB) InTx(ctx context.Context, fn func(store.Tx) error) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("get connection: %w", err)
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", s.classify(err))
+	}
+	q := &queries{s: s, q: tx, tx: tx, conn: conn}
+	if err := fn(q); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", s.classify(err))
+	}
+	return nil
+}
+
+func (s *DB) classify(err error) error {
+	if c := s.dialect.Classify(err); c != nil {
+		return fmt.Errorf("%w (%v)", c, err)
+	}
+	return err
+}
+
+// rebind turns ? placeholders into $n for PostgreSQL. Queries in this
+// package never contain a literal question mark.
+func (s *DB) rebind(q string) string {
+	if !s.dialect.DollarPlaceholders {
+		return q
+	}
+	if v, ok := s.rebound.Load(q); ok {
+		return v.(string)
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	s.rebound.Store(q, b.String())
+	return b.String()
+}
+
+// querier is what *sql.DB and *sql.Tx have in common.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// queries implements store.Queries, and store.Tx when it runs in a
+// transaction.
+type queries struct {
+	s    *DB
+	q    querier
+	tx   *sql.Tx   // nil outside a transaction
+	conn *sql.Conn // the transaction's connection
+}
+
+// atomic runs fn in the current transaction, or in a new one.
+func (q *queries) atomic(ctx context.Context, fn func(*queries) error) error {
+	if q.tx != nil {
+		return fn(q)
+	}
+	return q.s.InTx(ctx, func(tx store.Tx) error { return fn(tx.(*queries)) })
+}
+
+func (q *queries) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	res, err := q.q.ExecContext(ctx, q.s.rebind(query), args...)
+	if err != nil {
+		return nil, q.s.classify(err)
+	}
+	return res, nil
+}
+
+func (q *queries) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	rows, err := q.q.QueryContext(ctx, q.s.rebind(query), args...)
+	if err != nil {
+		return nil, q.s.classify(err)
+	}
+	return rows, nil
+}
+
+func (q *queries) row(ctx context.Context, query string, args ...any) *sql.Row {
+	return q.q.QueryRowContext(ctx, q.s.rebind(query), args...)
+}
+
+// one scans a single row with scan, mapping sql.ErrNoRows to store.ErrNotFound.
+func one[T any](row *sql.Row, scan func(rowScanner) (T, error)) (T, error) {
+	v, err := scan(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return v, store.ErrNotFound
+	}
+	return v, err
+}
+
+// all scans every row of rows with scan.
+func all[T any](rows *sql.Rows, scan func(rowScanner) (T, error)) ([]T, error) {
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+type rowScanner interface{ Scan(dest ...any) error }
+
+// affected returns store.ErrNotFound when res touched no row.
+func affected(res sql.Result) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return store.ErrNotFound
+	}
+	return nil
+}
+
+func (q *queries) now() time.Time { return q.s.now().UTC() }
+func (q *queries) date(t time.Time) any { return q.s.dialect.Date(t) }
+func (q *queries) ts(t time.Time) any   { return q.s.dialect.Time(t) }
+
+// nullTime turns a scanned nullable time into a UTC time.Time, zero for NULL.
+func nullTime(n sql.NullTime) time.Time {
+	if !n.Valid {
+		return time.Time{}
+	}
+	return n.Time.UTC()
+}
