@@ -228,7 +228,7 @@ func affected(res sql.Result) error {
 	return nil
 }
 
-func (q *queries) now() time.Time { return q.s.now().UTC() }
+func (q *queries) now() time.Time       { return q.s.now().UTC() }
 func (q *queries) date(t time.Time) any { return q.s.dialect.Date(t) }
 func (q *queries) ts(t time.Time) any   { return q.s.dialect.Time(t) }
 
