@@ -1,0 +1,127 @@
+// Package audit keeps ikd's processing register: an append-only log of every
+// read of personal data and every change, written in the same transaction as
+// the change it records (UU PDP Pasal 31).
+//
+// Each event carries the SHA-256 hash of its own content and of the event
+// before it, so the log is a hash chain: editing, deleting or reordering an
+// event breaks the chain, and Verify names the event. The subject of an
+// event is stored as a masked NIK for people to read and an HMAC of the full
+// NIK under a key kept outside the database, so a resident's own history can
+// be found without storing their NIK in the log.
+package audit
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/ikd-project/ikd/internal/nik"
+	"github.com/ikd-project/ikd/internal/store"
+)
+
+// Entry is what a caller records; the Log adds time, subject hashes and the
+// chain.
+type Entry struct {
+	Actor   string // officer username or system component, e.g. "system:import"
+	Kantor  string // office code, "" for none
+	Action  string // dotted verb, e.g. "penduduk.read", "import.batch"
+	Subject string // full NIK of the resident concerned, "" for none
+	Purpose string // declared purpose of processing
+	Detail  any    // marshalled to JSON; must hold no full NIK or KK number
+}
+
+// Appender is the part of a store transaction the log writes through.
+type Appender interface {
+	AuditHead(ctx context.Context) (store.AuditHead, error)
+	AppendAudit(ctx context.Context, e *store.AuditEvent) error
+}
+
+// Log appends events to the chain.
+type Log struct {
+	key    []byte
+	now    func() time.Time
+	logger *slog.Logger
+}
+
+// New returns a Log that hashes subjects with key (at least 32 bytes), takes
+// time from now and mirrors each event to logger (which may be nil).
+func New(key []byte, now func() time.Time, logger *slog.Logger) (*Log, error) {
+	if len(key) < 32 {
+		return nil, fmt.Errorf("audit key has %d bytes, want at least 32", len(key))
+	}
+	if now == nil {
+		now = time.Now
+	}
+	return &Log{key: key, now: now, logger: logger}, nil
+}
+
+// SubjectHash returns the keyed hash under which a NIK's events are found.
+func (l *Log) SubjectHash(nikValue string) string {
+	if nikValue == "" {
+		return ""
+	}
+	m := hmac.New(sha256.New, l.key)
+	m.Write([]byte(nikValue))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// Record appends e to the chain through a, which should be the transaction
+// that makes the change e records, and returns the stored event.
+func (l *Log) Record(ctx context.Context, a Appender, e Entry) (store.AuditEvent, error) {
+	detail := []byte("{}")
+	if e.Detail != nil {
+		var err error
+		if detail, err = json.Marshal(e.Detail); err != nil {
+			return store.AuditEvent{}, fmt.Errorf("audit detail: %w", err)
+		}
+	}
+	head, err := a.AuditHead(ctx)
+	if err != nil {
+		return store.AuditEvent{}, err
+	}
+	ev := store.AuditEvent{
+		Seq: head.Seq + 1, At: l.now().UTC().Truncate(time.Microsecond), Actor: e.Actor, KantorKode: e.Kantor,
+		Action: e.Action, SubjectHash: l.SubjectHash(e.Subject), Purpose: e.Purpose, Detail: string(detail),
+		PrevHash: head.Hash,
+	}
+	if e.Subject != "" {
+		ev.SubjectMask = nik.Mask(e.Subject)
+	}
+	ev.Hash = Hash(&ev)
+	if err := a.AppendAudit(ctx, &ev); err != nil {
+		return store.AuditEvent{}, fmt.Errorf("append audit event: %w", err)
+	}
+	if l.logger != nil {
+		l.logger.LogAttrs(ctx, slog.LevelInfo, "audit", slog.Int64("seq", ev.Seq), slog.String("actor", ev.Actor),
+			slog.String("kantor", ev.KantorKode), slog.String("action", ev.Action),
+			slog.String("subject", ev.SubjectMask), slog.String("purpose", ev.Purpose))
+	}
+	return ev, nil
+}
+
+// Hash computes an event's chain hash: SHA-256 over the length-prefixed
+// fields, its sequence number and time, and the previous event's hash.
+func Hash(e *store.AuditEvent) string { return hashAt(e, e.Seq) }
+
+func hashAt(e *store.AuditEvent, seq int64) string {
+	h := sha256.New()
+	var buf [binary.MaxVarintLen64]byte
+	put := func(s string) {
+		n := binary.PutUvarint(buf[:], uint64(len(s)))
+		h.Write(buf[:n])
+		h.Write([]byte(s))
+	}
+	put("ikd-audit-v1")
+	put(fmt.Sprint(seq))
+	put(e.At.UTC().Format(time.RFC3339Nano))
+	for _, f := range []string{e.Actor, e.KantorKode, e.Action, e.SubjectMask, e.SubjectHash, e.Purpose, e.Detail, e.PrevHash} {
+		put(f)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
