@@ -125,7 +125,7 @@ func SchemaDSN(t testing.TB, dsn string) string {
 		t.Fatalf("parse %s: %v", PostgresEnv, err)
 	}
 	q := u.Query()
-	q.Set("search_path", schema)
+	q.Set("options", "-csearch_path="+schema)
 	u.RawQuery = q.Encode()
 	return u.String()
 }

@@ -1,0 +1,153 @@
+// Package config holds ikd's settings. Every setting has a flag and an
+// IKD_* environment variable (the flag wins); secrets are read from files
+// named by *_FILE variables, never passed on the command line. Every field
+// has a default that works on a developer's machine.
+package config
+
+import (
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/ikd-project/ikd/internal/errs"
+)
+
+// Config is the whole of ikd's configuration.
+type Config struct {
+	// Database selects the backend: "sqlite:PATH" or "postgres://...".
+	Database string
+	// DataDir holds the SQLite file (by default), keys and the mail outbox.
+	DataDir string
+	// Listen is the HTTP address of ikd serve.
+	Listen string
+	// LogLevel is debug, info, warn or error; LogFormat is json or text.
+	LogLevel  string
+	LogFormat string
+	// Lang is the language of messages: "id" (Bahasa Indonesia) or "en".
+	Lang string
+	// Demo makes serve create the demo province on first start.
+	Demo      bool
+	DemoSeed  int64
+	DemoScale float64
+	// AuditKeyFile holds the key of the audit log's subject hashes; it is
+	// created on first start when missing.
+	AuditKeyFile string
+}
+
+// Defaults returns the configuration used when nothing is set.
+func Defaults() Config {
+	return Config{
+		Database: "sqlite:" + filepath.Join("data", "ikd.db"), DataDir: "data", Listen: "127.0.0.1:8080",
+		LogLevel: "info", LogFormat: "json", Lang: "id", DemoSeed: 1, DemoScale: 1,
+	}
+}
+
+// Register defines the flags of the fields that a subcommand uses on fs,
+// with defaults taken from the environment through getenv. names lists the
+// setting names: "database", "data-dir", "listen", "log", "lang", "demo".
+func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string, names ...string) {
+	env := func(key, def string) string {
+		if v := getenv(key); v != "" {
+			return v
+		}
+		return def
+	}
+	for _, n := range names {
+		switch n {
+		case "database":
+			fs.StringVar(&c.Database, "database", env("IKD_DATABASE", c.Database),
+				"database: sqlite:PATH or postgres://... (env IKD_DATABASE; IKD_DATABASE_FILE reads it from a file)")
+		case "data-dir":
+			fs.StringVar(&c.DataDir, "data-dir", env("IKD_DATA_DIR", c.DataDir), "directory for data, keys and the mail outbox (env IKD_DATA_DIR)")
+			fs.StringVar(&c.AuditKeyFile, "audit-key-file", env("IKD_AUDIT_KEY_FILE", c.AuditKeyFile),
+				"file with the audit log's HMAC key, created if missing (env IKD_AUDIT_KEY_FILE; default DATA-DIR/audit.key)")
+		case "listen":
+			fs.StringVar(&c.Listen, "listen", env("IKD_LISTEN", c.Listen), "HTTP listen address (env IKD_LISTEN)")
+		case "log":
+			fs.StringVar(&c.LogLevel, "log-level", env("IKD_LOG_LEVEL", c.LogLevel), "debug, info, warn or error (env IKD_LOG_LEVEL)")
+			fs.StringVar(&c.LogFormat, "log-format", env("IKD_LOG_FORMAT", c.LogFormat), "json or text (env IKD_LOG_FORMAT)")
+		case "lang":
+			fs.StringVar(&c.Lang, "lang", env("IKD_LANG", c.Lang), "language of messages: id or en (env IKD_LANG)")
+		case "demo":
+			c.Demo = env("IKD_DEMO", strconv.FormatBool(c.Demo)) == "true"
+			fs.BoolVar(&c.Demo, "demo", c.Demo, "create the Bengkulu demo province on first start (env IKD_DEMO)")
+			seed, _ := strconv.ParseInt(env("IKD_DEMO_SEED", fmt.Sprint(c.DemoSeed)), 10, 64)
+			fs.Int64Var(&c.DemoSeed, "seed", seed, "demo seed: the same seed gives the same province (env IKD_DEMO_SEED)")
+			scale, _ := strconv.ParseFloat(env("IKD_DEMO_SCALE", fmt.Sprint(c.DemoScale)), 64)
+			fs.Float64Var(&c.DemoScale, "scale", scale, "demo size: 1 is the full province, 0.01 for tests, up to 10 (env IKD_DEMO_SCALE)")
+		}
+	}
+}
+
+// Finish reads secrets from files, fills derived defaults and validates.
+func (c *Config) Finish(getenv func(string) string) error {
+	if f := getenv("IKD_DATABASE_FILE"); f != "" {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return errs.Newf(errs.Invalid, "IKD_DATABASE_FILE tidak dapat dibaca: %v", "IKD_DATABASE_FILE cannot be read: %v", err)
+		}
+		c.Database = strings.TrimSpace(string(b))
+	}
+	if c.AuditKeyFile == "" {
+		c.AuditKeyFile = filepath.Join(c.DataDir, "audit.key")
+	}
+	return c.Validate()
+}
+
+// Validate checks every setting and names the first one that is wrong.
+func (c *Config) Validate() error {
+	if _, _, err := ParseDatabase(c.Database); err != nil {
+		return err
+	}
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		return errs.Newf(errs.Invalid, "alamat --listen %q tidak valid; contoh: 127.0.0.1:8080",
+			"--listen address %q is not valid; example: 127.0.0.1:8080", c.Listen)
+	}
+	if _, err := c.SlogLevel(); err != nil {
+		return err
+	}
+	if c.LogFormat != "json" && c.LogFormat != "text" {
+		return errs.Newf(errs.Invalid, "--log-format harus json atau text, bukan %q", "--log-format must be json or text, not %q", c.LogFormat)
+	}
+	if c.Lang != "id" && c.Lang != "en" {
+		return errs.Newf(errs.Invalid, "--lang harus id atau en, bukan %q", "--lang must be id or en, not %q", c.Lang)
+	}
+	if c.DemoScale <= 0 || c.DemoScale > 10 {
+		return errs.Newf(errs.Invalid, "--scale harus lebih dari 0 dan paling besar 10, bukan %v",
+			"--scale must be more than 0 and at most 10, not %v", c.DemoScale)
+	}
+	return nil
+}
+
+// SlogLevel returns the log level as a slog.Level.
+func (c *Config) SlogLevel() (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return l, errs.Newf(errs.Invalid, "--log-level harus debug, info, warn atau error, bukan %q",
+			"--log-level must be debug, info, warn or error, not %q", c.LogLevel)
+	}
+	return l, nil
+}
+
+// ParseDatabase splits a database setting into its backend ("sqlite" or
+// "postgres") and the path or DSN the backend opens.
+func ParseDatabase(s string) (backend, target string, err error) {
+	switch {
+	case strings.HasPrefix(s, "sqlite:"):
+		path := strings.TrimPrefix(strings.TrimPrefix(s, "sqlite:"), "//")
+		if path == "" {
+			break
+		}
+		return "sqlite", path, nil
+	case strings.HasPrefix(s, "postgres://"), strings.HasPrefix(s, "postgresql://"):
+		return "postgres", s, nil
+	}
+	return "", "", errs.Newf(errs.Invalid,
+		"--database %q tidak dikenal; gunakan sqlite:PATH (misalnya sqlite:./data/ikd.db) atau postgres://USER@HOST:PORT/DB",
+		"--database %q is not recognised; use sqlite:PATH (e.g. sqlite:./data/ikd.db) or postgres://USER@HOST:PORT/DB", s)
+}

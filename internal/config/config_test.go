@@ -1,0 +1,99 @@
+package config
+
+import (
+	"errors"
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ikd-project/ikd/internal/errs"
+)
+
+func load(t *testing.T, env map[string]string, args ...string) (Config, error) {
+	t.Helper()
+	c := Defaults()
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	getenv := func(k string) string { return env[k] }
+	c.Register(fs, getenv, "database", "data-dir", "listen", "log", "lang", "demo")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	return c, c.Finish(getenv)
+}
+
+func TestDefaults(t *testing.T) {
+	c, err := load(t, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Database != "sqlite:data/ikd.db" || c.Listen != "127.0.0.1:8080" || c.AuditKeyFile != filepath.Join("data", "audit.key") || c.Demo {
+		t.Errorf("defaults: %+v", c)
+	}
+}
+
+func TestPrecedence(t *testing.T) {
+	env := map[string]string{"IKD_LISTEN": "127.0.0.1:9000", "IKD_DEMO": "true", "IKD_DEMO_SCALE": "0.5", "IKD_DATABASE": "postgres://x@h/db"}
+	c, err := load(t, env, "--listen", "127.0.0.1:9100")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Listen != "127.0.0.1:9100" || !c.Demo || c.DemoScale != 0.5 || c.Database != "postgres://x@h/db" {
+		t.Errorf("flag over env over default: %+v", c)
+	}
+}
+
+func TestSecretFromFile(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "dsn")
+	os.WriteFile(f, []byte("postgres://ikd:s3cret@db/ikd\n"), 0o600)
+	c, err := load(t, map[string]string{"IKD_DATABASE_FILE": f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Database != "postgres://ikd:s3cret@db/ikd" {
+		t.Errorf("Database = %q", c.Database)
+	}
+	_, err = load(t, map[string]string{"IKD_DATABASE_FILE": filepath.Join(t.TempDir(), "missing")})
+	if !errors.Is(err, errs.Invalid) {
+		t.Errorf("missing secret file: %v", err)
+	}
+}
+
+func TestBadValues(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string // in the Indonesian message
+	}{
+		{[]string{"--database", "mysql://x"}, "--database"},
+		{[]string{"--database", "sqlite:"}, "--database"},
+		{[]string{"--listen", "8080"}, "--listen"},
+		{[]string{"--log-level", "loud"}, "--log-level"},
+		{[]string{"--log-format", "xml"}, "--log-format"},
+		{[]string{"--lang", "fr"}, "--lang"},
+		{[]string{"--scale", "0"}, "--scale"},
+		{[]string{"--scale", "11"}, "--scale"},
+	} {
+		_, err := load(t, nil, c.args...)
+		var e *errs.Error
+		if !errors.As(err, &e) || !strings.Contains(e.ID, c.want) || !strings.Contains(e.EN, c.want) {
+			t.Errorf("%v: err = %v, want a bilingual message naming %s", c.args, err, c.want)
+		}
+	}
+}
+
+func TestParseDatabase(t *testing.T) {
+	for in, want := range map[string][2]string{
+		"sqlite:./data/ikd.db":                  {"sqlite", "./data/ikd.db"},
+		"sqlite:///var/lib/ikd.db":              {"sqlite", "/var/lib/ikd.db"},
+		"postgres://u@127.0.0.1:5432/ikd":       {"postgres", "postgres://u@127.0.0.1:5432/ikd"},
+		"postgresql://u@127.0.0.1:5432/ikd?x=1": {"postgres", "postgresql://u@127.0.0.1:5432/ikd?x=1"},
+	} {
+		b, target, err := ParseDatabase(in)
+		if err != nil || b != want[0] || target != want[1] {
+			t.Errorf("ParseDatabase(%q) = %q, %q, %v", in, b, target, err)
+		}
+	}
+}
