@@ -12,6 +12,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -61,13 +62,12 @@ type Row struct {
 	Kode, Nama             string
 	Penduduk, WajibKTP     int
 	Terekam                int
-	PersenTerekam          string
 	WajibResmi, RekamResmi int // official figures, August 2024; 0 when unknown
 }
 
 // Mount registers the page on mux.
 func (h *Home) Mount(handle func(pattern string, handler http.Handler)) error {
-	t, err := template.New("home.html").Funcs(template.FuncMap{"num": formatNumber, "num64": func(n int64) string { return formatNumber(int(n)) }}).ParseFS(templates, "templates/home.html")
+	t, err := template.New("home.html").Funcs(template.FuncMap{"num": formatNumber, "pct": percent, "int64": func(n int) int64 { return int64(n) }}).ParseFS(templates, "templates/home.html")
 	if err != nil {
 		return fmt.Errorf("parse templates: %w", err)
 	}
@@ -128,7 +128,7 @@ func (h *Home) summary(ctx context.Context) ([]Row, error) {
 	for _, kab := range wilayah.Default().Children("17") {
 		s := byKode[kab.Kode]
 		rows = append(rows, Row{Kode: kab.Kode, Nama: kab.Jenis + " " + kab.Nama, Penduduk: s.Penduduk, WajibKTP: s.WajibKTP,
-			Terekam: s.Terekam, PersenTerekam: percent(s.Terekam, s.WajibKTP), WajibResmi: kab.WajibKTP2024, RekamResmi: kab.Terekam2024})
+			Terekam: s.Terekam, WajibResmi: kab.WajibKTP2024, RekamResmi: kab.Terekam2024})
 	}
 	h.cached, h.at = rows, now
 	return rows, nil
@@ -144,25 +144,35 @@ func total(rows []Row) Row {
 	if p, ok := wilayah.Default().Lookup("17"); ok {
 		t.WajibResmi, t.RekamResmi = p.WajibKTP2024, p.Terekam2024
 	}
-	t.PersenTerekam = percent(t.Terekam, t.WajibKTP)
 	return t
 }
 
-func percent(a, b int) string {
+// percent writes a/b as a percentage with one decimal, with a decimal
+// comma in Bahasa Indonesia ("96,5%") and a point in English.
+func percent(lang string, a, b int) string {
 	if b == 0 {
 		return "–"
 	}
-	return fmt.Sprintf("%.1f%%", 100*float64(a)/float64(b))
+	s := fmt.Sprintf("%.1f%%", 100*float64(a)/float64(b))
+	if lang != "en" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
 }
 
-// formatNumber writes n with Indonesian thousands separators (1.234.567).
-func formatNumber(n int) string {
-	s := fmt.Sprint(n)
+// formatNumber writes n with thousands separators: points in Bahasa
+// Indonesia (1.234.567), commas in English (1,234,567).
+func formatNumber(lang string, n int64) string {
 	if n < 0 {
-		return "-" + formatNumber(-n)
+		return "-" + formatNumber(lang, -n)
 	}
+	sep := "."
+	if lang == "en" {
+		sep = ","
+	}
+	s := fmt.Sprint(n)
 	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "." + s[i:]
+		s = s[:i] + sep + s[i:]
 	}
 	return s
 }
