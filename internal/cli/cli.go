@@ -1,0 +1,142 @@
+// Package cli implements the subcommands of the single ikd binary. Each
+// subcommand lives in a file of its own and is listed in the commands
+// table; there is no init() registration.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/ikd-project/ikd/internal/app"
+	"github.com/ikd-project/ikd/internal/config"
+	"github.com/ikd-project/ikd/internal/errs"
+)
+
+// Env is what a subcommand gets from the world: arguments, output streams
+// and the environment. Tests supply their own.
+type Env struct {
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	// IsTerminal reports whether Stderr is a terminal (for progress bars).
+	IsTerminal bool
+}
+
+type command struct {
+	name, usage, summary string
+	run                  func(ctx context.Context, env *Env, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "serve [flags]", "run the HTTP server (with --demo: create the demo province on first start)", runServe},
+		{"migrate", "migrate [flags]", "apply database migrations and exit", runMigrate},
+		{"demo", "demo [flags] [--csv FILE]", "create the Bengkulu demo province in the database, or write it as a SIAK CSV", runDemo},
+		{"import", "import [flags] FILE.csv", "import residents from a SIAK CSV export (see docs/import.md)", runImport},
+		{"audit", "audit verify [flags]", "check the audit log's hash chain and name any tampered event", runAudit},
+		{"version", "version", "print the version", runVersion},
+	}
+}
+
+// errUsage means the arguments were wrong; the usage was already printed.
+var errUsage = errors.New("usage")
+
+// Main runs ikd with args (without the program name) and returns the exit
+// code: 0 success, 1 failure, 2 wrong usage.
+func Main(ctx context.Context, args []string, env *Env) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(env.Stdout)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	for _, c := range commands() {
+		if c.name != args[0] {
+			continue
+		}
+		err := c.run(ctx, env, args[1:])
+		switch {
+		case err == nil:
+			return 0
+		case errors.Is(err, errUsage):
+			return 2
+		case errors.Is(err, flag.ErrHelp):
+			return 0
+		}
+		lang := env.Getenv("IKD_LANG")
+		fmt.Fprintf(env.Stderr, "ikd %s: %s\n", c.name, errs.Message(err, lang, err.Error()))
+		return 1
+	}
+	fmt.Fprintf(env.Stderr, "ikd: perintah tidak dikenal %q / unknown command %q\n\n", args[0], args[0])
+	usage(env.Stderr)
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `ikd: Identitas Kependudukan Digital for a provincial Dukcapil office.
+
+Usage: ikd <command> [flags]
+
+Commands:
+`)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-28s %s\n", c.usage, c.summary)
+	}
+	fmt.Fprint(w, `
+Run "ikd <command> -h" for a command's flags. Every flag also has an IKD_*
+environment variable, e.g. --database and IKD_DATABASE.
+
+Quick start: go run ./cmd/ikd serve --demo   then open http://127.0.0.1:8080/
+`)
+}
+
+// flags returns a flag set for a subcommand whose -h prints its usage.
+func flags(env *Env, name, usageLine string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(env.Stderr, "Usage: ikd %s\n\nFlags:\n", usageLine)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses args and finishes the configuration, mapping a flag error
+// to errUsage.
+func parse(env *Env, fs *flag.FlagSet, cfg *config.Config, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	return cfg.Finish(env.Getenv)
+}
+
+// setup parses flags and returns the configuration and logger.
+func setup(env *Env, fs *flag.FlagSet, cfg *config.Config, args []string) (*slog.Logger, error) {
+	if err := parse(env, fs, cfg, args); err != nil {
+		return nil, err
+	}
+	return app.NewLogger(cfg, env.Stderr)
+}
+
+// OSEnv returns the Env of the running process.
+func OSEnv(isTerminal bool) *Env {
+	return &Env{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, IsTerminal: isTerminal}
+}
+
+func oneArg(fs *flag.FlagSet, what string) (string, error) {
+	if fs.NArg() != 1 {
+		fmt.Fprintf(fs.Output(), "ikd %s: butuh tepat satu %s / needs exactly one %s\n", fs.Name(), what, what)
+		fs.Usage()
+		return "", errUsage
+	}
+	return strings.TrimSpace(fs.Arg(0)), nil
+}

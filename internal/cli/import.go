@@ -1,0 +1,93 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/ikd-project/ikd/internal/app"
+	"github.com/ikd-project/ikd/internal/config"
+	"github.com/ikd-project/ikd/internal/errs"
+	"github.com/ikd-project/ikd/internal/siakimport"
+)
+
+func runImport(ctx context.Context, env *Env, args []string) error {
+	cfg := config.Defaults()
+	fs := flags(env, "import", "import [flags] FILE.csv")
+	cfg.Register(fs, env.Getenv, "database", "data-dir", "log", "lang")
+	batch := fs.Int("batch", 5000, "residents per transaction")
+	rejectsPath := fs.String("rejects", "", "file for rejected rows (default FILE.rejects.csv beside the input)")
+	logger, err := setup(env, fs, &cfg, args)
+	if err != nil {
+		return err
+	}
+	path, err := oneArg(fs, "FILE.csv")
+	if err != nil {
+		return err
+	}
+	if *batch < 1 || *batch > 100000 {
+		return errs.Newf(errs.Invalid, "--batch harus antara 1 dan 100000, bukan %d", "--batch must be between 1 and 100000, not %d", *batch)
+	}
+	in, err := os.Open(path)
+	if err != nil {
+		return errs.Newf(errs.Invalid, "berkas %s tidak dapat dibuka: %v", "cannot open %s: %v", path, err)
+	}
+	defer in.Close()
+	info, err := in.Stat()
+	if err != nil {
+		return err
+	}
+	st, err := app.OpenMigrated(ctx, &cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	auditLog, err := app.NewAuditLog(&cfg, logger)
+	if err != nil {
+		return err
+	}
+	if *rejectsPath == "" {
+		*rejectsPath = strings.TrimSuffix(path, filepath.Ext(path)) + ".rejects.csv"
+	}
+	rej, err := os.Create(*rejectsPath)
+	if err != nil {
+		return err
+	}
+	rejw := bufio.NewWriter(rej)
+	progress := siakimport.NewProgressLang(env.Stderr, env.IsTerminal, time.Now, cfg.Lang)
+	rep, runErr := siakimport.Run(ctx, bufio.NewReaderSize(in, 1<<20), siakimport.Options{
+		Loader: app.NewBatchLoader(st, auditLog, "system:import", filepath.Base(path)), Rejects: rejw,
+		Progress: progress, Size: info.Size(), Now: time.Now(), BatchSize: *batch,
+	})
+	progress.Done()
+	if err := rejw.Flush(); err != nil {
+		return err
+	}
+	if err := rej.Close(); err != nil {
+		return err
+	}
+	printReport(env, &cfg, rep, *rejectsPath)
+	logger.Info("import finished", "file", filepath.Base(path), "rows", rep.Rows, "imported", rep.Imported, "rejected", rep.Rejected)
+	return runErr
+}
+
+// printReport shows the first row errors, the summary, and where the
+// rejected rows went.
+func printReport(env *Env, cfg *config.Config, rep siakimport.Report, rejectsPath string) {
+	const shown = 20
+	for i, e := range rep.Errors {
+		if i == shown {
+			fmt.Fprintf(env.Stdout, "... %d lagi / more\n", rep.Rejected-shown)
+			break
+		}
+		fmt.Fprintln(env.Stdout, e.Message(cfg.Lang))
+	}
+	fmt.Fprint(env.Stdout, rep.Summary(cfg.Lang))
+	if rep.Rejected > 0 {
+		fmt.Fprintf(env.Stdout, "%s: %s\n", map[bool]string{true: "rejected rows", false: "baris yang ditolak"}[cfg.Lang == "en"], rejectsPath)
+	}
+}

@@ -1,0 +1,130 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/ikd-project/ikd/internal/app"
+	"github.com/ikd-project/ikd/internal/config"
+	"github.com/ikd-project/ikd/internal/httpserver"
+	"github.com/ikd-project/ikd/internal/store"
+	"github.com/ikd-project/ikd/internal/ui"
+)
+
+// shutdownGrace is how long requests in flight get to finish on SIGTERM.
+const shutdownGrace = 15 * time.Second
+
+func runServe(ctx context.Context, env *Env, args []string) error {
+	cfg := config.Defaults()
+	fs := flags(env, "serve", "serve [flags]")
+	cfg.Register(fs, env.Getenv, "database", "data-dir", "listen", "log", "lang", "demo")
+	logger, err := setup(env, fs, &cfg, args)
+	if err != nil {
+		return err
+	}
+	st, err := app.OpenMigrated(ctx, &cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	auditLog, err := app.NewAuditLog(&cfg, logger)
+	if err != nil {
+		return err
+	}
+	status := &loadStatus{}
+	srv := httpserver.New(logger, st.Ready, func() any { return status.snapshot() })
+	status.register(srv.Registry())
+	home := &ui.Home{Stats: st, Status: status.snapshot, Now: time.Now, Logger: logger, CacheFor: time.Minute}
+	if err := home.Mount(srv.Handle); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
+	}
+	// The demo loads in the background while the server already answers;
+	// the home page shows its progress. It stops between batches on
+	// shutdown and picks up again on the next start.
+	var wg sync.WaitGroup
+	if cfg.Demo {
+		wg.Go(func() {
+			loadDemoInBackground(ctx, st, &cfg, app.NewBatchLoader(st, auditLog, "system:demo", "demo"), status, logger)
+		})
+	}
+	logger.Info("listening", "url", "http://"+ln.Addr().String()+"/", "backend", st.Backend(), "version", Version())
+	fmt.Fprintf(env.Stderr, "ikd: buka / open http://%s/\n", ln.Addr())
+	err = srv.Serve(ctx, ln, shutdownGrace)
+	wg.Wait()
+	return err
+}
+
+func loadDemoInBackground(ctx context.Context, st store.Store, cfg *config.Config, l *app.BatchLoader, status *loadStatus, logger *slog.Logger) {
+	done, err := demoComplete(ctx, st)
+	if err != nil {
+		logger.Error("demo: read state", "err", err)
+		status.fail(err)
+		return
+	}
+	if done {
+		status.complete()
+		return
+	}
+	logger.Info("demo: creating the Bengkulu demo province in the background", "seed", cfg.DemoSeed, "scale", cfg.DemoScale)
+	start := time.Now()
+	err = loadDemo(ctx, st, cfg, l, status.progress)
+	switch {
+	case errors.Is(err, context.Canceled):
+		logger.Info("demo: stopped before it finished; it resumes on the next start")
+	case err != nil:
+		logger.Error("demo: failed", "err", err)
+		status.fail(err)
+	default:
+		status.complete()
+		logger.Info("demo: complete", "residents", status.snapshot().Done, "duration", time.Since(start).Round(time.Second).String())
+	}
+}
+
+// loadStatus tracks the background demo load for /healthz, the home page
+// and /metrics.
+type loadStatus struct {
+	mu          sync.Mutex
+	s           ui.LoadStatus
+	done, total prometheus.GaugeFunc
+}
+
+func (l *loadStatus) progress(done, total int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.s.Active, l.s.Done, l.s.Total = true, int64(done), int64(total)
+}
+
+func (l *loadStatus) complete() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.s.Active, l.s.Complete = false, true
+}
+
+func (l *loadStatus) fail(err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.s.Active, l.s.Err = false, err.Error()
+}
+
+func (l *loadStatus) snapshot() ui.LoadStatus {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.s
+}
+
+func (l *loadStatus) register(r *prometheus.Registry) {
+	r.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "ikd_demo_residents_loaded", Help: "Residents of the demo province written so far.",
+	}, func() float64 { return float64(l.snapshot().Done) }))
+}
