@@ -18,7 +18,7 @@ func expectedStats(t *testing.T, opts Options) map[string]store.StatistikWilayah
 	err := Generate(opts, func(b *store.Batch) error {
 		for i := range b.Penduduk {
 			p := &b.Penduduk[i]
-			if p.StatusNIK != store.NIKAktif {
+			if p.StatusNIK == store.NIKMati {
 				continue
 			}
 			s := want[p.DesaKode[:5]]

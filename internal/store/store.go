@@ -203,7 +203,7 @@ type PendudukFilter struct {
 // StatistikWilayah counts residents of one kab/kota.
 type StatistikWilayah struct {
 	KabKotaKode string
-	Penduduk    int // all residents with an active NIK
+	Penduduk    int // all living residents (NIK active or temporarily inactive)
 	WajibKTP    int // of them, aged 17+ or ever married at the date asked
 	Terekam     int // of the wajib KTP, those with a recorded e-KTP
 }

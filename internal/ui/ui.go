@@ -183,13 +183,13 @@ var text = map[string]map[string]string{
 		"penduduk": "Penduduk", "wajib": "Wajib KTP", "terekam": "Terekam KTP-el", "persen": "% terekam",
 		"resmi": "Data resmi Agustus 2024 (wajib / terekam)", "loading": "Data demo sedang dibuat",
 		"asof": "Keadaan per", "other": "English", "otherlang": "en", "err": "Ringkasan tidak dapat dimuat; coba lagi sebentar.",
-		"loaderr": "Pembuatan data demo gagal", "note": "Penduduk dengan NIK aktif. Wajib KTP: berumur 17 tahun atau lebih, atau pernah kawin.",
+		"loaderr": "Pembuatan data demo gagal", "note": "Penduduk yang masih hidup, termasuk yang NIK-nya nonaktif. Wajib KTP: berumur 17 tahun atau lebih, atau pernah kawin.",
 	},
 	"en": {
 		"title": "IKD Bengkulu Province", "summary": "Residents per regency/city", "kabkota": "Regency/City",
 		"penduduk": "Residents", "wajib": "Must hold a KTP", "terekam": "e-KTP recorded", "persen": "% recorded",
 		"resmi": "Official figures, August 2024 (must hold / recorded)", "loading": "The demo data is being created",
 		"asof": "As of", "other": "Bahasa Indonesia", "otherlang": "id", "err": "The summary could not be loaded; try again shortly.",
-		"loaderr": "Creating the demo data failed", "note": "Residents with an active NIK. Must hold a KTP: aged 17 or more, or ever married.",
+		"loaderr": "Creating the demo data failed", "note": "Living residents, including those whose NIK is deactivated. Must hold a KTP: aged 17 or more, or ever married.",
 	},
 }

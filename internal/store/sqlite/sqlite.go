@@ -36,10 +36,8 @@ type Store struct {
 // Open opens (creating if needed) the database file at path. Call Migrate
 // before use. now is the store's clock; nil means time.Now.
 func Open(ctx context.Context, path string, now func() time.Time) (*Store, error) {
-	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o750); err != nil {
-			return nil, fmt.Errorf("create database directory: %w", err)
-		}
+	if err := createPrivate(path); err != nil {
+		return nil, err
 	}
 	// synchronous=FULL: a transaction that returned from COMMIT survives a
 	// crash of the process or the machine. _txlock=immediate: a write
@@ -82,6 +80,20 @@ func Open(ctx context.Context, path string, now func() time.Time) (*Store, error
 }
 
 var _ store.Store = (*Store)(nil)
+
+// createPrivate creates the database file (and its directory) readable by
+// its owner only, since it holds personal data; SQLite gives the -wal and
+// -shm files the same permissions. An existing file is left as it is.
+func createPrivate(path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return fmt.Errorf("create database directory: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("create database file: %w", err)
+	}
+	return f.Close()
+}
 
 // Migrate applies pending migrations and returns how many it applied.
 func (s *Store) Migrate(ctx context.Context) (int, error) { return s.migrator.Up(ctx) }

@@ -144,7 +144,7 @@ func (q *queries) StatistikWilayah(ctx context.Context, asOf time.Time) ([]store
 		sum(CASE WHEN tanggal_lahir <= ? OR status_kawin <> 'BELUM KAWIN' THEN 1 ELSE 0 END),
 		sum(CASE WHEN (tanggal_lahir <= ? OR status_kawin <> 'BELUM KAWIN') AND tanggal_perekaman IS NOT NULL
 			THEN 1 ELSE 0 END)
-		FROM penduduk WHERE status_nik = 'AKTIF' GROUP BY substr(desa_kode, 1, 5) ORDER BY 1`,
+		FROM penduduk WHERE status_nik <> 'MATI' GROUP BY substr(desa_kode, 1, 5) ORDER BY 1`,
 		q.date(born), q.date(born))
 	if err != nil {
 		return nil, fmt.Errorf("statistik wilayah: %w", err)

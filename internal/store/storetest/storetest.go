@@ -328,13 +328,14 @@ func testStatistik(t *testing.T, st store.Store) {
 		rekam bool
 		nik   store.StatusNIK
 	}{
-		{day(1990, 1, 1), store.Kawin, true, store.NIKAktif},         // wajib, recorded
-		{day(2009, 11, 23), store.BelumKawin, false, store.NIKAktif}, // 17 today: wajib
-		{day(2009, 11, 24), store.BelumKawin, true, store.NIKAktif},  // 17 tomorrow: not wajib
-		{day(2010, 3, 1), store.Kawin, false, store.NIKAktif},        // married at 16: wajib
-		{day(1950, 1, 1), store.CeraiMati, true, store.NIKMati},      // deceased: not counted
-		{day(2015, 6, 1), store.BelumKawin, false, store.NIKAktif},   // child
-		{day(1980, 2, 2), store.CeraiHidup, true, store.NIKAktif},    // wajib, recorded
+		{day(1990, 1, 1), store.Kawin, true, store.NIKAktif},          // wajib, recorded
+		{day(2009, 11, 23), store.BelumKawin, false, store.NIKAktif},  // 17 today: wajib
+		{day(2009, 11, 24), store.BelumKawin, true, store.NIKAktif},   // 17 tomorrow: not wajib
+		{day(2010, 3, 1), store.Kawin, false, store.NIKAktif},         // married at 16: wajib
+		{day(1950, 1, 1), store.CeraiMati, true, store.NIKMati},       // deceased: not counted
+		{day(2015, 6, 1), store.BelumKawin, false, store.NIKAktif},    // child
+		{day(1980, 2, 2), store.CeraiHidup, true, store.NIKAktif},     // wajib, recorded
+		{day(2000, 2, 2), store.BelumKawin, false, store.NIKNonaktif}, // wajib, NIK deactivated: still counted
 	} {
 		p := resident(nikN(i+1), kkN(1), store.Anak)
 		p.TanggalLahir, p.StatusKawin, p.StatusNIK = c.birth, c.kawin, c.nik
@@ -345,7 +346,7 @@ func testStatistik(t *testing.T, st store.Store) {
 	}
 	stats, err := st.StatistikWilayah(ctx, asOf)
 	must(t, err)
-	want := []store.StatistikWilayah{{KabKotaKode: "17.71", Penduduk: 6, WajibKTP: 4, Terekam: 2}}
+	want := []store.StatistikWilayah{{KabKotaKode: "17.71", Penduduk: 7, WajibKTP: 5, Terekam: 2}}
 	if len(stats) != 1 || stats[0] != want[0] {
 		t.Errorf("StatistikWilayah = %+v, want %+v", stats, want)
 	}
