@@ -17,6 +17,7 @@ import (
 
 	"github.com/ikd-project/ikd/internal/audit"
 	"github.com/ikd-project/ikd/internal/config"
+	"github.com/ikd-project/ikd/internal/kantor"
 	"github.com/ikd-project/ikd/internal/store"
 	"github.com/ikd-project/ikd/internal/store/postgres"
 	"github.com/ikd-project/ikd/internal/store/sqlite"
@@ -43,7 +44,8 @@ func OpenStore(ctx context.Context, cfg *config.Config) (Migrator, error) {
 	}
 }
 
-// OpenMigrated opens the database and applies pending migrations.
+// OpenMigrated opens the database, applies pending migrations and creates
+// the reference offices that are missing.
 func OpenMigrated(ctx context.Context, cfg *config.Config, logger *slog.Logger) (Migrator, error) {
 	st, err := OpenStore(ctx, cfg)
 	if err != nil {
@@ -56,6 +58,13 @@ func OpenMigrated(ctx context.Context, cfg *config.Config, logger *slog.Logger) 
 	}
 	if n > 0 {
 		logger.Info("database migrated", "backend", st.Backend(), "applied", n)
+	}
+	if n, err = kantor.Seed(ctx, st); err != nil {
+		st.Close()
+		return nil, err
+	}
+	if n > 0 {
+		logger.Info("reference offices created", "count", n)
 	}
 	return st, nil
 }

@@ -5,8 +5,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/ikd-project/ikd/internal/kantor"
 	"hash"
-	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -409,9 +409,9 @@ func TestCards(t *testing.T) {
 	for _, r := range p.residents() {
 		byNIK[r.NIK] = r
 	}
-	kantor := map[string]bool{}
-	for _, k := range Kantor() {
-		kantor[k.Kode] = true
+	offices := map[string]bool{}
+	for _, k := range kantor.Referensi() {
+		offices[k.Kode] = true
 	}
 	serials := map[string]bool{}
 	perNIK := map[string][]store.KTPel{}
@@ -429,7 +429,7 @@ func TestCards(t *testing.T) {
 			if len(c.BlangkoSerial) != 20 || !strings.HasPrefix(c.BlangkoSerial, "BLK"+c.DicetakAt.Format("2006")) {
 				t.Fatalf("card serial %q printed %s", c.BlangkoSerial, c.DicetakAt)
 			}
-			if want := "DISDUKCAPIL-" + r.DesaKode[:5]; c.KantorKode != want || !kantor[c.KantorKode] {
+			if want := "DISDUKCAPIL-" + r.DesaKode[:5]; c.KantorKode != want || !offices[c.KantorKode] {
 				t.Fatalf("card %s printed at %s, want %s", c.BlangkoSerial, c.KantorKode, want)
 			}
 			if r.TanggalPerekaman.IsZero() || c.DicetakAt.Before(r.TanggalPerekaman) || !c.DicetakAt.Before(p.opts.AsOf) ||
@@ -520,37 +520,6 @@ func TestNameLists(t *testing.T) {
 	}
 	if share := pct(len(names), p.stats.n); share < 50 {
 		t.Errorf("only %d distinct names for %d residents", len(names), p.stats.n)
-	}
-}
-
-func TestKantor(t *testing.T) {
-	ks := Kantor()
-	kinds := map[store.JenisKantor]int{}
-	seen := map[string]bool{}
-	for _, k := range ks {
-		if seen[k.Kode] {
-			t.Fatalf("office %s twice", k.Kode)
-		}
-		seen[k.Kode] = true
-		kinds[k.Jenis]++
-		if _, ok := wilayah.Default().Lookup(k.WilayahKode); !ok || k.Nama == "" {
-			t.Fatalf("office %+v", k)
-		}
-	}
-	want := map[store.JenisKantor]int{store.DinasProvinsi: 1, store.DinasKabKota: 10, store.KantorKec: 129, store.MPP: 1}
-	if !maps.Equal(kinds, want) {
-		t.Errorf("offices by kind %v, want %v", kinds, want)
-	}
-	for _, k := range ks {
-		if k.Kode == "DISDUKCAPIL-17.71" && k.Nama != "Dinas Kependudukan dan Pencatatan Sipil Kota Bengkulu" {
-			t.Errorf("Kota Bengkulu's Dinas is named %q", k.Nama)
-		}
-		if k.Kode == "KEC-17.71.01" && k.Nama != "Kantor Kecamatan Selebar" {
-			t.Errorf("KEC-17.71.01 is named %q", k.Nama)
-		}
-	}
-	if !seen["DISDUKCAPIL-17"] || !seen["MPP-17.71"] || !seen["DISDUKCAPIL-17.05"] {
-		t.Errorf("missing offices in %v", sortedKeys(seen))
 	}
 }
 

@@ -2,8 +2,8 @@ package demo
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"github.com/ikd-project/ikd/internal/kantor"
 
 	"github.com/ikd-project/ikd/internal/store"
 )
@@ -15,8 +15,8 @@ const MetaComplete = "demo.complete"
 // BatchFunc writes one batch of the province atomically.
 type BatchFunc func(ctx context.Context, b *store.Batch) error
 
-// Load writes the demo province into st: the offices of Kantor (an office
-// that exists is left alone), then every batch of Generate in a transaction
+// Load writes the demo province into st: the reference offices (those
+// that exist are left alone), then every batch of Generate in a transaction
 // of its own, then MetaComplete. Batches are upserts, so running Load again
 // after a crash or a cancellation finishes the job without duplicates.
 // load writes one batch in one transaction; nil means a plain
@@ -32,10 +32,8 @@ func Load(ctx context.Context, st store.Store, opts Options, load BatchFunc, pro
 			})
 		}
 	}
-	for _, k := range Kantor() {
-		if err := st.CreateKantor(ctx, &k); err != nil && !errors.Is(err, store.ErrConflict) {
-			return fmt.Errorf("demo: create office %s: %w", k.Kode, err)
-		}
+	if _, err := kantor.Seed(ctx, st); err != nil {
+		return fmt.Errorf("demo: %w", err)
 	}
 	total, done := Total(opts), 0
 	if progress != nil {

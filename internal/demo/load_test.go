@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"errors"
+	"github.com/ikd-project/ikd/internal/kantor"
 	"testing"
 
 	"github.com/ikd-project/ikd/internal/ikdtest"
@@ -57,8 +58,8 @@ func checkLoaded(t *testing.T, st store.Store, opts Options) {
 		}
 	}
 	ks, err := st.ListKantor(ctx)
-	if err != nil || len(ks) != len(Kantor()) {
-		t.Fatalf("%d offices (%v), want %d", len(ks), err, len(Kantor()))
+	if err != nil || len(ks) != len(kantor.Referensi()) {
+		t.Fatalf("%d offices (%v), want %d", len(ks), err, len(kantor.Referensi()))
 	}
 }
 

@@ -1,0 +1,75 @@
+// Package kantor holds the reference list of service offices
+// (KantorLayanan) of the pilot province: the provincial Dinas, the Dinas of
+// each kab/kota (the Instansi Pelaksana that issue documents), one office
+// per kecamatan (TPDK/UPT), and the Mal Pelayanan Publik of Kota Bengkulu.
+// Every installation has them; Seed writes the missing ones.
+package kantor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/ikd-project/ikd/internal/store"
+	"github.com/ikd-project/ikd/internal/wilayah"
+)
+
+// Provinsi is the code of the pilot province, Bengkulu.
+const Provinsi = "17"
+
+// Referensi returns the reference offices, in this order: the provincial
+// Dinas ("DISDUKCAPIL-17"), then for each kab/kota its Dinas
+// ("DISDUKCAPIL-17.71") followed by one office per active kecamatan
+// ("KEC-17.71.01"), and last the Mal Pelayanan Publik of Kota Bengkulu
+// ("MPP-17.71"). CreatedAt is left zero for the store to fill.
+func Referensi() []store.Kantor {
+	d := wilayah.Default()
+	prov, _ := d.Lookup(Provinsi)
+	out := []store.Kantor{{
+		Kode: "DISDUKCAPIL-" + Provinsi, Jenis: store.DinasProvinsi, WilayahKode: Provinsi,
+		Nama: "Dinas Kependudukan dan Pencatatan Sipil Provinsi " + prov.Nama,
+	}}
+	for _, kab := range d.Children(Provinsi) {
+		if kab.Tingkat != wilayah.KabKota || kab.Pensiun {
+			continue
+		}
+		out = append(out, store.Kantor{
+			Kode: "DISDUKCAPIL-" + kab.Kode, Jenis: store.DinasKabKota, WilayahKode: kab.Kode,
+			Nama: "Dinas Kependudukan dan Pencatatan Sipil " + kab.Jenis + " " + kab.Nama,
+		})
+		for _, kec := range d.Children(kab.Kode) {
+			if kec.Tingkat != wilayah.Kecamatan || kec.Pensiun {
+				continue
+			}
+			out = append(out, store.Kantor{
+				Kode: "KEC-" + kec.Kode, Jenis: store.KantorKec, WilayahKode: kec.Kode,
+				Nama: "Kantor Kecamatan " + kec.Nama,
+			})
+		}
+	}
+	return append(out, store.Kantor{
+		Kode: "MPP-17.71", Jenis: store.MPP, WilayahKode: "17.71",
+		Nama: "Mal Pelayanan Publik Kota Bengkulu",
+	})
+}
+
+// Creator is the part of a store that Seed writes through.
+type Creator interface {
+	CreateKantor(ctx context.Context, k *store.Kantor) error
+}
+
+// Seed creates the reference offices that do not exist yet and returns how
+// many it created. Existing offices are left as they are.
+func Seed(ctx context.Context, st Creator) (int, error) {
+	n := 0
+	for _, k := range Referensi() {
+		err := st.CreateKantor(ctx, &k)
+		switch {
+		case err == nil:
+			n++
+		case !errors.Is(err, store.ErrConflict):
+			return n, fmt.Errorf("create office %s: %w", k.Kode, err)
+		}
+	}
+	return n, nil
+}
