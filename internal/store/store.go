@@ -66,6 +66,8 @@ type Tx interface {
 
 // Queries are the reads and writes every entity supports.
 type Queries interface {
+	CredentialQueries
+
 	// Kantor (service offices).
 	CreateKantor(ctx context.Context, k *Kantor) error
 	GetKantor(ctx context.Context, kode string) (Kantor, error)

@@ -28,6 +28,7 @@ func (q *queries) kkArgs(k *store.KartuKeluarga) []any {
 func (q *queries) CreateKK(ctx context.Context, k *store.KartuKeluarga) error {
 	k.CreatedAt = q.now()
 	k.UpdatedAt = k.CreatedAt
+	utc(&k.TanggalTerbit)
 	_, err := q.exec(ctx, `INSERT INTO kartu_keluarga (`+kkCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, q.kkArgs(k)...)
 	if err != nil {
 		return fmt.Errorf("insert kartu_keluarga: %w", err)
@@ -64,6 +65,7 @@ func (q *queries) UpdateKK(ctx context.Context, noKK string, fn func(*store.Kart
 			return fmt.Errorf("update kartu_keluarga %s: a KK number never changes; issue a new KK", noKK)
 		}
 		k.CreatedAt, k.UpdatedAt = old.CreatedAt, q.now()
+		utc(&k.TanggalTerbit)
 		_, err = q.exec(ctx, `UPDATE kartu_keluarga SET kepala_nik = ?, alamat = ?, rt = ?, rw = ?, desa_kode = ?,
 			tanggal_terbit = ?, updated_at = ? WHERE no_kk = ?`,
 			k.KepalaNIK, k.Alamat, k.RT, k.RW, k.DesaKode, q.date(k.TanggalTerbit), q.ts(k.UpdatedAt), k.NoKK)

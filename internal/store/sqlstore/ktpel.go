@@ -23,6 +23,7 @@ func (q *queries) CreateKTPel(ctx context.Context, c *store.KTPel) error {
 	if c.DicetakAt.IsZero() {
 		c.DicetakAt = c.UpdatedAt
 	}
+	utc(&c.DicetakAt)
 	err := q.row(ctx, `INSERT INTO ktpel (nik, blangko_serial, status, kantor_kode, dicetak_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
 		c.NIK, c.BlangkoSerial, string(c.Status), c.KantorKode, q.ts(c.DicetakAt), q.ts(c.UpdatedAt)).Scan(&c.ID)

@@ -40,6 +40,8 @@ func (q *queries) pendudukArgs(p *store.Penduduk) []any {
 func (q *queries) CreatePenduduk(ctx context.Context, p *store.Penduduk) error {
 	p.CreatedAt = q.now()
 	p.UpdatedAt = p.CreatedAt
+	utc(&p.TanggalLahir)
+	utc(&p.TanggalPerekaman)
 	_, err := q.exec(ctx, `INSERT INTO penduduk (`+pendudukCols+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, q.pendudukArgs(p)...)
 	if err != nil {
@@ -78,6 +80,8 @@ func (q *queries) UpdatePenduduk(ctx context.Context, nik string, fn func(*store
 		}
 		p.CreatedAt = old.CreatedAt
 		p.UpdatedAt = q.now()
+		utc(&p.TanggalLahir)
+		utc(&p.TanggalPerekaman)
 		if p.NoKK != old.NoKK {
 			if err := q.addRiwayat(ctx, old, p.UpdatedAt); err != nil {
 				return err

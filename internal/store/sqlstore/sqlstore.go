@@ -232,6 +232,11 @@ func (q *queries) now() time.Time       { return q.s.now().UTC() }
 func (q *queries) date(t time.Time) any { return q.s.dialect.Date(t) }
 func (q *queries) ts(t time.Time) any   { return q.s.dialect.Time(t) }
 
+// utc normalises a time given by a caller the way the database keeps it:
+// UTC, microseconds. Writes apply it to the caller's struct, so what a
+// Create or Update returns equals what a later read returns.
+func utc(t *time.Time) { *t = t.UTC().Truncate(time.Microsecond) }
+
 // nullTime turns a scanned nullable time into a UTC time.Time, zero for NULL.
 func nullTime(n sql.NullTime) time.Time {
 	if !n.Valid {

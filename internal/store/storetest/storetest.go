@@ -47,7 +47,7 @@ func Run(t *testing.T, open Open) {
 		{"LoadBatch", testLoadBatch},
 		{"LoadBatchRejects", testLoadBatchRejects},
 	}
-	for _, tc := range tests {
+	for _, tc := range append(tests, credentialTests...) {
 		t.Run(tc.name, func(t *testing.T) {
 			clock := T0
 			tc.fn(t, open(t, func() time.Time { return clock }))
