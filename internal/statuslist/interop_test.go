@@ -4,6 +4,7 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"encoding/json"
+	"github.com/ikd-project/ikd/internal/ikdtest/nodetest"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -36,7 +37,7 @@ type jsVerifyOut struct {
 // (1% revoked, some suspended) is verified by jose and decoded by
 // @sd-jwt/jwt-status-list, which must read the same statuses.
 func TestInteropGoToJS(t *testing.T) {
-	nodeDir(t)
+	nodetest.Dir(t)
 	k, _ := keys()
 	l, _ := New(2_000_000, 2)
 	r := rand.New(rand.NewPCG(7, 7))
@@ -65,7 +66,7 @@ func TestInteropGoToJS(t *testing.T) {
 	}
 	in := map[string]any{"token": signed, "jwk": publicJWK(t, &k.PublicKey), "currentDate": tokenNow.Add(time.Minute).Unix(), "indexes": idx}
 	var out jsVerifyOut
-	runNode(t, "statuslist-verify.mjs", in, &out)
+	nodetest.Run(t, "statuslist-verify.mjs", in, &out)
 	if !out.OK {
 		t.Fatalf("jose / @sd-jwt/jwt-status-list rejected the token: %s", out.Error)
 	}
@@ -102,7 +103,7 @@ func TestInteropGoToJS(t *testing.T) {
 	} {
 		in := map[string]any{"token": c.token, "jwk": publicJWK(t, &k.PublicKey), "currentDate": c.at.Unix(), "indexes": []int{0}}
 		var out jsVerifyOut
-		runNode(t, "statuslist-verify.mjs", in, &out)
+		nodetest.Run(t, "statuslist-verify.mjs", in, &out)
 		if out.OK {
 			t.Errorf("%s token accepted by jose", name)
 		}
@@ -112,7 +113,7 @@ func TestInteropGoToJS(t *testing.T) {
 // TestInteropJSToGo: lists and tokens made by @sd-jwt/jwt-status-list and
 // jose decode and verify in Go.
 func TestInteropJSToGo(t *testing.T) {
-	nodeDir(t)
+	nodetest.Dir(t)
 	for _, bits := range []int{1, 2, 4, 8} {
 		r := rand.New(rand.NewPCG(uint64(bits), 9))
 		size := 10_000
@@ -131,7 +132,7 @@ func TestInteropJSToGo(t *testing.T) {
 			Token string          `json:"token"`
 			JWK   json.RawMessage `json:"jwk"`
 		}
-		runNode(t, "statuslist-create.mjs", in, &out)
+		nodetest.Run(t, "statuslist-create.mjs", in, &out)
 
 		check := func(what string, l *List) {
 			t.Helper()

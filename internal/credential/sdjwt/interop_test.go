@@ -3,6 +3,7 @@ package sdjwt
 import (
 	"crypto"
 	"encoding/json"
+	"github.com/ikd-project/ikd/internal/ikdtest/nodetest"
 	"maps"
 	"slices"
 	"strings"
@@ -41,7 +42,7 @@ func jsVerify(t *testing.T, statusToken string, cases ...jsCase) map[string]jsRe
 	}
 	in := map[string]any{"issuerJwk": jwk, "currentDate": now.Unix(), "statusListToken": statusToken, "cases": cases}
 	var out struct{ Results []jsResult }
-	runNode(t, "sdjwt-verify.mjs", in, &out)
+	nodetest.Run(t, "sdjwt-verify.mjs", in, &out)
 	res := map[string]jsResult{}
 	for _, r := range out.Results {
 		res[r.Name] = r
@@ -76,7 +77,7 @@ func statusToken(t *testing.T, s statuslist.Status) string {
 // by @sd-jwt/sd-jwt-vc with jose, status included (a Go status list token
 // served to it), and the claims it returns are exactly the disclosed ones.
 func TestInteropGoToJS(t *testing.T) {
-	nodeDir(t)
+	nodetest.Dir(t)
 	issued := issueKTP(t)
 	pres, err := Present(issued, DiscloseNames("nik", "nama", "alamat.kab_kota"), kb(now))
 	if err != nil {
@@ -180,7 +181,7 @@ func TestInteropGoToJS(t *testing.T) {
 // TestInteropStatus: @sd-jwt/sd-jwt-vc checks the credential's status in a
 // Go-signed status list token and refuses a revoked or suspended one.
 func TestInteropStatus(t *testing.T) {
-	nodeDir(t)
+	nodetest.Dir(t)
 	pres := presentKTP(t)
 	for _, c := range []struct {
 		status statuslist.Status
@@ -197,7 +198,7 @@ func TestInteropStatus(t *testing.T) {
 // TestInteropJSToGo: @sd-jwt/sd-jwt-vc issues and presents a KTP credential
 // (the same recursive alamat structure) and Go verifies it.
 func TestInteropJSToGo(t *testing.T) {
-	nodeDir(t)
+	nodetest.Dir(t)
 	claims, err := KTPClaims(sampleKTP(), issuedAt)
 	if err != nil {
 		t.Fatal(err)
@@ -223,7 +224,7 @@ func TestInteropJSToGo(t *testing.T) {
 		WrongNonce   string          `json:"wrongNonce"`
 		NoKB         string          `json:"noKB"`
 	}
-	runNode(t, "sdjwt-issue.mjs", in, &out)
+	nodetest.Run(t, "sdjwt-issue.mjs", in, &out)
 
 	var jwk jose.JSONWebKey // parsed by go-jose, independently of ParseJWK
 	if err := jwk.UnmarshalJSON(out.IssuerJWK); err != nil {

@@ -1,7 +1,8 @@
-package sdjwt
-
-// Test-only helper that runs the independent JavaScript implementations in
-// interop/node. The same file is in internal/statuslist.
+// Package nodetest runs the independent JavaScript implementations in
+// interop/node from Go tests: the libraries ikd's credentials are checked
+// against. Without node or the installed packages a test is skipped, except
+// when CI=true, where interop is required and the test fails.
+package nodetest
 
 import (
 	"bytes"
@@ -14,10 +15,10 @@ import (
 	"time"
 )
 
-// nodeDir returns the repository's interop/node directory. When node or
+// Dir returns the repository's interop/node directory. When node or
 // interop/node/node_modules is missing the test is skipped, or fails when
 // CI=true (CI installs them with npm ci --prefix interop/node).
-func nodeDir(t testing.TB) string {
+func Dir(t testing.TB) string {
 	t.Helper()
 	missing := func(what string) {
 		t.Helper()
@@ -47,11 +48,11 @@ func nodeDir(t testing.TB) string {
 	}
 }
 
-// runNode runs interop/node/<script> with in as JSON on stdin and decodes
+// Run runs interop/node/<script> with in as JSON on stdin and decodes
 // its JSON stdout into out.
-func runNode(t testing.TB, script string, in, out any) {
+func Run(t testing.TB, script string, in, out any) {
 	t.Helper()
-	dir := nodeDir(t)
+	dir := Dir(t)
 	input, err := json.Marshal(in)
 	if err != nil {
 		t.Fatal(err)

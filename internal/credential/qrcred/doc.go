@@ -1,0 +1,66 @@
+// Package qrcred is ikd's offline credential: a KTP digital that a
+// resident's phone shows as a QR code and any verifier reads with no
+// network, in the way of the EU Digital COVID Certificate.
+//
+// # Two layers
+//
+// The issuer layer is a CWT (RFC 8392) in a COSE_Sign1 (RFC 9052, tag 18),
+// signed ES256 by the province's issuer key with alg and kid in the
+// protected header (Issue). Its claims, in deterministic CBOR:
+//
+//	1 iss, 4 exp, 5 nbf (optional), 6 iat, 7 cti (the credential ID)
+//	8 cnf: {1: COSE_Key} — the holder's device key, EC2 P-256 (RFC 8747)
+//	65535 status: {"status_list": {"idx": n, "uri": "…"}} (Token Status List)
+//	"p": the profile, then the profile's text-keyed resident claims
+//
+// The device layer is a second COSE_Sign1, ES256 by that device key, over
+// {1: the issuer COSE_Sign1 bytes, 2: signing time (seconds since the
+// epoch), 3: the verifier's nonce, when it gave one} (Present). It is
+// written "IKD1:" + base45 (RFC 9285), uncompressed: at a few hundred
+// bytes of signatures, keys and short strings zlib saves nothing. Base45
+// uses only the QR alphanumeric alphabet, so QRPNG encodes it in
+// alphanumeric mode.
+//
+// # Profiles
+//
+// The wallet holds one issuer CWT per profile and shows the one the
+// resident picks: Dasar (nama, nik, tanggal_lahir, jenis_kelamin and
+// foto_hash, the first 16 bytes of the SHA-256 of the registry portrait),
+// Usia (only age_over_17 and age_over_21, for an age check that reveals
+// neither name nor NIK) and Foto (Dasar plus foto, a 48×64 grayscale JPEG
+// thumbnail for a face check with no network). The verifier accepts a
+// profile only with exactly its claims.
+//
+// # The 90-second rule
+//
+// The wallet re-signs its QR code every 90 seconds. Verify rejects a
+// presentation whose device signature is older than VerifyOptions.MaxAge
+// (DefaultMaxAge, 90 s), or more than Skew (DefaultSkew, 30 s) in the
+// future, as stale_presentation: a screenshot or photo of someone's code
+// stops working within a minute and a half, and a copied issuer CWT is
+// useless without the device key that cnf names (wrong_holder). A
+// signature from the future is a wrong clock on the phone or the verifier,
+// not a credential that is not yet valid, so it is stale_presentation
+// rather than not_yet_valid, which stays about the issuer's nbf and iat.
+// A verifier that can show a nonce first gets replay protection too
+// (VerifyOptions.Nonce, bad_nonce).
+//
+// # Why CWT for the QR code, and SD-JWT online
+//
+// The QR code has to be read off one phone's screen by another cheap
+// phone's camera, which needs a small code. A dasar presentation is about
+// 480 bytes, 724 alphanumeric characters: QR version 15 at level L. The
+// same data as an SD-JWT VC presentation with a key-binding JWT is over
+// 1,100 characters, version 27, which browser decoders read unreliably.
+// Online, where size does not matter, ikd presents SD-JWT VC (package
+// sdjwt): selective disclosure per claim and the OpenID4VP ecosystem.
+//
+// # Failures
+//
+// Every verification failure is a *credential.Error with one of the fixed
+// reasons of package credential; Verify documents which check gives which.
+// The package reads no clock and does no I/O: times are parameters, and
+// the only encoders and decoders are of byte slices and images (QRPNG,
+// DecodeImage, DecodeFile, Thumbnail). It does not check the status list:
+// the caller looks Verified.Status up in its cached list.
+package qrcred

@@ -1,0 +1,135 @@
+package qrcred
+
+import (
+	"bytes"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"strings"
+	"testing"
+
+	"rsc.io/qr"
+	"rsc.io/qr/coding"
+
+	"github.com/ikd-project/ikd/internal/credential"
+)
+
+func TestQRRoundTrip(t *testing.T) {
+	f := newFixture(t)
+	for _, p := range Profiles {
+		text := f.present(t, p, testNow, nil)
+		for _, level := range []QRLevel{DefaultQRLevel, QRLevelM} {
+			png1, err := QRPNGLevel(text, 4, level)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := DecodeFile(png1)
+			if err != nil || got != text {
+				t.Fatalf("%s %v: PNG decoded to %d chars, %v", p, level, len(got), err)
+			}
+			// The same code photographed and saved as JPEG.
+			img, err := png.Decode(bytes.NewReader(png1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var j bytes.Buffer
+			if err := jpeg.Encode(&j, img, &jpeg.Options{Quality: 60}); err != nil {
+				t.Fatal(err)
+			}
+			got, err = DecodeFile(j.Bytes())
+			if err != nil || got != text {
+				t.Fatalf("%s %v: JPEG decoded to %d chars, %v", p, level, len(got), err)
+			}
+		}
+		if _, err := Verify(text, f.opts()); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestQRPNGGeometry(t *testing.T) {
+	text := Prefix + strings.Repeat("ABC", 100)
+	v, modules, err := QRVersion(text)
+	if err != nil || modules != 17+4*v {
+		t.Fatalf("version %d, %d modules, %v", v, modules, err)
+	}
+	b, err := QRPNG(text, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := img.Bounds().Dx(), (modules+2*QRQuietZone)*3; got != want {
+		t.Errorf("PNG %d px wide, want %d", got, want)
+	}
+	// The quiet zone is white.
+	if r, _, _, _ := img.At(QRQuietZone*3-1, QRQuietZone*3-1).RGBA(); r != 0xffff {
+		t.Error("quiet zone is not white")
+	}
+	if r, _, _, _ := img.At(QRQuietZone*3, QRQuietZone*3).RGBA(); r != 0 {
+		t.Error("the finder pattern does not start after the quiet zone")
+	}
+	for _, m := range []int{0, -1, 65} {
+		if _, err := QRPNG(text, m); err == nil {
+			t.Errorf("module size %d accepted", m)
+		}
+	}
+	if _, err := QRPNG(strings.Repeat("A", 5000), 1); err == nil {
+		t.Error("text too long for any QR code accepted")
+	}
+	if _, _, err := QRVersionLevel(text, QRLevel(7)); err == nil {
+		t.Error("level 7 accepted")
+	}
+	if QRLevelL.String() != "L" || QRLevelH.String() != "H" || QRLevel(9).String() != "QRLevel(9)" {
+		t.Error("QRLevel.String")
+	}
+}
+
+func TestDecodeRejects(t *testing.T) {
+	blank := image.NewGray(image.Rect(0, 0, 200, 200))
+	for i := range blank.Pix {
+		blank.Pix[i] = 255
+	}
+	var pb bytes.Buffer
+	if err := png.Encode(&pb, blank); err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range map[string][]byte{"empty": nil, "text": []byte("IKD1:ABC"), "blank PNG": pb.Bytes(), "truncated PNG": pb.Bytes()[:40]} {
+		if _, err := DecodeFile(b); reasonOf(err) != credential.Unreadable {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if _, err := DecodeImage(nil); reasonOf(err) != credential.Unreadable {
+		t.Errorf("nil image: %v", err)
+	}
+	if _, err := DecodeImage(image.NewGray(image.Rect(0, 0, 0, 0))); reasonOf(err) != credential.Unreadable {
+		t.Errorf("empty image: %v", err)
+	}
+}
+
+// TestEveryMaskDecodes: encodeQR may pick any of the eight masks; each
+// must give a code a decoder reads.
+func TestEveryMaskDecodes(t *testing.T) {
+	text := Prefix + strings.Repeat("RRQXO8O609CK/80SLKFBBGDHTWG", 10)
+	c, err := encodeQR(text, QRLevelL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := coding.Version((c.Size - 17) / 4)
+	for m := coding.Mask(0); m < 8; m++ {
+		p, err := coding.NewPlan(v, coding.L, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cc, err := p.Encode(coding.Alpha(text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		img := render(&qr.Code{Bitmap: cc.Bitmap, Size: cc.Size, Stride: cc.Stride}, 2)
+		if got, err := DecodeImage(img); err != nil || got != text {
+			t.Errorf("mask %d: %v", m, err)
+		}
+	}
+}
