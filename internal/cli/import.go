@@ -19,7 +19,7 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	cfg := config.Defaults()
 	fs := flags(env, "import", "import [flags] FILE.csv")
 	cfg.Register(fs, env.Getenv, "database", "data-dir", "log", "lang")
-	batch := fs.Int("batch", 5000, "residents per transaction")
+	batch := fs.Int("batch", siakimport.DefaultBatchSize, "residents per transaction")
 	rejectsPath := fs.String("rejects", "", "file for rejected rows (default FILE.rejects.csv beside the input)")
 	logger, err := setup(env, fs, &cfg, args)
 	if err != nil {

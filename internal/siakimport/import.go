@@ -18,7 +18,7 @@ import (
 
 // DefaultBatchSize is the number of residents per batch (one transaction)
 // when Options.BatchSize is 0.
-const DefaultBatchSize = 5000
+const DefaultBatchSize = 20000
 
 // MaxErrors is the number of row errors kept in Report.Errors; the rejects
 // file gets all of them.
