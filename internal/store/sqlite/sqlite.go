@@ -44,7 +44,7 @@ func Open(ctx context.Context, path string, now func() time.Time) (*Store, error
 	// transaction takes the write lock at BEGIN, so read-modify-write cycles
 	// never interleave and never fail to upgrade their lock.
 	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)", "busy_timeout(30000)", "temp_store(MEMORY)", "cache_size(-65536)"} {
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)", "busy_timeout(30000)", "temp_store(MEMORY)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
