@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ikd-project/ikd/internal/nik"
 	"github.com/ikd-project/ikd/internal/store"
 )
 
@@ -108,6 +109,9 @@ func checkBatchKeys(b *store.Batch) error {
 	check := func(kind, key string) error {
 		k := kind + key
 		if _, dup := seen[k]; dup {
+			if kind != "serial" {
+				key = nik.Mask(key) // errors end up in logs
+			}
 			return fmt.Errorf("load batch: %s %s appears twice: %w", kind, key, store.ErrConflict)
 		}
 		seen[k] = struct{}{}

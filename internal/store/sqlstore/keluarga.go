@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 
+	"github.com/ikd-project/ikd/internal/nik"
 	"github.com/ikd-project/ikd/internal/store"
 )
 
@@ -62,7 +63,7 @@ func (q *queries) UpdateKK(ctx context.Context, noKK string, fn func(*store.Kart
 			return err
 		}
 		if k.NoKK != old.NoKK {
-			return fmt.Errorf("update kartu_keluarga %s: a KK number never changes; issue a new KK", noKK)
+			return fmt.Errorf("update kartu_keluarga %s: a KK number never changes; issue a new KK", nik.Mask(noKK))
 		}
 		k.CreatedAt, k.UpdatedAt = old.CreatedAt, q.now()
 		utc(&k.TanggalTerbit)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	nikpkg "github.com/ikd-project/ikd/internal/nik"
 	"github.com/ikd-project/ikd/internal/store"
 	"github.com/ikd-project/ikd/internal/wilayah"
 )
@@ -76,7 +77,7 @@ func (q *queries) UpdatePenduduk(ctx context.Context, nik string, fn func(*store
 			return err
 		}
 		if p.NIK != old.NIK {
-			return fmt.Errorf("update penduduk %s: the NIK never changes", nik)
+			return fmt.Errorf("update penduduk %s: the NIK never changes", nikpkg.Mask(nik))
 		}
 		p.CreatedAt = old.CreatedAt
 		p.UpdatedAt = q.now()

@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -571,6 +572,9 @@ func testLoadBatchRejects(t *testing.T, st store.Store) {
 	b.Penduduk[3].NIK = b.Penduduk[2].NIK
 	_, err := load(t, st, b)
 	wantErr(t, "NIK twice in a batch", err, store.ErrConflict)
+	if strings.Contains(err.Error(), b.Penduduk[2].NIK) {
+		t.Errorf("the error shows a full NIK, and errors are logged: %v", err)
+	}
 	b = batch(8, T0)
 	b.Penduduk[3].NoKK = kkN(99)
 	_, err = load(t, st, b)
