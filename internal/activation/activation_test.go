@@ -1,0 +1,347 @@
+package activation_test
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+
+	"github.com/ikd-project/ikd/internal/activation"
+	"github.com/ikd-project/ikd/internal/audit"
+	"github.com/ikd-project/ikd/internal/errs"
+	"github.com/ikd-project/ikd/internal/ikdtest"
+	"github.com/ikd-project/ikd/internal/kantor"
+	"github.com/ikd-project/ikd/internal/mail"
+	"github.com/ikd-project/ikd/internal/store"
+)
+
+const (
+	issuerURL = "https://ikd.bengkuluprov.go.id"
+	siti      = "1771015708900001"
+)
+
+var ctx = context.Background()
+
+func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+
+// recorder stands in for the issuance and revocation services, which have
+// their own tests: it records what activation asked of them.
+type recorder struct {
+	mu      sync.Mutex
+	issued  []store.Perangkat
+	revoked []store.Perangkat
+}
+
+func (r *recorder) IssueFor(_ context.Context, _ store.Tx, p store.Penduduk, dev store.Perangkat, key *ecdsa.PublicKey, _ store.Aktivasi) ([]activation.Issued, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.issued = append(r.issued, dev)
+	return []activation.Issued{{ConfigurationID: "ktp_digital_sd_jwt", Credential: "for " + p.NIK[:4]}}, nil
+}
+
+func (r *recorder) RevokeDevice(_ context.Context, _ store.Tx, dev store.Perangkat, _ string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.revoked = append(r.revoked, dev)
+	return nil
+}
+
+type fixture struct {
+	svc    *activation.Service
+	clock  *ikdtest.Clock
+	outbox string
+	rec    *recorder
+	st     store.Store
+}
+
+func setup(t *testing.T, st store.Store) *fixture {
+	t.Helper()
+	clock := ikdtest.NewClock(time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC))
+	if _, err := kantor.Seed(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	b := &store.Batch{Keluarga: []store.KartuKeluarga{{NoKK: "1771010101150001", KepalaNIK: siti, Alamat: "JL. A", RT: "001", RW: "001", DesaKode: "17.71.01.1001"}}}
+	for i, nik := range []string{siti, "1771011708850001", "1771011708860001", "1771011708870001"} {
+		p := store.Penduduk{NIK: nik, NoKK: "1771010101150001", Hubungan: store.KepalaKeluarga, Nama: "SITI AMINAH", TempatLahir: "BENGKULU",
+			TanggalLahir: day(1990, 8, 17), JenisKelamin: store.Perempuan, GolonganDarah: "O", Agama: "ISLAM", StatusKawin: store.Kawin,
+			Kewarganegaraan: "WNI", Alamat: "JL. A", RT: "001", RW: "001", DesaKode: "17.71.01.1001", Email: "siti@example.id",
+			StatusNIK: store.NIKAktif, TanggalPerekaman: day(2012, 5, 2)}
+		switch i {
+		case 1:
+			p.TanggalPerekaman = time.Time{} // not recorded
+		case 2:
+			p.Email = "" // no e-mail
+		case 3:
+			p.StatusNIK = store.NIKNonaktif
+		}
+		b.Penduduk = append(b.Penduduk, p)
+	}
+	if err := st.InTx(ctx, func(tx store.Tx) error { _, err := tx.LoadBatch(ctx, b); return err }); err != nil {
+		t.Fatal(err)
+	}
+	log, err := audit.New([]byte(strings.Repeat("a", 32)), clock.Now, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{clock: clock, outbox: t.TempDir(), rec: &recorder{}, st: st}
+	f.svc = &activation.Service{Store: st, Audit: log, Mailer: &mail.Outbox{Dir: f.outbox, Now: clock.Now}, Issuer: f.rec,
+		Revoker: f.rec, IssuerURL: issuerURL, CodeKey: []byte(strings.Repeat("c", 32)), Now: clock.Now}
+	return f
+}
+
+var codeRE = regexp.MustCompile(`Kode aktivasi KTP digital \(IKD\) Anda: (\d{6})`)
+
+// lastCode reads the newest activation code from the outbox.
+func (f *fixture) lastCode(t *testing.T) string {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(f.outbox, "*.eml"))
+	if len(files) == 0 {
+		t.Fatal("no mail in the outbox")
+	}
+	b, err := os.ReadFile(files[len(files)-1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := codeRE.FindSubmatch(b)
+	if m == nil {
+		t.Fatalf("no code in the mail:\n%s", b)
+	}
+	return string(m[1])
+}
+
+func (f *fixture) offer(t *testing.T) activation.Offer {
+	t.Helper()
+	o, err := f.svc.Offer(ctx, activation.OfferRequest{NIK: siti, Petugas: "petugas1", Kantor: "DISDUKCAPIL-17.71"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+func wantErr(t *testing.T, what string, err, want error) {
+	t.Helper()
+	if !errors.Is(err, want) {
+		t.Fatalf("%s: got %v, want %v", what, err, want)
+	}
+}
+
+func TestOfferRules(t *testing.T) {
+	ikdtest.ForEachBackend(t, func(t *testing.T, st store.Store) {
+		f := setup(t, st)
+		o := f.offer(t)
+		code := f.lastCode(t)
+		if o.EmailMask != "s***@example.id" || strings.Contains(o.Code+o.ID, code) || !o.ExpiresAt.Equal(f.clock.Now().Add(10*time.Minute)) {
+			t.Errorf("offer %+v (the officer must never see the code %s)", o, code)
+		}
+		info, _ := os.ReadDir(f.outbox)
+		if fi, _ := info[0].Info(); fi.Mode().Perm() != 0o600 {
+			t.Errorf("outbox mail mode %v, want 0600", fi.Mode().Perm())
+		}
+		for nik, want := range map[string]string{
+			"1771011708850001": "KTP-el belum direkam", "1771011708860001": "belum punya alamat e-mail",
+			"1771011708870001": "NIK berstatus NONAKTIF", "1771011708880001": "tidak ditemukan", "12345": "NIK harus 16 digit",
+		} {
+			_, err := f.svc.Offer(ctx, activation.OfferRequest{NIK: nik, Petugas: "petugas1", Kantor: "DISDUKCAPIL-17.71"})
+			if msg := errs.Message(err, "id", ""); !strings.Contains(msg, want) {
+				t.Errorf("offer for %s: %v, want %q", nik[:min(4, len(nik))], err, want)
+			}
+		}
+		events, err := st.ListAudit(ctx, 0, 10)
+		if err != nil || len(events) != 1 || events[0].Action != "aktivasi.tawarkan" || events[0].Actor != "petugas1" {
+			t.Errorf("audit events: %+v, %v", events, err)
+		}
+	})
+}
+
+func TestWrongCodesKillTheOffer(t *testing.T) {
+	ikdtest.ForEachBackend(t, func(t *testing.T, st store.Store) {
+		f := setup(t, st)
+		o := f.offer(t)
+		code := f.lastCode(t)
+		wrong := "000000"
+		if code == wrong {
+			wrong = "111111"
+		}
+		for i := 1; i < activation.MaxAttempts; i++ {
+			_, err := f.svc.Redeem(ctx, o.Code, wrong)
+			wantErr(t, "wrong code", err, activation.ErrWrongTxCode)
+		}
+		_, err := f.svc.Redeem(ctx, o.Code, wrong)
+		wantErr(t, "fifth wrong code", err, activation.ErrOfferDead)
+		_, err = f.svc.Redeem(ctx, o.Code, code)
+		wantErr(t, "right code after the offer died", err, activation.ErrInvalidGrant)
+		_, err = f.svc.Redeem(ctx, "not-a-code", code)
+		wantErr(t, "unknown pre-authorized code", err, activation.ErrInvalidGrant)
+	})
+}
+
+func TestOfferExpires(t *testing.T) {
+	ikdtest.ForEachBackend(t, func(t *testing.T, st store.Store) {
+		f := setup(t, st)
+		o := f.offer(t)
+		f.clock.Advance(activation.OfferTTL)
+		_, err := f.svc.Redeem(ctx, o.Code, f.lastCode(t))
+		wantErr(t, "redeem at expiry", err, activation.ErrInvalidGrant)
+	})
+}
+
+// TestConcurrentRedemption redeems one offer 1,000 times at once with the
+// right code: exactly one gets a token.
+func TestConcurrentRedemption(t *testing.T) {
+	ikdtest.ForEachBackend(t, func(t *testing.T, st store.Store) {
+		f := setup(t, st)
+		o := f.offer(t)
+		code := f.lastCode(t)
+		const n = 1000
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		ok, refused := 0, 0
+		sem := make(chan struct{}, 64)
+		for i := 0; i < n; i++ {
+			wg.Go(func() {
+				sem <- struct{}{}
+				defer func() { <-sem }()
+				_, err := f.svc.Redeem(ctx, o.Code, code)
+				mu.Lock()
+				defer mu.Unlock()
+				switch {
+				case err == nil:
+					ok++
+				case errors.Is(err, activation.ErrInvalidGrant):
+					refused++
+				default:
+					t.Errorf("redeem: %v", err)
+				}
+			})
+		}
+		wg.Wait()
+		if ok != 1 || refused != n-1 {
+			t.Errorf("%d redemptions succeeded and %d were refused, want 1 and %d", ok, refused, n-1)
+		}
+	})
+}
+
+type device struct{ key *ecdsa.PrivateKey }
+
+func newDevice(t *testing.T) device {
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return device{k}
+}
+
+// proof signs a key proof JWT; signer, when not nil, signs instead of the
+// device (while the header still carries the device's key).
+func (d device) proof(t *testing.T, aud, nonce string, iat time.Time, signer *ecdsa.PrivateKey) string {
+	t.Helper()
+	key := d.key
+	if signer != nil {
+		key = signer
+	}
+	opts := (&jose.SignerOptions{ExtraHeaders: map[jose.HeaderKey]any{"jwk": jose.JSONWebKey{Key: &d.key.PublicKey}}}).WithType(activation.ProofType)
+	s, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.ES256, Key: key}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload := `{"aud":"` + aud + `","iat":` + itoa(iat.Unix()) + `,"nonce":"` + nonce + `"}`
+	jws, err := s.Sign([]byte(payload))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := jws.CompactSerialize()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func (f *fixture) activate(t *testing.T, d device) {
+	t.Helper()
+	o := f.offer(t)
+	tok, err := f.svc.Redeem(ctx, o.Code, f.lastCode(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nonce, err := f.svc.Nonce(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds, err := f.svc.Credential(ctx, tok.AccessToken, d.proof(t, issuerURL, nonce, f.clock.Now(), nil))
+	if err != nil || len(creds) != 1 {
+		t.Fatalf("credential: %v, %v", creds, err)
+	}
+}
+
+func TestCredentialAndDeviceBinding(t *testing.T) {
+	ikdtest.ForEachBackend(t, func(t *testing.T, st store.Store) {
+		f := setup(t, st)
+		phone := newDevice(t)
+		f.activate(t, phone)
+		dev, err := st.GetPerangkatAktif(ctx, siti)
+		if err != nil || len(f.rec.issued) != 1 || f.rec.issued[0].ID != dev.ID {
+			t.Fatalf("after activation: device %+v (%v), issued for %+v", dev, err, f.rec.issued)
+		}
+		// A second activation on a new phone releases the first and revokes
+		// its credentials.
+		f.clock.Advance(time.Hour)
+		f.activate(t, newDevice(t))
+		dev2, err := st.GetPerangkatAktif(ctx, siti)
+		if err != nil || dev2.ID == dev.ID || len(f.rec.revoked) != 1 || f.rec.revoked[0].ID != dev.ID {
+			t.Errorf("after the second activation: active %+v, revoked %+v", dev2, f.rec.revoked)
+		}
+	})
+}
+
+func TestCredentialRefusals(t *testing.T) {
+	ikdtest.ForEachBackend(t, func(t *testing.T, st store.Store) {
+		f := setup(t, st)
+		phone, thief := newDevice(t), newDevice(t)
+		o := f.offer(t)
+		tok, err := f.svc.Redeem(ctx, o.Code, f.lastCode(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := f.clock.Now()
+		nonce, _ := f.svc.Nonce(ctx)
+		for name, proof := range map[string]string{
+			"wrong aud":             phone.proof(t, "https://evil.example", nonce, now, nil),
+			"stale iat":             phone.proof(t, issuerURL, nonce, now.Add(-10*time.Minute), nil),
+			"iat in the future":     phone.proof(t, issuerURL, nonce, now.Add(5*time.Minute), nil),
+			"signed by another key": phone.proof(t, issuerURL, nonce, now, thief.key),
+			"not a JWS":             "eyJhbGciOi.x.y",
+			"nonce missing":         phone.proof(t, issuerURL, "", now, nil),
+		} {
+			_, err := f.svc.Credential(ctx, tok.AccessToken, proof)
+			if !errors.Is(err, errs.Invalid) {
+				t.Errorf("%s: %v, want an invalid proof", name, err)
+			}
+		}
+		_, err = f.svc.Credential(ctx, tok.AccessToken, phone.proof(t, issuerURL, "never-issued", now, nil))
+		wantErr(t, "unknown nonce", err, activation.ErrInvalidNonce)
+		_, err = f.svc.Credential(ctx, "wrong-token", phone.proof(t, issuerURL, nonce, now, nil))
+		wantErr(t, "wrong access token", err, activation.ErrInvalidToken)
+		// The failed call above consumed nothing: the nonce rolled back with it.
+		if _, err := f.svc.Credential(ctx, tok.AccessToken, phone.proof(t, issuerURL, nonce, now, nil)); err != nil {
+			t.Fatalf("valid request: %v", err)
+		}
+		_, err = f.svc.Credential(ctx, tok.AccessToken, phone.proof(t, issuerURL, nonce, now, nil))
+		wantErr(t, "replayed nonce", err, activation.ErrInvalidNonce)
+		fresh, _ := f.svc.Nonce(ctx)
+		_, err = f.svc.Credential(ctx, tok.AccessToken, phone.proof(t, issuerURL, fresh, now, nil))
+		wantErr(t, "token used twice", err, activation.ErrInvalidToken)
+	})
+}
