@@ -12,12 +12,9 @@ import (
 // CreateStatusList records a new status list.
 func (q *queries) CreateStatusList(ctx context.Context, l *store.StatusList) error {
 	l.CreatedAt = q.now()
-	_, err := q.exec(ctx, `INSERT INTO status_list (id, bits, size, created_at) VALUES (?, ?, ?, ?)`,
-		l.ID, l.Bits, l.Size, q.ts(l.CreatedAt))
-	if err != nil {
-		return fmt.Errorf("insert status_list: %w", err)
-	}
-	return nil
+	res, err := q.exec(ctx, `INSERT INTO status_list (id, bits, size, created_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT DO NOTHING`, l.ID, l.Bits, l.Size, q.ts(l.CreatedAt))
+	return insertedOne(res, err, "insert status_list")
 }
 
 // ListStatusLists returns every status list, oldest first.
@@ -37,10 +34,25 @@ func (q *queries) ListStatusLists(ctx context.Context) ([]store.StatusList, erro
 // AllocateStatus reserves an index; ErrConflict when it is taken.
 func (q *queries) AllocateStatus(ctx context.Context, e *store.StatusEntry) error {
 	e.UpdatedAt = q.now()
-	_, err := q.exec(ctx, `INSERT INTO status_entry (list_id, idx, status, kredensial_id, updated_at) VALUES (?, ?, ?, ?, ?)`,
-		e.ListID, e.Idx, e.Status, e.KredensialID, q.ts(e.UpdatedAt))
+	res, err := q.exec(ctx, `INSERT INTO status_entry (list_id, idx, status, kredensial_id, updated_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT DO NOTHING`, e.ListID, e.Idx, e.Status, e.KredensialID, q.ts(e.UpdatedAt))
+	return insertedOne(res, err, "allocate status index")
+}
+
+// insertedOne turns the result of an INSERT ... ON CONFLICT DO NOTHING into
+// ErrConflict when no row went in. Callers that expect conflicts (a random
+// index already taken) use it instead of a unique violation, which would
+// abort the whole transaction on PostgreSQL.
+func insertedOne(res sql.Result, err error, what string) error {
 	if err != nil {
-		return fmt.Errorf("allocate status index: %w", err)
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("%s: %w", what, store.ErrConflict)
 	}
 	return nil
 }

@@ -49,12 +49,20 @@ func testStatusList(t *testing.T, st store.Store) {
 	wantErr(t, "index taken", st.AllocateStatus(ctx, &store.StatusEntry{ListID: "1", Idx: 3, KredensialID: "k9"}), store.ErrConflict)
 	wantErr(t, "credential twice", st.AllocateStatus(ctx, &store.StatusEntry{ListID: "1", Idx: 4, KredensialID: "k0"}), store.ErrConflict)
 	wantErr(t, "missing list", st.AllocateStatus(ctx, &store.StatusEntry{ListID: "9", Idx: 4, KredensialID: "k8"}), store.ErrMissingReference)
+	// A taken index inside a transaction leaves the transaction usable, so
+	// the caller can draw another index (PostgreSQL aborts a transaction on
+	// a unique violation).
+	must(t, st.InTx(ctx, func(tx store.Tx) error {
+		wantErr(t, "index taken in a transaction", tx.AllocateStatus(ctx, &store.StatusEntry{ListID: "1", Idx: 3, KredensialID: "k5"}), store.ErrConflict)
+		wantErr(t, "list taken in a transaction", tx.CreateStatusList(ctx, &store.StatusList{ID: "1", Bits: 2, Size: 8}), store.ErrConflict)
+		return tx.AllocateStatus(ctx, &store.StatusEntry{ListID: "1", Idx: 5, KredensialID: "k5"})
+	}))
 	must(t, st.SetStatus(ctx, "k0", store.StatusRevoked))
 	must(t, st.SetStatus(ctx, "k2", store.StatusSuspended))
 	wantErr(t, "status of an unknown credential", st.SetStatus(ctx, "nope", store.StatusRevoked), store.ErrNotFound)
 	nonzero, n, err := st.StatusEntries(ctx, "1")
 	must(t, err)
-	if n != 3 || len(nonzero) != 2 || nonzero[0].Idx != 777 || nonzero[0].Status != store.StatusRevoked ||
+	if n != 4 || len(nonzero) != 2 || nonzero[0].Idx != 777 || nonzero[0].Status != store.StatusRevoked ||
 		nonzero[1].Idx != 1<<20-1 || nonzero[1].Status != store.StatusSuspended {
 		t.Errorf("entries: %d allocated, non-zero %+v", n, nonzero)
 	}

@@ -1,0 +1,214 @@
+package issuance
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/ikd-project/ikd/internal/audit"
+	"github.com/ikd-project/ikd/internal/statuslist"
+	"github.com/ikd-project/ikd/internal/store"
+)
+
+// Revoke revokes, for good, every issued credential of the resident's
+// active device (status 1), with an audit event, and returns how many
+// changed. Credentials of earlier devices were revoked when those devices
+// were released.
+func (is *Issuer) Revoke(ctx context.Context, tx store.Tx, nik, reason string) (int, error) {
+	return is.change(ctx, tx, nik, store.StatusRevoked, "kredensial.cabut", systemActor, "", reason)
+}
+
+// Suspend suspends the valid credentials of the resident's active device
+// (status 2); revoked ones stay revoked.
+func (is *Issuer) Suspend(ctx context.Context, tx store.Tx, nik, reason string) (int, error) {
+	return is.change(ctx, tx, nik, store.StatusSuspended, "kredensial.tangguhkan", systemActor, "", reason)
+}
+
+// Unsuspend makes the suspended credentials of the resident's active device
+// valid again (status 0); revoked ones stay revoked.
+func (is *Issuer) Unsuspend(ctx context.Context, tx store.Tx, nik, reason string) (int, error) {
+	return is.change(ctx, tx, nik, store.StatusValid, "kredensial.pulihkan", systemActor, "", reason)
+}
+
+// ReleaseDevice releases the resident's active device (a lost phone or a
+// new one), revoking its credentials at once, as officer by at office
+// kantor.
+func (is *Issuer) ReleaseDevice(ctx context.Context, tx store.Tx, nik, by, kantor string) error {
+	dev, err := tx.GetPerangkatAktif(ctx, nik)
+	if err != nil {
+		return fmt.Errorf("issuance: active device: %w", err)
+	}
+	if _, err := is.change(ctx, tx, nik, store.StatusRevoked, "kredensial.cabut", by, kantor, "perangkat dilepas"); err != nil {
+		return err
+	}
+	if err := tx.ReleasePerangkat(ctx, dev.ID, is.now()); err != nil {
+		return fmt.Errorf("issuance: release device: %w", err)
+	}
+	_, err = is.Audit.Record(ctx, tx, audit.Entry{Actor: by, Kantor: kantor, Action: "perangkat.lepas", Subject: nik,
+		Purpose: "pelepasan perangkat", Detail: map[string]any{"perangkat": dev.ID}})
+	if err != nil {
+		return fmt.Errorf("issuance: audit: %w", err)
+	}
+	return nil
+}
+
+// allowed reports whether an entry may move from status from to to:
+// revocation is final, suspension applies to valid entries and lifting it
+// to suspended ones.
+func allowed(from, to int) bool {
+	switch to {
+	case store.StatusRevoked:
+		return from != store.StatusRevoked
+	case store.StatusSuspended:
+		return from == store.StatusValid
+	case store.StatusValid:
+		return from == store.StatusSuspended
+	}
+	return false
+}
+
+func (is *Issuer) change(ctx context.Context, tx store.Tx, nik string, to int, action, actor, kantor, reason string) (int, error) {
+	dev, err := tx.GetPerangkatAktif(ctx, nik)
+	if errors.Is(err, store.ErrNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("issuance: active device: %w", err)
+	}
+	creds, err := tx.ListKredensialPerangkat(ctx, dev.ID)
+	if err != nil {
+		return 0, fmt.Errorf("issuance: credentials: %w", err)
+	}
+	current := map[string]int{} // kredensial ID -> non-zero status
+	seen := map[string]bool{}
+	for _, k := range creds {
+		if seen[k.StatusListID] {
+			continue
+		}
+		seen[k.StatusListID] = true
+		nonzero, _, err := tx.StatusEntries(ctx, k.StatusListID)
+		if err != nil {
+			return 0, fmt.Errorf("issuance: status list %s: %w", k.StatusListID, err)
+		}
+		for _, e := range nonzero {
+			current[e.KredensialID] = e.Status
+		}
+	}
+	var changed []string
+	lists := map[string]bool{}
+	for _, k := range creds {
+		if k.State != store.Terbit || !allowed(current[k.ID], to) {
+			continue
+		}
+		if err := tx.SetStatus(ctx, k.ID, to); err != nil {
+			return 0, fmt.Errorf("issuance: set status: %w", err)
+		}
+		changed = append(changed, k.ID)
+		lists[k.StatusListID] = true
+	}
+	if len(changed) == 0 {
+		return 0, nil
+	}
+	if _, err := is.Audit.Record(ctx, tx, audit.Entry{Actor: actor, Kantor: kantor, Action: action, Subject: nik,
+		Purpose: "status kredensial", Detail: map[string]any{"kredensial": changed, "status": to, "alasan": reason}}); err != nil {
+		return 0, fmt.Errorf("issuance: audit: %w", err)
+	}
+	for id := range lists {
+		is.invalidate(id)
+	}
+	return len(changed), nil
+}
+
+// cachedToken is a signed status list token and what it was made from.
+type cachedToken struct {
+	token       string
+	kid         string
+	fingerprint [32]byte
+	refreshAt   time.Time // half-way from iat to exp
+}
+
+func (is *Issuer) invalidate(listID string) {
+	is.mu.Lock()
+	defer is.mu.Unlock()
+	delete(is.cache, listID)
+}
+
+// PublishToken returns the signed status list token of a list (sub = the
+// list's URI, exp = now + ttl, ttl/2 as the caching hint). The token is
+// kept in memory and returned again until it is half-way to its expiry,
+// the active key changes, or a status of the list changes: Revoke and
+// Suspend drop it, and a change committed by another instance is seen
+// because the list's non-zero entries are compared on every call.
+func (is *Issuer) PublishToken(ctx context.Context, listID string, ttl time.Duration) (string, error) {
+	if ttl < 2*time.Second {
+		return "", errors.New("issuance: status list ttl must be at least 2s")
+	}
+	lists, err := is.Store.ListStatusLists(ctx)
+	if err != nil {
+		return "", fmt.Errorf("issuance: status lists: %w", err)
+	}
+	i := slices.IndexFunc(lists, func(l store.StatusList) bool { return l.ID == listID })
+	if i < 0 {
+		return "", fmt.Errorf("issuance: status list %s: %w", listID, store.ErrNotFound)
+	}
+	meta := lists[i]
+	nonzero, _, err := is.Store.StatusEntries(ctx, listID)
+	if err != nil {
+		return "", fmt.Errorf("issuance: status list %s: %w", listID, err)
+	}
+	fp := fingerprint(nonzero)
+	key := is.Keys.Active()
+	now := is.now().Truncate(time.Second)
+	is.mu.Lock()
+	c := is.cache[listID]
+	is.mu.Unlock()
+	if c != nil && c.fingerprint == fp && c.kid == key.ID && now.Before(c.refreshAt) {
+		return c.token, nil
+	}
+	signer := key.Signer()
+	if signer == nil {
+		return "", errors.New("issuance: no active issuer key")
+	}
+	l, err := statuslist.New(meta.Size, meta.Bits)
+	if err != nil {
+		return "", fmt.Errorf("issuance: status list %s: %w", listID, err)
+	}
+	for _, e := range nonzero {
+		if err := l.Set(e.Idx, statuslist.Status(e.Status)); err != nil {
+			return "", fmt.Errorf("issuance: status list %s index %d: %w", listID, e.Idx, err)
+		}
+	}
+	tok, err := statuslist.SignToken(signer, key.ID, statuslist.Token{
+		Subject: is.StatusURI(listID), Issuer: is.IssuerURL, IssuedAt: now, Expiry: now.Add(ttl),
+		TTL: (ttl / 2).Truncate(time.Second), List: l,
+	})
+	if err != nil {
+		return "", fmt.Errorf("issuance: sign status list %s: %w", listID, err)
+	}
+	is.mu.Lock()
+	if is.cache == nil {
+		is.cache = map[string]*cachedToken{}
+	}
+	is.cache[listID] = &cachedToken{token: tok, kid: key.ID, fingerprint: fp, refreshAt: now.Add(ttl / 2)}
+	is.mu.Unlock()
+	return tok, nil
+}
+
+// fingerprint hashes a list's non-zero entries, which are all a token
+// carries.
+func fingerprint(nonzero []store.StatusEntry) [32]byte {
+	h := sha256.New()
+	var buf [16]byte
+	for _, e := range nonzero {
+		binary.BigEndian.PutUint64(buf[:8], uint64(e.Idx))
+		binary.BigEndian.PutUint64(buf[8:], uint64(e.Status))
+		h.Write(buf[:])
+	}
+	var out [32]byte
+	h.Sum(out[:0])
+	return out
+}
