@@ -39,6 +39,7 @@ func commands() []command {
 		{"demo", "demo [flags] [--csv FILE]", "create the Bengkulu demo province in the database, or write it as a SIAK CSV", runDemo},
 		{"import", "import [flags] FILE.csv", "import residents from a SIAK CSV export (see docs/import.md)", runImport},
 		{"audit", "audit verify [flags]", "check the audit log's hash chain and name any tampered event", runAudit},
+		{"verify", "verify [flags] QR-TEXT|IMAGE", "verify a digital KTP QR code or presentation offline", runVerify},
 		{"version", "version", "print the version", runVersion},
 	}
 }

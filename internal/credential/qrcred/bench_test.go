@@ -6,6 +6,8 @@ import (
 	"crypto/sha256"
 	"testing"
 	"time"
+
+	"github.com/ikd-project/ikd/internal/credential/qrcred/qrimage"
 )
 
 // BenchmarkVerifyQR is a full Verify of a dasar presentation: prefix and
@@ -139,7 +141,7 @@ func BenchmarkQRPNG(b *testing.B) {
 	text := f.present(b, Dasar, testNow, nil)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := QRPNG(text, 4); err != nil {
+		if _, err := qrimage.QRPNG(text, 4); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -147,13 +149,13 @@ func BenchmarkQRPNG(b *testing.B) {
 
 func BenchmarkDecodeFile(b *testing.B) {
 	f := newFixture(b)
-	png, err := QRPNG(f.present(b, Dasar, testNow, nil), 4)
+	png, err := qrimage.QRPNG(f.present(b, Dasar, testNow, nil), 4)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := DecodeFile(png); err != nil {
+		if _, err := qrimage.DecodeFile(png); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -169,8 +171,8 @@ func BenchmarkSizes(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			v, _, _ := QRVersion(text)
-			vm, _, _ := QRVersionLevel(text, QRLevelM)
+			v, _, _ := qrimage.QRVersion(text)
+			vm, _, _ := qrimage.QRVersionLevel(text, qrimage.QRLevelM)
 			for b.Loop() {
 			}
 			b.ReportMetric(float64(len(cwt)), "cwt-bytes")

@@ -18,8 +18,8 @@
 // epoch), 3: the verifier's nonce, when it gave one} (Present). It is
 // written "IKD1:" + base45 (RFC 9285), uncompressed: at a few hundred
 // bytes of signatures, keys and short strings zlib saves nothing. Base45
-// uses only the QR alphanumeric alphabet, so QRPNG encodes it in
-// alphanumeric mode.
+// uses only the QR alphanumeric alphabet, so qrimage.QRPNG encodes
+// it in alphanumeric mode.
 //
 // # Profiles
 //
@@ -60,7 +60,8 @@
 // Every verification failure is a *credential.Error with one of the fixed
 // reasons of package credential; Verify documents which check gives which.
 // The package reads no clock and does no I/O: times are parameters, and
-// the only encoders and decoders are of byte slices and images (QRPNG,
-// DecodeImage, DecodeFile, Thumbnail). It does not check the status list:
+// the only encoders and decoders are of byte slices and images
+// (Thumbnail; drawing and reading the QR code itself is subpackage
+// qrimage, kept apart so the WebAssembly verifier links no QR codec). It does not check the status list:
 // the caller looks Verified.Status up in its cached list.
 package qrcred

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ikd-project/ikd/internal/credential"
 	"github.com/ikd-project/ikd/internal/credential/qrcred"
+	"github.com/ikd-project/ikd/internal/credential/qrcred/qrimage"
 )
 
 // keys makes an issuer key and a device key; in ikd the issuer key lives
@@ -110,9 +111,9 @@ func ExampleQRPNG() {
 	}, qrcred.Dasar)
 	text, _ := qrcred.Present(cwt, device, now, nil)
 
-	png, _ := qrcred.QRPNG(text, 4)
-	read, err := qrcred.DecodeFile(png)
-	version, modules, _ := qrcred.QRVersion(text)
+	png, _ := qrimage.QRPNG(text, 4)
+	read, err := qrimage.DecodeFile(png)
+	version, modules, _ := qrimage.QRVersion(text)
 	fmt.Printf("%d characters, QR version %d (%d×%d modules), read back: %v\n", len(text), version, modules, modules, err == nil && read == text)
 	// Output:
 	// 724 characters, QR version 15 (77×77 modules), read back: true

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"testing"
 	"time"
+
+	"github.com/ikd-project/ikd/internal/credential/qrcred/qrimage"
 )
 
 // The fuzz targets check that no input makes the verifier panic, and that
@@ -112,7 +114,7 @@ func encodeOuter(t *testing.T, fx *fixture, payload []byte) string {
 // upload any file.
 func FuzzDecodeFile(f *testing.F) {
 	fx := newFixture(f)
-	png, err := QRPNG(fx.present(f, Usia, testNow, nil), 1)
+	png, err := qrimage.QRPNG(fx.present(f, Usia, testNow, nil), 1)
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -120,7 +122,7 @@ func FuzzDecodeFile(f *testing.F) {
 	f.Add(testPortrait(f)[:300])
 	f.Add([]byte("\x89PNG\r\n\x1a\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		s, err := DecodeFile(b)
+		s, err := qrimage.DecodeFile(b)
 		if err != nil && (s != "" || reasonOf(err) != "unreadable") {
 			t.Fatalf("%q, %v", s, err)
 		}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/ikd-project/ikd/internal/credential"
+	"github.com/ikd-project/ikd/internal/credential/qrcred/qrimage"
 )
 
 // Interop: ikd's QR presentations against independent implementations in
@@ -292,7 +293,7 @@ func TestInteropJSQRDecodesGoPNG(t *testing.T) {
 	for _, p := range Profiles {
 		for _, m := range []int{2, 4} {
 			text := f.present(t, p, testNow, nil)
-			b, err := QRPNG(text, m)
+			b, err := qrimage.QRPNG(text, m)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -307,7 +308,7 @@ func TestInteropJSQRDecodesGoPNG(t *testing.T) {
 				Error   string
 			}
 			runNode(t, "qrcred-decode-png.mjs", nil, &r, file)
-			v, _, _ := QRVersion(text)
+			v, _, _ := qrimage.QRVersion(text)
 			if !r.OK || r.Text != text || r.Version != v {
 				t.Errorf("%s at %d px/module: jsQR read ok=%v version %d (want %d), %d chars, %s", p, m, r.OK, r.Version, v, len(r.Text), r.Error)
 			}

@@ -13,7 +13,7 @@ import (
 // grayscale, JPEG quality 30: about 600 bytes (615 for the tests' synthetic
 // portrait; textured real photos will run larger). Enough to tell faces
 // apart at a counter; it still makes the Foto profile's QR code version 24
-// or so, well past MaxQRVersion.
+// or so, well past qrimage.MaxQRVersion.
 const (
 	ThumbWidth   = 48
 	ThumbHeight  = 64

@@ -3,10 +3,12 @@ package qrcred
 import (
 	"strings"
 	"testing"
+
+	"github.com/ikd-project/ikd/internal/credential/qrcred/qrimage"
 )
 
 // TestSizes measures every profile for a realistic Bengkulu resident and
-// fails if the default profile's QR code grows past MaxQRVersion.
+// fails if the default profile's QR code grows past qrimage.MaxQRVersion.
 func TestSizes(t *testing.T) {
 	f := newFixture(t)
 	for _, p := range Profiles {
@@ -16,11 +18,11 @@ func TestSizes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			vd, md, err := QRVersion(text)
+			vd, md, err := qrimage.QRVersion(text)
 			if err != nil {
 				t.Fatal(err)
 			}
-			vm, mm, err := QRVersionLevel(text, QRLevelM)
+			vm, mm, err := qrimage.QRVersionLevel(text, qrimage.QRLevelM)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -29,24 +31,24 @@ func TestSizes(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Logf("%-5s nonce %2d B: issuer CWT %4d B, presentation %4d B, text %4d chars: QR v%d-%v (%d×%d), v%d-M (%d×%d)",
-				p, len(nonce), len(cwt), len(raw), len(text), vd, DefaultQRLevel, md, md, vm, mm, mm)
-			if p == Dasar && vd > MaxQRVersion {
+				p, len(nonce), len(cwt), len(raw), len(text), vd, qrimage.DefaultQRLevel, md, md, vm, mm, mm)
+			if p == Dasar && vd > qrimage.MaxQRVersion {
 				t.Errorf("dasar presentation (nonce %d B) needs QR version %d at level %v, more than %d",
-					len(nonce), vd, DefaultQRLevel, MaxQRVersion)
+					len(nonce), vd, qrimage.DefaultQRLevel, qrimage.MaxQRVersion)
 			}
 		}
 	}
 	// Headroom: the longest name a dasar presentation without a nonce
-	// carries within MaxQRVersion.
+	// carries within qrimage.MaxQRVersion.
 	longest := 0
 	for n := len(testSiti.Nama); n <= 80; n++ {
 		g := *f
 		g.claims.Resident.Nama = strings.Repeat("A", n)
 		text := g.present(t, Dasar, testNow, nil)
-		if v, _, _ := QRVersion(text); v > MaxQRVersion {
+		if v, _, _ := qrimage.QRVersion(text); v > qrimage.MaxQRVersion {
 			break
 		}
 		longest = n
 	}
-	t.Logf("dasar fits QR v%d-%v with a name of up to %d characters (without a nonce)", MaxQRVersion, DefaultQRLevel, longest)
+	t.Logf("dasar fits QR v%d-%v with a name of up to %d characters (without a nonce)", qrimage.MaxQRVersion, qrimage.DefaultQRLevel, longest)
 }

@@ -1,4 +1,11 @@
-package qrcred
+// Package qrimage draws and reads the QR codes of package qrcred's IKD1:
+// presentations: QRPNG renders one (alphanumeric mode, level L by
+// default), DecodeImage and DecodeFile read one from a screenshot or a
+// camera photo. It is split from qrcred so that a verifier that gets the
+// text some other way (the WebAssembly verifier, whose page reads the
+// camera with a JavaScript decoder) links neither the QR encoder nor the
+// gozxing decoder and its character-set tables.
+package qrimage
 
 import (
 	"bytes"

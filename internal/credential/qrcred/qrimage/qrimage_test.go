@@ -1,23 +1,31 @@
-package qrcred
+package qrimage
 
 import (
 	"bytes"
+	"errors"
 	"image"
 	"image/jpeg"
 	"image/png"
 	"strings"
 	"testing"
+	"time"
 
 	"rsc.io/qr"
 	"rsc.io/qr/coding"
 
 	"github.com/ikd-project/ikd/internal/credential"
+	"github.com/ikd-project/ikd/internal/credential/qrcred"
+	"github.com/ikd-project/ikd/internal/verify/verifytest"
 )
 
 func TestQRRoundTrip(t *testing.T) {
-	f := newFixture(t)
-	for _, p := range Profiles {
-		text := f.present(t, p, testNow, nil)
+	f := verifytest.New(t, testNow)
+	keys, err := qrcred.KeysByID(&f.Key.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range qrcred.Profiles {
+		text := f.QR(verifytest.QR{Profile: p})
 		for _, level := range []QRLevel{DefaultQRLevel, QRLevelM} {
 			png1, err := QRPNGLevel(text, 4, level)
 			if err != nil {
@@ -41,14 +49,14 @@ func TestQRRoundTrip(t *testing.T) {
 				t.Fatalf("%s %v: JPEG decoded to %d chars, %v", p, level, len(got), err)
 			}
 		}
-		if _, err := Verify(text, f.opts()); err != nil {
+		if _, err := qrcred.Verify(text, qrcred.VerifyOptions{Keys: keys, Now: testNow}); err != nil {
 			t.Fatal(err)
 		}
 	}
 }
 
 func TestQRPNGGeometry(t *testing.T) {
-	text := Prefix + strings.Repeat("ABC", 100)
+	text := qrcred.Prefix + strings.Repeat("ABC", 100)
 	v, modules, err := QRVersion(text)
 	if err != nil || modules != 17+4*v {
 		t.Fatalf("version %d, %d modules, %v", v, modules, err)
@@ -112,7 +120,7 @@ func TestDecodeRejects(t *testing.T) {
 // TestEveryMaskDecodes: encodeQR may pick any of the eight masks; each
 // must give a code a decoder reads.
 func TestEveryMaskDecodes(t *testing.T) {
-	text := Prefix + strings.Repeat("RRQXO8O609CK/80SLKFBBGDHTWG", 10)
+	text := qrcred.Prefix + strings.Repeat("RRQXO8O609CK/80SLKFBBGDHTWG", 10)
 	c, err := encodeQR(text, QRLevelL)
 	if err != nil {
 		t.Fatal(err)
@@ -132,4 +140,14 @@ func TestEveryMaskDecodes(t *testing.T) {
 			t.Errorf("mask %d: %v", m, err)
 		}
 	}
+}
+
+var testNow = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+
+func reasonOf(err error) credential.Reason {
+	var ce *credential.Error
+	if errors.As(err, &ce) {
+		return ce.Reason
+	}
+	return ""
 }

@@ -1,4 +1,4 @@
-package qrcred
+package qrimage
 
 import (
 	"fmt"
@@ -8,6 +8,9 @@ import (
 	"testing"
 
 	"rsc.io/qr"
+
+	"github.com/ikd-project/ikd/internal/credential/qrcred"
+	"github.com/ikd-project/ikd/internal/verify/verifytest"
 )
 
 // TestQRLevelRobustness compares, for one dasar presentation, level L
@@ -20,8 +23,7 @@ func TestQRLevelRobustness(t *testing.T) {
 	if os.Getenv("IKD_QR_ROBUSTNESS") == "" {
 		t.Skip("set IKD_QR_ROBUSTNESS=1 to run")
 	}
-	f := newFixture(t)
-	text := f.present(t, Dasar, testNow, nil)
+	text := verifytest.New(t, testNow).QR(verifytest.QR{Profile: qrcred.Dasar})
 	widths := []int{150, 170, 190, 210, 230, 260, 300}
 	const seeds = 6
 	for _, level := range []QRLevel{QRLevelL, QRLevelM} {

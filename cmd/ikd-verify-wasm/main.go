@@ -1,0 +1,43 @@
+//go:build js && wasm
+
+// Command ikd-verify-wasm is ikd's verifier core (package verify) compiled
+// to WebAssembly for the offline verifier page. It registers one JavaScript
+// function:
+//
+//	ikdVerify(input, trustListJWS, nowMillis, nonce) → JSON string
+//
+// input is the QR text or SD-JWT presentation, trustListJWS the cached
+// trust list, nowMillis the time (Date.now()), nonce the verifier's nonce
+// or "". The JSON is a verify.Result; a trust list that does not parse
+// gives a Result with that failure's reason. The page loads it with
+// internal/ui/static/verify/loader.js (window.ikd.verify).
+package main
+
+import (
+	"encoding/json"
+	"syscall/js"
+	"time"
+
+	"github.com/ikd-project/ikd/internal/verify"
+)
+
+func main() {
+	js.Global().Set("ikdVerify", js.FuncOf(func(this js.Value, args []js.Value) any {
+		str := func(i int) string {
+			if i < len(args) && args[i].Type() == js.TypeString {
+				return args[i].String()
+			}
+			return ""
+		}
+		var now time.Time
+		if len(args) > 2 && args[2].Type() == js.TypeNumber {
+			now = time.UnixMilli(int64(args[2].Float())).UTC()
+		}
+		b, err := json.Marshal(verify.VerifyWithTrustList(str(0), str(1), now, str(3)))
+		if err != nil {
+			return `{"valid":false,"reason":"unreadable"}`
+		}
+		return string(b)
+	}))
+	select {}
+}

@@ -1,0 +1,104 @@
+package cli
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ikd-project/ikd/internal/credential/qrcred"
+	"github.com/ikd-project/ikd/internal/credential/qrcred/qrimage"
+	"github.com/ikd-project/ikd/internal/verify/verifytest"
+)
+
+// verifyFixture writes a trust list for a fixture at the real time (ikd
+// verify reads the clock) and returns its path.
+func verifyFixture(t *testing.T) (*verifytest.Fixture, string) {
+	f := verifytest.New(t, time.Now())
+	path := filepath.Join(t.TempDir(), "trust.jws")
+	if err := os.WriteFile(path, []byte(f.TrustList()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return f, path
+}
+
+func TestVerifyValidPNG(t *testing.T) {
+	f, trust := verifyFixture(t)
+	png, err := qrimage.QRPNG(f.QR(verifytest.QR{Idx: verifytest.IdxValid, At: time.Now()}), 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := filepath.Join(t.TempDir(), "ktp.png")
+	if err := os.WriteFile(img, png, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := run(t, context.Background(), nil, "verify", "--trust", trust, img)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	for _, want := range []string{"VALID\n", "Nama / Name: SITI AMINAH\n", "NIK: 1771014501900003\n", "Jenis kelamin / Sex: P (perempuan / female)\n", "Format: qr (dasar)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestVerifyTextAndTrustURL(t *testing.T) {
+	f, trust := verifyFixture(t)
+	jws, _ := os.ReadFile(trust)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(jws) }))
+	defer srv.Close()
+	qr := f.QR(verifytest.QR{Profile: qrcred.Usia, Idx: verifytest.IdxValid, At: time.Now()})
+	code, out, errOut := run(t, context.Background(), nil, "verify", "--trust-url", srv.URL, qr)
+	if code != 0 || !strings.Contains(out, "Usia 17+ / Age 17+: ya / yes") || strings.Contains(out, "Nama") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+}
+
+func TestVerifyInvalid(t *testing.T) {
+	f, trust := verifyFixture(t)
+	for _, c := range []struct {
+		name, input, lang, want string
+	}{
+		{"stale", f.QR(verifytest.QR{Idx: verifytest.IdxValid, At: time.Now().Add(-5 * time.Minute)}), "id",
+			"TIDAK SAH / INVALID: stale_presentation\nKode QR sudah kedaluwarsa"},
+		{"revoked", f.QR(verifytest.QR{Idx: verifytest.IdxRevoked, At: time.Now()}), "en",
+			"TIDAK SAH / INVALID: revoked\nThis digital KTP has been revoked."},
+		{"garbage", "hello", "id", "TIDAK SAH / INVALID: unreadable\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, errOut := run(t, context.Background(), nil, "verify", "--trust", trust, "--lang", c.lang, c.input)
+			if code != 1 || !strings.Contains(out, c.want) || strings.Contains(out, "VALID\n") {
+				t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+			}
+		})
+	}
+}
+
+func TestVerifyStaleTrustList(t *testing.T) {
+	// a trust list that expired two days ago
+	f := verifytest.New(t, time.Now().Add(-72*time.Hour))
+	path := filepath.Join(t.TempDir(), "trust.jws")
+	if err := os.WriteFile(path, []byte(f.TrustList()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := run(t, context.Background(), nil, "verify", "--trust", path,
+		f.QR(verifytest.QR{Idx: verifytest.IdxValid, At: time.Now()}))
+	if code != 1 || !strings.Contains(out, "TIDAK SAH / INVALID: trust_list_stale") || !strings.Contains(out, "Kedaluwarsa sejak / Stale for: 48h") {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+}
+
+func TestVerifyUsage(t *testing.T) {
+	ctx := context.Background()
+	if code, _, errOut := run(t, ctx, nil, "verify", "IKD1:ABC"); code != 2 || !strings.Contains(errOut, "--trust") {
+		t.Errorf("without --trust: exit %d\n%s", code, errOut)
+	}
+	if code, _, errOut := run(t, ctx, nil, "verify", "--trust", "x"); code != 2 || !strings.Contains(errOut, "tepat satu") {
+		t.Errorf("without input: exit %d\n%s", code, errOut)
+	}
+}

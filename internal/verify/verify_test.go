@@ -1,0 +1,180 @@
+package verify_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ikd-project/ikd/internal/credential"
+	"github.com/ikd-project/ikd/internal/credential/qrcred"
+	"github.com/ikd-project/ikd/internal/trustlist"
+	"github.com/ikd-project/ikd/internal/verify"
+	"github.com/ikd-project/ikd/internal/verify/verifytest"
+)
+
+var now = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+
+func TestValidQRProfiles(t *testing.T) {
+	f := verifytest.New(t, now)
+	trust := f.Trust()
+	for _, p := range qrcred.Profiles {
+		t.Run(string(p), func(t *testing.T) {
+			r := verify.Verify(f.QR(verifytest.QR{Profile: p, Idx: verifytest.IdxValid}), verify.Options{Trust: trust, Now: now})
+			if !r.Valid || r.Reason != "" {
+				t.Fatalf("%s: %+v", p, r)
+			}
+			if r.Format != verify.FormatQR || r.Profile != string(p) || r.Issuer != verifytest.Issuer {
+				t.Errorf("format %q profile %q issuer %q", r.Format, r.Profile, r.Issuer)
+			}
+			if r.TrustAge != time.Hour || !r.SignedAt.Equal(now.Add(-10*time.Second)) || r.Expiry.IsZero() {
+				t.Errorf("trust age %v signed %v expiry %v", r.TrustAge, r.SignedAt, r.Expiry)
+			}
+			switch p {
+			case qrcred.Usia:
+				if len(r.Claims) != 2 || r.Claims["age_over_17"] != true || r.Claims["age_over_21"] != true {
+					t.Errorf("usia claims %v", r.Claims)
+				}
+			default:
+				if r.Claims["nama"] != "SITI AMINAH" || r.Claims["nik"] != "1771014501900003" || r.Claims["jenis_kelamin"] != "P" ||
+					r.Claims["tanggal_lahir"] != "1990-01-05" || r.Claims["foto_hash"] == nil || r.Claims["age_over_17"] != nil {
+					t.Errorf("claims %v", r.Claims)
+				}
+				foto, _ := r.Claims["foto"].(string)
+				if (p == qrcred.Foto) != strings.HasPrefix(foto, "data:image/jpeg;base64,") {
+					t.Errorf("%s foto %.40q", p, foto)
+				}
+			}
+		})
+	}
+}
+
+func TestValidSDJWTWithKB(t *testing.T) {
+	f := verifytest.New(t, now)
+	p := f.SDJWT(verifytest.SD{Idx: verifytest.IdxValid, Nonce: "n-123"})
+	r := verify.Verify(p, verify.Options{Trust: f.Trust(), Now: now, Aud: verifytest.Aud, Nonce: "n-123", RequireKB: true})
+	if !r.Valid || r.Format != verify.FormatSDJWT {
+		t.Fatalf("%+v", r)
+	}
+	if len(r.Claims) != 3 || r.Claims["nama"] != "SITI AMINAH" || r.Claims["nik"] != "1771014501900003" || r.Claims["age_over_17"] != true {
+		t.Errorf("claims %v (only what was disclosed)", r.Claims)
+	}
+	if !r.SignedAt.Equal(now.Add(-10 * time.Second)) {
+		t.Errorf("signed at %v", r.SignedAt)
+	}
+}
+
+func TestEveryReason(t *testing.T) {
+	f := verifytest.New(t, now)
+	trust := f.Trust()
+	other, _ := verifytest.NewKey(t)
+	// a trust list that does not hold f's key
+	g := verifytest.New(t, now)
+	foreign := g.Trust()
+	// a trust list without status tokens
+	bare, err := trustlist.Sign(f.Key, f.KID, trustlist.List{Issuer: verifytest.Issuer, IssuedAt: now.Add(-time.Hour), ValidUntil: now.Add(time.Hour),
+		IssuerKeys: []trustlist.Key{{ID: f.KID, Public: &f.Key.PublicKey}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bareList, err := trustlist.Parse(bare, now, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qr := f.QR(verifytest.QR{Idx: verifytest.IdxValid})
+	base := verify.Options{Trust: trust, Now: now}
+	with := func(fn func(*verify.Options)) verify.Options { o := base; fn(&o); return o }
+	for _, c := range []struct {
+		name  string
+		input string
+		opts  verify.Options
+		want  credential.Reason
+	}{
+		{"unreadable", "hello, world", base, credential.Unreadable},
+		{"unreadable empty", "", base, credential.Unreadable},
+		{"unsupported version", "IKD2:ABCDEF", base, credential.Unsupported},
+		{"bad_encoding", "IKD1:!!!!", base, credential.BadEncoding},
+		{"bad_encoding truncated", qr[:len(qr)/2], base, credential.BadEncoding},
+		{"unknown_issuer", qr, with(func(o *verify.Options) { o.Trust = foreign }), credential.UnknownIssuer},
+		{"bad_signature qr", f.QR(verifytest.QR{Idx: verifytest.IdxValid, Key: other, KeyFor: &f.Key.PublicKey}), base, credential.BadSignature},
+		{"bad_signature sd-jwt", f.SDJWT(verifytest.SD{Idx: verifytest.IdxValid, Key: other, KID: f.KID}), base, credential.BadSignature},
+		{"expired", f.QR(verifytest.QR{Idx: verifytest.IdxValid, IAT: now.AddDate(-1, 0, 0), Exp: now.Add(-time.Hour)}), base, credential.Expired},
+		{"stale_presentation", f.QR(verifytest.QR{Idx: verifytest.IdxValid, At: now.Add(-5 * time.Minute)}), base, credential.StalePresentation},
+		{"stale_presentation sd-jwt", f.SDJWT(verifytest.SD{Idx: verifytest.IdxValid, At: now.Add(-time.Hour)}), base, credential.StalePresentation},
+		{"wrong_holder", f.SDJWT(verifytest.SD{Idx: verifytest.IdxValid, NoKB: true}),
+			with(func(o *verify.Options) { o.RequireKB, o.Aud, o.Nonce = true, verifytest.Aud, "n" }), credential.WrongHolder},
+		{"bad_nonce qr", f.QR(verifytest.QR{Idx: verifytest.IdxValid, Nonce: []byte("abc")}), with(func(o *verify.Options) { o.Nonce = "xyz" }), credential.BadNonce},
+		{"bad_nonce sd-jwt", f.SDJWT(verifytest.SD{Idx: verifytest.IdxValid, Nonce: "abc"}),
+			with(func(o *verify.Options) { o.RequireKB, o.Aud, o.Nonce = true, verifytest.Aud, "xyz" }), credential.BadNonce},
+		{"revoked qr", f.QR(verifytest.QR{Idx: verifytest.IdxRevoked}), base, credential.Revoked},
+		{"revoked sd-jwt", f.SDJWT(verifytest.SD{Idx: verifytest.IdxRevoked}), base, credential.Revoked},
+		{"suspended", f.QR(verifytest.QR{Idx: verifytest.IdxSuspended}), base, credential.Suspended},
+		{"status_unavailable no token", qr, with(func(o *verify.Options) { o.Trust = bareList }), credential.StatusUnavailable},
+		{"status_unavailable other uri", f.QR(verifytest.QR{Idx: verifytest.IdxValid, URI: "https://elsewhere/status/9"}), base, credential.StatusUnavailable},
+		{"status_unavailable index", f.QR(verifytest.QR{Idx: 100000}), base, credential.StatusUnavailable},
+		{"trust_list_stale", f.QR(verifytest.QR{Idx: verifytest.IdxValid, At: now.Add(48 * time.Hour)}),
+			with(func(o *verify.Options) { o.Now = now.Add(48 * time.Hour) }), credential.TrustListStale},
+		{"trust_list_stale revoked", f.QR(verifytest.QR{Idx: verifytest.IdxRevoked, At: now.Add(48 * time.Hour)}),
+			with(func(o *verify.Options) { o.Now = now.Add(48 * time.Hour) }), credential.TrustListStale},
+		{"no trust list", qr, with(func(o *verify.Options) { o.Trust = nil }), credential.TrustListStale},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := verify.Verify(c.input, c.opts)
+			if r.Valid || r.Reason != c.want {
+				t.Fatalf("got valid=%v reason %q (%s), want %q", r.Valid, r.Reason, r.Detail, c.want)
+			}
+			if r.MessageID != c.want.Message("id") || r.MessageEN != c.want.Message("en") || r.Claims != nil {
+				t.Errorf("messages %q / %q, claims %v", r.MessageID, r.MessageEN, r.Claims)
+			}
+		})
+	}
+}
+
+func TestStaleSaysHowOld(t *testing.T) {
+	f := verifytest.New(t, now)
+	later := now.Add(24*time.Hour + 3*time.Hour)
+	r := verify.Verify(f.QR(verifytest.QR{Idx: verifytest.IdxValid, At: later}), verify.Options{Trust: f.Trust(), Now: later})
+	if r.Reason != credential.TrustListStale || r.Stale != 3*time.Hour || r.TrustAge != 28*time.Hour {
+		t.Fatalf("%+v", r)
+	}
+}
+
+func TestFresherStatusToken(t *testing.T) {
+	f := verifytest.New(t, now)
+	trust := f.Trust() // embeds a token where IdxValid is valid
+	qr := f.QR(verifytest.QR{Idx: verifytest.IdxValid})
+	if err := f.Status.Set(verifytest.IdxValid, 1); err != nil {
+		t.Fatal(err)
+	}
+	fresh := f.StatusToken(now.Add(-time.Minute), now.Add(time.Hour))
+	r := verify.Verify(qr, verify.Options{Trust: trust, Now: now, StatusToken: func(uri string) (string, bool) {
+		return fresh, uri == verifytest.StatusURI
+	}})
+	if r.Reason != credential.Revoked {
+		t.Fatalf("a fresher token that revokes must win: %+v", r)
+	}
+	// a fresher token that does not verify falls back to the embedded one
+	r = verify.Verify(qr, verify.Options{Trust: trust, Now: now, StatusToken: func(string) (string, bool) { return "garbage", true }})
+	if !r.Valid {
+		t.Fatalf("%+v", r)
+	}
+}
+
+func TestRetiredKey(t *testing.T) {
+	f := verifytest.New(t, now)
+	old, oldID := verifytest.NewKey(t)
+	until := now.Add(time.Hour)
+	trust := f.Trust(trustlist.Key{ID: oldID, Public: &old.PublicKey, VerifyUntil: until})
+	for _, c := range []struct {
+		at   time.Time
+		want credential.Reason
+	}{{now, ""}, {until.Add(-time.Second), ""}, {until.Add(time.Minute), credential.UnknownIssuer}} {
+		qr := f.QR(verifytest.QR{Idx: verifytest.IdxValid, Key: old, At: c.at.Add(-5 * time.Second)})
+		sd := f.SDJWT(verifytest.SD{Idx: verifytest.IdxValid, Key: old, At: c.at.Add(-5 * time.Second)})
+		for _, in := range []string{qr, sd} {
+			r := verify.Verify(in, verify.Options{Trust: trust, Now: c.at})
+			if r.Reason != c.want || r.Valid != (c.want == "") {
+				t.Errorf("at %v: %+v, want %q", c.at, r, c.want)
+			}
+		}
+	}
+}
