@@ -72,9 +72,10 @@ type Issuer interface {
 	IssueFor(ctx context.Context, tx store.Tx, p store.Penduduk, dev store.Perangkat, devKey *ecdsa.PublicKey, akt store.Aktivasi) ([]Issued, error)
 }
 
-// Revoker revokes every credential of a resident's released device.
-type Revoker interface {
-	RevokeDevice(ctx context.Context, tx store.Tx, dev store.Perangkat, reason string) error
+// Releaser revokes the credentials of a resident's active device and
+// releases it, in the caller's transaction.
+type Releaser interface {
+	ReleaseDevice(ctx context.Context, tx store.Tx, nik, by, kantor string) error
 }
 
 // Service runs activations.
@@ -83,7 +84,7 @@ type Service struct {
 	Audit     *audit.Log
 	Mailer    Mailer
 	Issuer    Issuer
-	Revoker   Revoker
+	Releaser  Releaser
 	IssuerURL string // the credential issuer identifier, the proof JWT's aud
 	CodeKey   []byte // HMAC key for the 6-digit codes (at least 32 bytes)
 	Now       func() time.Time
@@ -278,11 +279,10 @@ func (s *Service) bindAndIssue(ctx context.Context, tx store.Tx, a store.Aktivas
 	if err != nil {
 		return nil, err
 	}
-	if old, err := tx.GetPerangkatAktif(ctx, a.NIK); err == nil {
-		if err := tx.ReleasePerangkat(ctx, old.ID, now); err != nil {
-			return nil, err
-		}
-		if err := s.Revoker.RevokeDevice(ctx, tx, old, "aktivasi perangkat baru"); err != nil {
+	// One active device per resident: a new activation releases the old
+	// phone and revokes its credentials.
+	if _, err := tx.GetPerangkatAktif(ctx, a.NIK); err == nil {
+		if err := s.Releaser.ReleaseDevice(ctx, tx, a.NIK, a.Petugas, a.KantorKode); err != nil {
 			return nil, err
 		}
 	} else if !store.IsNotFound(err) {

@@ -50,11 +50,15 @@ func (r *recorder) IssueFor(_ context.Context, _ store.Tx, p store.Penduduk, dev
 	return []activation.Issued{{ConfigurationID: "ktp_digital_sd_jwt", Credential: "for " + p.NIK[:4]}}, nil
 }
 
-func (r *recorder) RevokeDevice(_ context.Context, _ store.Tx, dev store.Perangkat, _ string) error {
+func (r *recorder) ReleaseDevice(ctx context.Context, tx store.Tx, nik, _, _ string) error {
+	dev, err := tx.GetPerangkatAktif(ctx, nik)
+	if err != nil {
+		return err
+	}
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	r.revoked = append(r.revoked, dev)
-	return nil
+	r.mu.Unlock()
+	return tx.ReleasePerangkat(ctx, dev.ID, time.Now())
 }
 
 type fixture struct {
@@ -96,7 +100,7 @@ func setup(t *testing.T, st store.Store) *fixture {
 	}
 	f := &fixture{clock: clock, outbox: t.TempDir(), rec: &recorder{}, st: st}
 	f.svc = &activation.Service{Store: st, Audit: log, Mailer: &mail.Outbox{Dir: f.outbox, Now: clock.Now}, Issuer: f.rec,
-		Revoker: f.rec, IssuerURL: issuerURL, CodeKey: []byte(strings.Repeat("c", 32)), Now: clock.Now}
+		Releaser: f.rec, IssuerURL: issuerURL, CodeKey: []byte(strings.Repeat("c", 32)), Now: clock.Now}
 	return f
 }
 
