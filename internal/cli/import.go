@@ -53,7 +53,11 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	if *rejectsPath == "" {
 		*rejectsPath = strings.TrimSuffix(path, filepath.Ext(path)) + ".rejects.csv"
 	}
-	rej, err := os.Create(*rejectsPath)
+	if ri, err := os.Stat(*rejectsPath); err == nil && os.SameFile(ri, info) {
+		return errs.Newf(errs.Invalid, "--rejects %s adalah berkas yang diimpor; pilih berkas lain", "--rejects %s is the file being imported; choose another file", *rejectsPath)
+	}
+	// The rejects file holds residents' full data: owner-only, like the database.
+	rej, err := os.OpenFile(*rejectsPath, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return err
 	}

@@ -168,9 +168,19 @@ func TestImportBadRows(t *testing.T) {
 			t.Errorf("report lacks %q:\n%s", want, stdout)
 		}
 	}
-	rej, err := os.ReadFile(filepath.Join(dir, "bad.rejects.csv"))
+	rejPath := filepath.Join(dir, "bad.rejects.csv")
+	rej, err := os.ReadFile(rejPath)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if fi, _ := os.Stat(rejPath); fi.Mode().Perm() != 0o600 {
+		t.Errorf("rejects file mode %v, want 0600: it holds residents' data", fi.Mode().Perm())
+	}
+	if code, _, stderr := run(t, context.Background(), vars, "import", "--rejects", bad, bad); code != 1 || !strings.Contains(stderr, "berkas yang diimpor") {
+		t.Errorf("--rejects naming the input: exit %d, %q", code, stderr)
+	}
+	if b, _ := os.ReadFile(bad); len(b) == 0 {
+		t.Fatal("the input file was emptied")
 	}
 	if n := strings.Count(strings.TrimSpace(string(rej)), "\n"); n != 3 {
 		t.Errorf("rejects file has %d data lines, want 3:\n%s", n, rej)

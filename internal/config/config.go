@@ -147,7 +147,8 @@ func ParseDatabase(s string) (backend, target string, err error) {
 	case strings.HasPrefix(s, "postgres://"), strings.HasPrefix(s, "postgresql://"):
 		return "postgres", s, nil
 	}
-	return "", "", errs.Newf(errs.Invalid,
-		"--database %q tidak dikenal; gunakan sqlite:PATH (misalnya sqlite:./data/ikd.db) atau postgres://USER@HOST:PORT/DB",
-		"--database %q is not recognised; use sqlite:PATH (e.g. sqlite:./data/ikd.db) or postgres://USER@HOST:PORT/DB", s)
+	// The setting is not echoed: it may hold a password.
+	return "", "", errs.New(errs.Invalid,
+		"--database tidak dikenal; gunakan sqlite:PATH (misalnya sqlite:./data/ikd.db) atau postgres://USER@HOST:PORT/DB",
+		"--database is not recognised; use sqlite:PATH (e.g. sqlite:./data/ikd.db) or postgres://USER@HOST:PORT/DB")
 }

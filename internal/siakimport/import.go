@@ -147,7 +147,10 @@ func Run(ctx context.Context, src io.Reader, opts Options) (Report, error) {
 	if opts.Rejects != nil {
 		im.rejects = csv.NewWriter(opts.Rejects)
 		im.rejects.Comma = rd.Comma()
-		im.out = append(append(im.out, RejectsHeader...), rd.Header()...)
+		im.out = append(im.out, RejectsHeader...)
+		for _, h := range rd.Header() {
+			im.out = append(im.out, guardCell(h))
+		}
 		im.rejects.Write(im.out)
 	}
 	im.startLoader()
@@ -429,7 +432,9 @@ func (im *importer) reject(e *RowError, rec []string) error {
 		return nil
 	}
 	im.out = append(im.out[:0], strconv.Itoa(e.Line), e.Column, e.Code, e.ID, e.EN)
-	im.out = append(im.out, rec...)
+	for _, f := range rec {
+		im.out = append(im.out, guardCell(f))
+	}
 	return im.rejects.Write(im.out)
 }
 

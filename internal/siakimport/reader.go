@@ -302,8 +302,33 @@ func (r *Reader) Read() ([]string, int, error) {
 			return rec, r.line, &RowError{Line: r.line, Code: CodeBadColumnCount,
 				ID: fieldCountID(len(rec), n), EN: fieldCountEN(len(rec), n)}
 		}
+		for i, f := range rec {
+			rec[i] = unguardCell(f)
+		}
 		return rec, r.line, nil
 	}
+}
+
+// guardCell keeps a spreadsheet from running a cell as a formula when the
+// rejects file is opened in Excel or LibreOffice: a cell that begins with
+// = + - @ or a tab or carriage return gets a leading apostrophe, which
+// spreadsheets read as "text" (OWASP's advice on CSV injection). Without
+// it, a rejected row's name could be =HYPERLINK(...) that sends the NIKs
+// of the file elsewhere.
+func guardCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// unguardCell undoes guardCell when a corrected rejects file is imported
+// again.
+func unguardCell(s string) string {
+	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(s[1])) {
+		return s[1:]
+	}
+	return s
 }
 
 func quoteProblemID(err error) string {

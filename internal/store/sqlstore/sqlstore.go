@@ -105,9 +105,12 @@ func (s *DB) InTx(ctx context.Context, fn func(store.Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", s.classify(err))
 	}
+	// Deferred so that a panic in fn rolls back too: an open transaction
+	// would hold SQLite's write lock (or PostgreSQL's row locks) for good.
+	// After a commit it does nothing.
+	defer tx.Rollback()
 	q := &queries{s: s, q: tx, tx: tx, conn: conn}
 	if err := fn(q); err != nil {
-		_ = tx.Rollback()
 		return err
 	}
 	if err := tx.Commit(); err != nil {

@@ -462,6 +462,23 @@ func testRollback(t *testing.T, st store.Store) {
 	wantErr(t, "resident after rollback", err, store.ErrNotFound)
 	_, err = st.GetKK(ctx, kkN(1))
 	wantErr(t, "KK after rollback", err, store.ErrNotFound)
+
+	// A panic inside the transaction rolls it back and releases its locks:
+	// the next write goes through.
+	func() {
+		defer func() { recover() }()
+		st.InTx(ctx, func(tx store.Tx) error {
+			family(t, tx, kkN(2), nikN(2))
+			panic("boom")
+		})
+	}()
+	wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := st.SetMeta(wctx, "after-panic", "ok"); err != nil {
+		t.Fatalf("write after a panicking transaction: %v", err)
+	}
+	_, err = st.GetPenduduk(ctx, nikN(2))
+	wantErr(t, "resident from the panicking transaction", err, store.ErrNotFound)
 }
 
 func testConcurrentUpdates(t *testing.T, st store.Store) {
