@@ -368,46 +368,77 @@ func blank(rec []string) bool {
 	return true
 }
 
-// lineLimiter passes a reader through and fails once a physical line is
-// longer than MaxLineBytes, so that a file without line ends (or with a
-// quote that is never closed) cannot make the CSV reader buffer gigabytes.
+// lineLimiter passes a reader through and fails once a record is longer
+// than MaxLineBytes, so that a file without line ends, or with a quote that
+// is never closed, cannot make the CSV reader buffer gigabytes. It follows
+// the quoting as encoding/csv does: a quote opens a quoted field only at the
+// start of a field, "" inside quotes is a quote, and only a line end outside
+// quotes ends the record; a bare quote inside an unquoted field (a row error
+// for the CSV reader, which then goes on) opens nothing.
 type lineLimiter struct {
-	r       io.Reader
-	run     int // bytes since the last '\n'
-	lines   int // '\n' seen so far
-	tooLong bool
+	r          io.Reader
+	run        int  // bytes of the current record
+	lines      int  // record ends seen so far
+	inQuote    bool // inside a quoted field
+	quoteEnd   bool // a quote seen inside a quoted field: it closes it unless another follows
+	fieldStart bool // the next byte starts a field
+	tooLong    bool
 }
 
 func (l *lineLimiter) Read(p []byte) (int, error) {
 	if l.tooLong {
 		return 0, &lineTooLongError{line: l.lines + 1}
 	}
+	if l.lines == 0 && l.run == 0 {
+		l.fieldStart = true
+	}
 	n, err := l.r.Read(p)
-	for b := p[:n]; len(b) > 0; {
-		i := bytes.IndexByte(b, '\n')
-		if i < 0 {
-			l.run += len(b)
-		} else {
-			l.run += i
+	for i := 0; i < n; i++ {
+		if l.step(p[i]) {
+			l.run = 0
+			l.lines++
+			continue
 		}
-		if l.run > MaxLineBytes {
-			// Hide the rest, the line end included, so that the reader
-			// above sees the error instead of a complete line.
+		if l.run++; l.run > MaxLineBytes {
+			// Hide the rest, so that the reader above sees the error
+			// instead of a complete record.
 			l.tooLong = true
-			n = len(p[:n]) - len(b) + max(i, 0)
+			n = i
 			break
 		}
-		if i < 0 {
-			break
-		}
-		l.run = 0
-		l.lines++
-		b = b[i+1:]
 	}
 	if l.tooLong && err == nil {
 		err = &lineTooLongError{line: l.lines + 1}
 	}
 	return n, err
+}
+
+// step takes one byte and reports whether it ends a record.
+func (l *lineLimiter) step(c byte) bool {
+	if l.quoteEnd {
+		l.quoteEnd = false
+		if c == '"' {
+			return false // "" inside quotes: still quoted
+		}
+		l.inQuote = false
+	}
+	if l.inQuote {
+		l.quoteEnd = c == '"'
+		return false
+	}
+	switch c {
+	case '\n':
+		l.fieldStart = true
+		return true
+	case ',', ';':
+		l.fieldStart = true
+	case '"':
+		l.inQuote, l.fieldStart = l.fieldStart, false
+	case '\r':
+	default:
+		l.fieldStart = false
+	}
+	return false
 }
 
 type lineTooLongError struct{ line int }

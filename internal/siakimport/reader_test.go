@@ -215,3 +215,62 @@ func equalInts(a, b []int) bool {
 	}
 	return true
 }
+
+// TestReaderUnclosedQuote feeds a field whose quote never closes, over many
+// short lines: the reader stops at MaxLineBytes instead of reading the
+// whole file into one field.
+func TestReaderUnclosedQuote(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(strings.Join(allColumns, ",") + "\n")
+	b.WriteString(`"SITI` + "\n")
+	for b.Len() < 3*MaxLineBytes {
+		b.WriteString("1771015708900001,1771010101150001,SITI AMINAH\n")
+	}
+	r, err := NewReader(strings.NewReader(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = r.Read()
+	var e *errs.Error
+	if !errors.As(err, &e) || !strings.Contains(e.EN, "a quote is never closed") {
+		t.Fatalf("err = %v, want the record-too-long error", err)
+	}
+}
+
+// TestReaderBareQuoteThenRows: a bare quote inside an unquoted field is a
+// row error, and the rows after it are read as usual (the limiter must not
+// take it for an opening quote).
+func TestReaderBareQuoteThenRows(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(strings.Join(allColumns, ",") + "\n")
+	bad := record(allColumns, person(0))
+	bad[10] = `JL. "MAWAR`
+	b.WriteString(strings.Join(bad, ",") + "\n")
+	good := strings.Join(record(allColumns, person(1)), ",") + "\n"
+	for b.Len() < 2*MaxLineBytes {
+		b.WriteString(good)
+	}
+	r, err := NewReader(strings.NewReader(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, rowErrs := 0, 0
+	for {
+		_, _, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		var re *RowError
+		switch {
+		case errors.As(err, &re):
+			rowErrs++
+		case err != nil:
+			t.Fatalf("after %d rows: %v", rows, err)
+		default:
+			rows++
+		}
+	}
+	if rowErrs != 1 || rows < 10000 {
+		t.Errorf("%d row errors and %d rows, want 1 and all the rest", rowErrs, rows)
+	}
+}
