@@ -96,7 +96,10 @@ func SignToken(signer crypto.Signer, kid string, t Token) (string, error) {
 		TTL:        int64(t.TTL / time.Second),
 		StatusList: statusListClaim{Bits: t.List.bits, Lst: t.List.Encode()},
 	}
-	if !t.Expiry.IsZero() {
+	if t.Expiry.IsZero() {
+		return "", errors.New("statuslist: a token needs an Expiry")
+	}
+	{
 		if !t.Expiry.After(t.IssuedAt) {
 			return "", errors.New("statuslist: Expiry must follow IssuedAt")
 		}
@@ -214,7 +217,9 @@ func verifyToken(token string, keys func(kid string) (crypto.PublicKey, bool), n
 	if out.IssuedAt, cerr = numericDate(c["iat"], "iat", true); cerr != nil {
 		return nil, cerr
 	}
-	if out.Expiry, cerr = numericDate(c["exp"], "exp", false); cerr != nil {
+	// exp is required: a token that never expires could be replayed after a
+	// revocation for ever.
+	if out.Expiry, cerr = numericDate(c["exp"], "exp", true); cerr != nil {
 		return nil, cerr
 	}
 	if v, present := c["ttl"]; present {
