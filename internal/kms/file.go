@@ -15,6 +15,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"sync"
@@ -231,7 +232,13 @@ func (s *FileStore) writeKey(id string, priv *ecdsa.PrivateKey) error {
 	return writeFileAtomic(s.keyPath(id), pem.EncodeToMemory(block))
 }
 
+// validID matches an RFC 7638 thumbprint in base64url: 43 characters.
+var validID = regexp.MustCompile(`^[A-Za-z0-9_-]{43}$`)
+
 func (s *FileStore) load(r keyRecord) (Key, error) {
+	if !validID.MatchString(r.ID) {
+		return Key{}, fmt.Errorf("%s lists a key with a malformed ID", indexFile)
+	}
 	path := s.keyPath(r.ID)
 	info, err := os.Stat(path)
 	if err != nil {
@@ -249,10 +256,15 @@ func (s *FileStore) load(r keyRecord) (Key, error) {
 		return Key{}, fmt.Errorf("key file %s is not PEM", path)
 	}
 	der := block.Bytes
-	if block.Type == encryptedPEM {
+	switch {
+	case block.Type == encryptedPEM:
 		if der, err = open(block, s.passphrase); err != nil {
 			return Key{}, fmt.Errorf("key %s: %w", r.ID, err)
 		}
+	case len(s.passphrase) > 0:
+		// With a passphrase every key is encrypted; a plain key file is
+		// one somebody put there.
+		return Key{}, fmt.Errorf("key file %s is not encrypted, but the key store has a passphrase", path)
 	}
 	parsed, err := x509.ParsePKCS8PrivateKey(der)
 	if err != nil {
@@ -294,8 +306,11 @@ func open(block *pem.Block, passphrase []byte) ([]byte, error) {
 	nonce, err2 := hex.DecodeString(h["Nonce"])
 	t, err3 := strconv.Atoi(h["Argon-Time"])
 	m, err4 := strconv.Atoi(h["Argon-Memory-KiB"])
-	if err := errors.Join(err1, err2, err3, err4); err != nil || h["KDF"] != "argon2id" || len(nonce) != 12 {
-		return nil, errors.New("encrypted key has bad headers")
+	// Bounds on what the file may ask of argon2: zero rounds make it
+	// panic, and a huge memory size would exhaust the machine.
+	if err := errors.Join(err1, err2, err3, err4); err != nil || h["KDF"] != "argon2id" || len(nonce) != 12 ||
+		len(salt) < 16 || t < 1 || t > 10 || m < 19*1024 || m > 1024*1024 {
+		return nil, errors.New("encrypted key has bad or out-of-range headers")
 	}
 	aead, err := aeadFor(passphrase, salt, t, m)
 	if err != nil {

@@ -136,3 +136,43 @@ func TestRefusesReadableKey(t *testing.T) {
 		t.Errorf("group-readable key: %v", err)
 	}
 }
+
+// TestRefusesTamperedFiles plants what someone with write access to the key
+// directory could: a plain key in an encrypted store, absurd argon2
+// parameters, a path in the index.
+func TestRefusesTamperedFiles(t *testing.T) {
+	dir := t.TempDir()
+	s, err := OpenFileStore(dir, []byte("rahasia"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := s.Active().ID
+	path := filepath.Join(dir, id+".pem")
+	orig, _ := os.ReadFile(path)
+
+	// A plain key under the same ID (its thumbprint matches: the same key).
+	plain := &FileStore{dir: dir}
+	priv := s.Active().signer.(*ecdsa.PrivateKey)
+	if err := plain.writeKey(id, priv); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := OpenFileStore(dir, []byte("rahasia"), nil); err == nil || !strings.Contains(err.Error(), "not encrypted") {
+		t.Errorf("plain key in an encrypted store: %v", err)
+	}
+
+	// Zero argon2 rounds (which would panic) and a huge memory size.
+	for _, bad := range []string{"Argon-Time: 3", "Argon-Memory-KiB: 65536"} {
+		repl := map[string]string{"Argon-Time: 3": "Argon-Time: 0", "Argon-Memory-KiB: 65536": "Argon-Memory-KiB: 99999999"}[bad]
+		os.WriteFile(path, []byte(strings.Replace(string(orig), bad, repl, 1)), 0o600)
+		if _, err := OpenFileStore(dir, []byte("rahasia"), nil); err == nil || !strings.Contains(err.Error(), "out-of-range") {
+			t.Errorf("%s: %v", repl, err)
+		}
+	}
+
+	// A path in the index instead of a thumbprint.
+	os.WriteFile(path, orig, 0o600)
+	os.WriteFile(filepath.Join(dir, "keys.json"), []byte(`[{"id":"../../etc/x","state":"active","created":"2026-01-01T00:00:00Z"}]`), 0o600)
+	if _, err := OpenFileStore(dir, []byte("rahasia"), nil); err == nil || !strings.Contains(err.Error(), "malformed ID") {
+		t.Errorf("path in the index: %v", err)
+	}
+}
