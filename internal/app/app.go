@@ -5,7 +5,10 @@ package app
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -85,14 +88,71 @@ func NewLogger(cfg *config.Config, w io.Writer) (*slog.Logger, error) {
 // auditKeySize is the length of a new audit key.
 const auditKeySize = 32
 
+// auditKeyMeta is the meta key holding the audit key's fingerprint, which
+// ties a database to its key.
+const auditKeyMeta = "audit.key_id"
+
 // NewAuditLog loads the audit key from its file, creating a random one
-// (mode 0600) on first start, and returns the audit log.
-func NewAuditLog(cfg *config.Config, logger *slog.Logger) (*audit.Log, error) {
+// (mode 0600) on the database's first start, and returns the audit log.
+// The database remembers the key's fingerprint: a missing or different key
+// file later is an error, not a new key, because a new key would make
+// every resident's existing audit history impossible to look up.
+func NewAuditLog(ctx context.Context, cfg *config.Config, st store.Store, logger *slog.Logger) (*audit.Log, error) {
+	want, err := st.GetMeta(ctx, auditKeyMeta)
+	if err != nil && !store.IsNotFound(err) {
+		return nil, err
+	}
+	if _, serr := os.Stat(cfg.AuditKeyFile); want != "" && errors.Is(serr, fs.ErrNotExist) {
+		return nil, fmt.Errorf("audit key %s is missing, but this database's audit log was written with key %s: restore the key file (it belongs with the database's backups)", cfg.AuditKeyFile, want)
+	}
 	key, err := LoadOrCreateKey(cfg.AuditKeyFile, auditKeySize)
 	if err != nil {
 		return nil, fmt.Errorf("audit key: %w", err)
 	}
+	id := keyID(key)
+	switch {
+	case want == "":
+		if err := st.SetMeta(ctx, auditKeyMeta, id); err != nil {
+			return nil, err
+		}
+	case want != id:
+		return nil, fmt.Errorf("audit key %s (%s) is not the key this database's audit log was written with (%s)", cfg.AuditKeyFile, id, want)
+	}
 	return audit.New(key, time.Now, logger)
+}
+
+// keyID is a key's public fingerprint: it names the key without revealing it.
+func keyID(key []byte) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("ikd-audit-key-id"))
+	return hex.EncodeToString(m.Sum(nil))[:16]
+}
+
+// writeNewFile creates path with b, durably: the data and the directory
+// entry are synced before it returns, so a power cut cannot leave an empty
+// key behind events already hashed with it. It fails if path exists.
+func writeNewFile(path string, b []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	d, err := os.Open(filepath.Dir(path))
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
 }
 
 // LoadOrCreateKey reads a secret key file, or creates it with size random
@@ -106,15 +166,7 @@ func LoadOrCreateKey(path string, size int) ([]byte, error) {
 		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 			return nil, err
 		}
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := f.Write(key); err != nil {
-			f.Close()
-			return nil, err
-		}
-		return key, f.Close()
+		return key, writeNewFile(path, key)
 	}
 	if err != nil {
 		return nil, err

@@ -41,7 +41,7 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	auditLog, err := app.NewAuditLog(&cfg, logger)
+	auditLog, err := app.NewAuditLog(ctx, &cfg, st, logger)
 	if err != nil {
 		return err
 	}

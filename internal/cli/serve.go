@@ -34,7 +34,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	auditLog, err := app.NewAuditLog(&cfg, logger)
+	auditLog, err := app.NewAuditLog(ctx, &cfg, st, logger)
 	if err != nil {
 		return err
 	}
