@@ -9,7 +9,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/ikd-project/ikd/internal/nik"
@@ -153,11 +152,7 @@ func Run(ctx context.Context, src io.Reader, opts Options) (Report, error) {
 		}
 		im.rejects.Write(im.out)
 	}
-	im.startLoader()
 	err = im.run()
-	if lerr := im.stopLoader(); err == nil {
-		err = lerr
-	}
 	if im.rejects != nil {
 		im.rejects.Flush()
 		if werr := im.rejects.Error(); err == nil && werr != nil {
@@ -196,68 +191,26 @@ type importer struct {
 	kks        map[uint64]kkSeen // Nomor KK → what is known of it
 	lastKK     string
 	sinceProgr int
-
-	// The loader goroutine writes batches while the next one is parsed, so
-	// the two cores share the work; one goroutine keeps the batches in file
-	// order (a family card must be written before members in later batches).
-	jobs    chan job
-	done    chan struct{}
-	mu      sync.Mutex
-	loadErr error
 }
 
-// job is a full batch on its way to the database.
-type job struct {
-	b           store.Batch
-	first, last int
-}
-
-func (im *importer) startLoader() {
-	im.jobs = make(chan job, 1)
-	im.done = make(chan struct{})
-	go func() {
-		defer close(im.done)
-		for j := range im.jobs {
-			if im.failed() != nil {
-				continue // drain after a failure; nothing more is written
-			}
-			im.load(j)
-		}
-	}()
-}
-
-// stopLoader waits for the batches in flight and returns the first
-// loader error.
-func (im *importer) stopLoader() error {
-	close(im.jobs)
-	<-im.done
-	return im.failed()
-}
-
-func (im *importer) failed() error {
-	im.mu.Lock()
-	defer im.mu.Unlock()
-	return im.loadErr
-}
-
-func (im *importer) load(j job) {
-	res, err := im.opts.Loader.LoadBatch(im.ctx, &j.b, j.first, j.last)
-	im.mu.Lock()
-	defer im.mu.Unlock()
+// load writes one batch through the Loader and counts what it did. (A
+// loader goroutine writing one batch while the next was parsed was
+// measured: 2% faster, 100 MB more peak memory; not worth it, since the
+// database is the bottleneck.)
+func (im *importer) load(b *store.Batch, first, last int) error {
+	res, err := im.opts.Loader.LoadBatch(im.ctx, b, first, last)
 	if err != nil {
 		if cerr := im.ctx.Err(); cerr != nil {
-			err = cerr
-		} else {
-			err = fmt.Errorf("import lines %d–%d: %w", j.first, j.last, err)
+			return cerr
 		}
-		im.loadErr = err
-		return
+		return fmt.Errorf("import lines %d–%d: %w", first, last, err)
 	}
-	im.rep.Imported += len(j.b.Penduduk)
+	im.rep.Imported += len(b.Penduduk)
 	im.rep.Changed += res.Penduduk
 	im.rep.KKChanged += res.Keluarga
 	im.rep.PindahKK += res.PindahKK
 	im.rep.Batches++
+	return nil
 }
 
 func (im *importer) run() error {
@@ -388,29 +341,21 @@ func number(s string) uint64 {
 	return n
 }
 
-// flush hands the batch to the loader goroutine and starts a new one. It
-// returns the error of an earlier batch, so the import stops at the first
-// failure.
+// flush hands the batch to the Loader and starts a new one.
 func (im *importer) flush() error {
 	b := &im.batch
 	if len(b.Penduduk) == 0 {
 		return nil
 	}
-	if err := im.failed(); err != nil {
-		return err
-	}
 	if err := im.ctx.Err(); err != nil {
 		return err
 	}
-	select {
-	case im.jobs <- job{b: *b, first: im.first, last: im.last}:
-	case <-im.ctx.Done():
-		return im.ctx.Err()
+	if err := im.load(b, im.first, im.last); err != nil {
+		return err
 	}
-	// The loader owns the old slices now; the next batch gets new ones.
-	b.Penduduk = make([]store.Penduduk, 0, cap(b.Penduduk))
-	b.Keluarga = make([]store.KartuKeluarga, 0, cap(b.Keluarga))
-	im.fromHead = im.fromHead[:0]
+	clear(b.Penduduk) // drop the strings the slice still points to
+	clear(b.Keluarga)
+	b.Penduduk, b.Keluarga, im.fromHead = b.Penduduk[:0], b.Keluarga[:0], im.fromHead[:0]
 	clear(im.kkIndex)
 	clear(im.nikLine)
 	if im.rejects != nil {
