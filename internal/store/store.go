@@ -199,7 +199,7 @@ type PendudukFilter struct {
 	WilayahKode string // a kab/kota, kecamatan or desa code
 	NoKK        string
 	AfterNIK    string // return NIKs after this one (keyset pagination)
-	Limit       int    // at most this many; 0 means 100
+	Limit       int    // at most this many; 0 means 100, and never more than 1,000
 }
 
 // StatistikWilayah counts residents of one kab/kota.

@@ -111,6 +111,9 @@ func (q *queries) addRiwayat(ctx context.Context, old store.Penduduk, at time.Ti
 	return nil
 }
 
+// maxPage is the most residents one ListPenduduk call returns.
+const maxPage = 1000
+
 // ListPenduduk pages through residents in NIK order.
 func (q *queries) ListPenduduk(ctx context.Context, f store.PendudukFilter) ([]store.Penduduk, error) {
 	where, args := "nik > ?", []any{f.AfterNIK}
@@ -132,6 +135,7 @@ func (q *queries) ListPenduduk(ctx context.Context, f store.PendudukFilter) ([]s
 	if limit <= 0 {
 		limit = 100
 	}
+	limit = min(limit, maxPage)
 	rows, err := q.query(ctx, `SELECT `+pendudukCols+` FROM penduduk WHERE `+where+
 		` ORDER BY nik LIMIT `+fmt.Sprint(limit), args...)
 	if err != nil {
