@@ -154,7 +154,6 @@ func TestTokenRoundTrip(t *testing.T) {
 	}
 }
 
-
 func TestVerifyTokenRejects(t *testing.T) {
 	k, other := keys()
 	good := signSample(t)
