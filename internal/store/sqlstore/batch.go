@@ -49,12 +49,20 @@ func (q *queries) LoadBatch(ctx context.Context, b *store.Batch) (store.BatchRes
 	if res.Keluarga, err = q.mergeCount(ctx, "merge kartu_keluarga", mergeKK); err != nil {
 		return res, err
 	}
-	if res.PindahKK, err = q.mergeCount(ctx, "record riwayat_kk", recordMoves, q.ts(at)); err != nil {
+	// A change of KK number is written to riwayat_kk by a trigger on
+	// penduduk; the new history rows are those past the current last id.
+	before, err := q.lastRiwayat(ctx)
+	if err != nil {
 		return res, err
 	}
 	if res.Penduduk, err = q.mergeCount(ctx, "merge penduduk", mergePenduduk); err != nil {
 		return res, err
 	}
+	after, err := q.lastRiwayat(ctx)
+	if err != nil {
+		return res, err
+	}
+	res.PindahKK = int(after - before)
 	if len(b.KTPel) > 0 {
 		if _, err = q.mergeCount(ctx, "merge ktpel", mergeKTPel); err != nil {
 			return res, err
@@ -180,7 +188,14 @@ var (
 	mergeKK       = upsert("kartu_keluarga", "no_kk", stageKKCols, []string{"created_at"})
 	mergePenduduk = upsert("penduduk", "nik", stagePendudukCols, []string{"created_at"})
 	mergeKTPel    = upsert("ktpel", "blangko_serial", stageKTPelCols, []string{"nik", "dicetak_at"})
-	recordMoves   = `INSERT INTO riwayat_kk (nik, no_kk, hubungan, sampai)
-		SELECT p.nik, p.no_kk, p.hubungan, ? FROM penduduk p JOIN stage_penduduk s ON s.nik = p.nik
-		WHERE p.no_kk <> s.no_kk`
 )
+
+// lastRiwayat returns the id of the newest KK history row (0 for none),
+// read from the primary key index.
+func (q *queries) lastRiwayat(ctx context.Context) (int64, error) {
+	var id int64
+	if err := q.row(ctx, `SELECT coalesce(max(id), 0) FROM riwayat_kk`).Scan(&id); err != nil {
+		return 0, fmt.Errorf("read riwayat_kk: %w", err)
+	}
+	return id, nil
+}

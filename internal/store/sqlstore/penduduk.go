@@ -83,11 +83,7 @@ func (q *queries) UpdatePenduduk(ctx context.Context, nik string, fn func(*store
 		p.UpdatedAt = q.now()
 		utc(&p.TanggalLahir)
 		utc(&p.TanggalPerekaman)
-		if p.NoKK != old.NoKK {
-			if err := q.addRiwayat(ctx, old, p.UpdatedAt); err != nil {
-				return err
-			}
-		}
+		// A change of NoKK goes to riwayat_kk through a trigger.
 		args := q.pendudukArgs(&p)
 		_, err = q.exec(ctx, `UPDATE penduduk SET no_kk = ?, hubungan = ?, nama = ?, tempat_lahir = ?,
 			tanggal_lahir = ?, jenis_kelamin = ?, golongan_darah = ?, agama = ?, status_kawin = ?, pekerjaan = ?,
@@ -100,15 +96,6 @@ func (q *queries) UpdatePenduduk(ctx context.Context, nik string, fn func(*store
 		return nil
 	})
 	return out, err
-}
-
-func (q *queries) addRiwayat(ctx context.Context, old store.Penduduk, at time.Time) error {
-	_, err := q.exec(ctx, `INSERT INTO riwayat_kk (nik, no_kk, hubungan, sampai) VALUES (?, ?, ?, ?)`,
-		old.NIK, old.NoKK, string(old.Hubungan), q.ts(at))
-	if err != nil {
-		return fmt.Errorf("insert riwayat_kk: %w", err)
-	}
-	return nil
 }
 
 // maxPage is the most residents one ListPenduduk call returns.
