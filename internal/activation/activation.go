@@ -60,6 +60,14 @@ type CodeMail struct {
 	Kantor         string
 }
 
+// Credential configuration IDs (OpenID4VCI) of what an activation issues:
+// the SD-JWT VC, and one QR credential per profile, ConfigQRPrefix +
+// profile (ktp_qr_dasar, ktp_qr_usia, ktp_qr_foto).
+const (
+	ConfigSDJWT    = "ktp_digital_sd_jwt"
+	ConfigQRPrefix = "ktp_qr_"
+)
+
 // Issued is one credential delivered to the wallet.
 type Issued struct {
 	ConfigurationID string // e.g. "ktp_digital_sd_jwt", "ktp_qr_dasar"
@@ -345,4 +353,24 @@ func maskEmail(e string) string {
 		}
 	}
 	return "***"
+}
+
+// LookupOffer returns the live offer (not yet redeemed, not dead, not
+// expired) whose pre-authorized code is code, for the credential offer
+// endpoint; ErrInvalidGrant otherwise. It changes nothing.
+func (s *Service) LookupOffer(ctx context.Context, code string) (store.Aktivasi, error) {
+	if code == "" {
+		return store.Aktivasi{}, ErrInvalidGrant
+	}
+	a, err := s.Store.GetAktivasiByCode(ctx, hashSecret(code))
+	if store.IsNotFound(err) {
+		return store.Aktivasi{}, ErrInvalidGrant
+	}
+	if err != nil {
+		return store.Aktivasi{}, err
+	}
+	if a.State != store.Ditawarkan || !s.Now().UTC().Before(a.ExpiresAt) {
+		return store.Aktivasi{}, ErrInvalidGrant
+	}
+	return a, nil
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"encoding/json"
+	"errors"
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
@@ -29,8 +30,18 @@ type Proof struct {
 	Nonce      string // the c_nonce it signed; the caller consumes it
 }
 
+// ErrInvalidProof matches (errors.Is) every failure of VerifyProof, which
+// are also errs.Invalid with a user-safe message: the credential endpoint's
+// invalid_proof.
+var ErrInvalidProof = errors.New("activation: invalid key proof")
+
+type proofError struct{ err *errs.Error }
+
+func (e *proofError) Error() string   { return e.err.Error() }
+func (e *proofError) Unwrap() []error { return []error{ErrInvalidProof, e.err} }
+
 func invalidProof(en, id string) error {
-	return errs.New(errs.Invalid, "bukti kunci perangkat tidak sah: "+id, "invalid key proof: "+en)
+	return &proofError{errs.New(errs.Invalid, "bukti kunci perangkat tidak sah: "+id, "invalid key proof: "+en)}
 }
 
 // VerifyProof checks a key proof JWT: typ openid4vci-proof+jwt, ES256, the

@@ -168,6 +168,14 @@ func TestServeOperationalEndpoints(t *testing.T) {
 	if code != 200 {
 		t.Errorf("stylesheet: %d", code)
 	}
+	code, body = get(t, base+".well-known/openid-credential-issuer")
+	if code != 200 || !strings.Contains(body, `"credential_issuer":"http://127.0.0.1:8080"`) {
+		t.Errorf("credential issuer metadata: %d %.300s", code, body)
+	}
+	code, _ = get(t, base+".well-known/ikd-trust-list")
+	if code != 200 {
+		t.Errorf("trust list: %d", code)
+	}
 	code, body = get(t, base+"metrics")
 	if code != 200 || !strings.Contains(body, `ikd_http_requests_total{code="200",route="GET /healthz"} 1`) {
 		t.Errorf("/metrics: %d, no count for /healthz in:\n%.2000s", code, body)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ikd-project/ikd/internal/app"
 	"github.com/ikd-project/ikd/internal/config"
+	"github.com/ikd-project/ikd/internal/httpapi"
 	"github.com/ikd-project/ikd/internal/httpserver"
 	"github.com/ikd-project/ikd/internal/store"
 	"github.com/ikd-project/ikd/internal/ui"
@@ -24,7 +25,7 @@ const shutdownGrace = 15 * time.Second
 func runServe(ctx context.Context, env *Env, args []string) error {
 	cfg := config.Defaults()
 	fs := flags(env, "serve", "serve [flags]")
-	cfg.Register(fs, env.Getenv, "database", "data-dir", "listen", "log", "lang", "demo")
+	cfg.Register(fs, env.Getenv, "database", "data-dir", "listen", "log", "lang", "demo", "public-url")
 	logger, err := setup(env, fs, &cfg, args)
 	if err != nil {
 		return err
@@ -38,6 +39,10 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	dig, err := app.NewDigitalID(ctx, &cfg, st, auditLog, logger)
+	if err != nil {
+		return err
+	}
 	status := &loadStatus{}
 	srv := httpserver.New(logger, st.Ready, func() any { return status.snapshot() })
 	status.register(srv.Registry())
@@ -45,6 +50,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err := home.Mount(srv.Handle); err != nil {
 		return err
 	}
+	api := &httpapi.API{PublicURL: dig.PublicURL, Store: st, Keys: dig.Keys, Issuer: dig.Issuer,
+		Activation: dig.Activation, Logger: logger}
+	api.Mount(srv.Handle)
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)

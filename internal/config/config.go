@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -37,6 +38,15 @@ type Config struct {
 	// AuditKeyFile holds the key of the audit log's subject hashes; it is
 	// created on first start when missing.
 	AuditKeyFile string
+	// PublicURL is the URL residents' wallets and verifiers reach ikd at:
+	// the credential issuer identifier, the iss of every credential and the
+	// base of the status list URIs. Changing it invalidates the URIs in
+	// credentials already issued. No trailing slash.
+	PublicURL string
+	// KeyPassphraseFile names a file holding the passphrase that encrypts
+	// the issuer keys (env IKD_KEY_PASSPHRASE_FILE only: a secret is never
+	// a flag); empty keeps the keys unencrypted.
+	KeyPassphraseFile string
 }
 
 // Defaults returns the configuration used when nothing is set.
@@ -44,12 +54,14 @@ func Defaults() Config {
 	return Config{
 		Database: "sqlite:" + filepath.Join("data", "ikd.db"), DataDir: "data", Listen: "127.0.0.1:8080",
 		LogLevel: "info", LogFormat: "json", Lang: "id", DemoSeed: 1, DemoScale: 1,
+		PublicURL: "http://127.0.0.1:8080",
 	}
 }
 
 // Register defines the flags of the fields that a subcommand uses on fs,
 // with defaults taken from the environment through getenv. names lists the
-// setting names: "database", "data-dir", "listen", "log", "lang", "demo".
+// setting names: "database", "data-dir", "listen", "log", "lang", "demo",
+// "public-url".
 func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string, names ...string) {
 	env := func(key, def string) string {
 		if v := getenv(key); v != "" {
@@ -71,6 +83,9 @@ func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string, names ..
 		case "log":
 			fs.StringVar(&c.LogLevel, "log-level", env("IKD_LOG_LEVEL", c.LogLevel), "debug, info, warn or error (env IKD_LOG_LEVEL)")
 			fs.StringVar(&c.LogFormat, "log-format", env("IKD_LOG_FORMAT", c.LogFormat), "json or text (env IKD_LOG_FORMAT)")
+		case "public-url":
+			fs.StringVar(&c.PublicURL, "public-url", env("IKD_PUBLIC_URL", c.PublicURL),
+				"URL wallets and verifiers reach ikd at, e.g. https://ikd.bengkuluprov.go.id (env IKD_PUBLIC_URL)")
 		case "lang":
 			fs.StringVar(&c.Lang, "lang", env("IKD_LANG", c.Lang), "language of messages: id or en (env IKD_LANG)")
 		case "demo":
@@ -96,6 +111,10 @@ func (c *Config) Finish(getenv func(string) string) error {
 	if c.AuditKeyFile == "" {
 		c.AuditKeyFile = filepath.Join(c.DataDir, "audit.key")
 	}
+	if f := getenv("IKD_KEY_PASSPHRASE_FILE"); f != "" {
+		c.KeyPassphraseFile = f
+	}
+	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
 	return c.Validate()
 }
 
@@ -117,9 +136,24 @@ func (c *Config) Validate() error {
 	if c.Lang != "id" && c.Lang != "en" {
 		return errs.Newf(errs.Invalid, "--lang harus id atau en, bukan %q", "--lang must be id or en, not %q", c.Lang)
 	}
+	if err := ValidatePublicURL(c.PublicURL); err != nil {
+		return err
+	}
 	if c.DemoScale <= 0 || c.DemoScale > 10 {
 		return errs.Newf(errs.Invalid, "--scale harus lebih dari 0 dan paling besar 10, bukan %v",
 			"--scale must be more than 0 and at most 10, not %v", c.DemoScale)
+	}
+	return nil
+}
+
+// ValidatePublicURL checks a --public-url: an absolute http or https URL
+// with a host, no query, fragment, user information or trailing slash.
+func ValidatePublicURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+		u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(s, "/") || u.Opaque != "" {
+		return errs.Newf(errs.Invalid, "--public-url %q tidak valid; contoh: https://ikd.bengkuluprov.go.id (tanpa / di akhir)",
+			"--public-url %q is not valid; example: https://ikd.bengkuluprov.go.id (no trailing /)", s)
 	}
 	return nil
 }

@@ -18,7 +18,7 @@ func load(t *testing.T, env map[string]string, args ...string) (Config, error) {
 	fs := flag.NewFlagSet("test", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	getenv := func(k string) string { return env[k] }
-	c.Register(fs, getenv, "database", "data-dir", "listen", "log", "lang", "demo")
+	c.Register(fs, getenv, "database", "data-dir", "listen", "log", "lang", "demo", "public-url")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -94,6 +94,26 @@ func TestParseDatabase(t *testing.T) {
 		b, target, err := ParseDatabase(in)
 		if err != nil || b != want[0] || target != want[1] {
 			t.Errorf("ParseDatabase(%q) = %q, %q, %v", in, b, target, err)
+		}
+	}
+}
+
+func TestPublicURL(t *testing.T) {
+	c, err := load(t, nil)
+	if err != nil || c.PublicURL != "http://127.0.0.1:8080" {
+		t.Fatalf("default public URL %q, %v", c.PublicURL, err)
+	}
+	c, err = load(t, map[string]string{"IKD_PUBLIC_URL": "https://ikd.bengkuluprov.go.id/", "IKD_KEY_PASSPHRASE_FILE": "/run/secrets/kp"})
+	if err != nil || c.PublicURL != "https://ikd.bengkuluprov.go.id" || c.KeyPassphraseFile != "/run/secrets/kp" {
+		t.Errorf("from the environment: %q %q, %v", c.PublicURL, c.KeyPassphraseFile, err)
+	}
+	c, err = load(t, map[string]string{"IKD_PUBLIC_URL": "https://a.example"}, "--public-url", "https://b.example/ikd")
+	if err != nil || c.PublicURL != "https://b.example/ikd" {
+		t.Errorf("flag over env: %q, %v", c.PublicURL, err)
+	}
+	for _, bad := range []string{"ikd.example", "ftp://ikd.example", "https://", "https://u:p@ikd.example", "https://ikd.example?x=1", "https://ikd.example#f", "/relative"} {
+		if _, err := load(t, nil, "--public-url", bad); !errors.Is(err, errs.Invalid) || !strings.Contains(errs.Message(err, "id", ""), "--public-url") {
+			t.Errorf("--public-url %q: %v, want invalid", bad, err)
 		}
 	}
 }

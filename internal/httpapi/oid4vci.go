@@ -1,0 +1,198 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/ikd-project/ikd/internal/activation"
+	"github.com/ikd-project/ikd/internal/errs"
+)
+
+const preAuthGrant = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
+
+// OfferURI is the text of the officer's QR code for an offer: an
+// OpenID4VCI credential offer by reference, which the wallet fetches from
+// GET /oid4vci/offers/{code}.
+func OfferURI(publicURL, code string) string {
+	return "openid-credential-offer://?credential_offer_uri=" + url.QueryEscape(publicURL+"/oid4vci/offers/"+url.PathEscape(code))
+}
+
+// offer serves the credential offer of a live offer.
+func (a *API) offer(w http.ResponseWriter, r *http.Request) {
+	code := r.PathValue("code")
+	w.Header().Set("Cache-Control", "no-store")
+	if _, err := a.Activation.LookupOffer(r.Context(), code); err != nil {
+		if errors.Is(err, activation.ErrInvalidGrant) {
+			writeJSON(w, http.StatusNotFound, oauthError{Error: "invalid_grant",
+				Description: errs.Message(err, lang(r), "")})
+			return
+		}
+		a.internal(w, r, "offer", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"credential_issuer":            a.PublicURL,
+		"credential_configuration_ids": ConfigurationIDs(),
+		"grants": map[string]any{preAuthGrant: map[string]any{
+			"pre-authorized_code": code,
+			"tx_code": map[string]any{"input_mode": "numeric", "length": activation.CodeDigits,
+				"description": "Kode aktivasi dari e-mail"},
+		}},
+	})
+}
+
+// token redeems the pre-authorized code and the e-mailed code.
+func (a *API) token(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
+	ct, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
+	if strings.TrimSpace(strings.ToLower(ct)) != "application/x-www-form-urlencoded" {
+		fail(w, r, http.StatusBadRequest, "invalid_request", nil,
+			"permintaan harus application/x-www-form-urlencoded", "the request must be application/x-www-form-urlencoded")
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		fail(w, r, http.StatusBadRequest, "invalid_request", nil, "isi permintaan tidak dapat dibaca", "the request body cannot be read")
+		return
+	}
+	f := r.PostForm
+	if g := f.Get("grant_type"); g != preAuthGrant {
+		fail(w, r, http.StatusBadRequest, "unsupported_grant_type", nil,
+			"hanya grant_type "+preAuthGrant+" yang didukung", "only grant_type "+preAuthGrant+" is supported")
+		return
+	}
+	code, tx := f.Get("pre-authorized_code"), f.Get("tx_code")
+	if code == "" || tx == "" {
+		fail(w, r, http.StatusBadRequest, "invalid_request", nil,
+			"pre-authorized_code dan tx_code wajib diisi", "pre-authorized_code and tx_code are required")
+		return
+	}
+	tok, err := a.Activation.Redeem(r.Context(), code, tx)
+	switch {
+	case errors.Is(err, activation.ErrInvalidGrant), errors.Is(err, activation.ErrWrongTxCode), errors.Is(err, activation.ErrOfferDead):
+		fail(w, r, http.StatusBadRequest, "invalid_grant", err, "", "")
+		return
+	case err != nil:
+		a.internal(w, r, "token", err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, map[string]any{
+		"access_token": tok.AccessToken, "token_type": "Bearer", "expires_in": int(tok.ExpiresIn.Seconds()),
+	})
+}
+
+// nonce hands out a fresh c_nonce.
+func (a *API) nonce(w http.ResponseWriter, r *http.Request) {
+	n, err := a.Activation.Nonce(r.Context())
+	if err != nil {
+		a.internal(w, r, "nonce", err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, map[string]string{"c_nonce": n})
+}
+
+// credentialRequest is an OpenID4VCI credential request: proofs (1.0) or
+// the older single proof.
+type credentialRequest struct {
+	ConfigurationID string `json:"credential_configuration_id"`
+	Proofs          *struct {
+		JWT []string `json:"jwt"`
+	} `json:"proofs"`
+	Proof *struct {
+		ProofType string `json:"proof_type"`
+		JWT       string `json:"jwt"`
+	} `json:"proof"`
+}
+
+// bearer returns the access token of an Authorization: Bearer header.
+func bearer(r *http.Request) string {
+	scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return ""
+	}
+	return strings.TrimSpace(tok)
+}
+
+// credential checks the access token and the device key proof and returns
+// every credential of the activation, the requested one first.
+func (a *API) credential(w http.ResponseWriter, r *http.Request) {
+	tok := bearer(r)
+	if tok == "" {
+		fail(w, r, http.StatusUnauthorized, "invalid_token", activation.ErrInvalidToken, "", "")
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
+	var req credentialRequest
+	dec := json.NewDecoder(r.Body)
+	if err := dec.Decode(&req); err != nil {
+		fail(w, r, http.StatusBadRequest, "invalid_credential_request", nil,
+			"isi permintaan bukan JSON yang sah", "the request body is not valid JSON")
+		return
+	}
+	if !slices.Contains(ConfigurationIDs(), req.ConfigurationID) {
+		fail(w, r, http.StatusBadRequest, "unknown_credential_configuration", nil,
+			"credential_configuration_id tidak dikenal", "unknown credential_configuration_id")
+		return
+	}
+	var proofs []string
+	switch {
+	case req.Proofs != nil && req.Proof != nil:
+		fail(w, r, http.StatusBadRequest, "invalid_credential_request", nil,
+			"gunakan proofs atau proof, bukan keduanya", "use proofs or proof, not both")
+		return
+	case req.Proofs != nil:
+		proofs = req.Proofs.JWT
+	case req.Proof != nil && req.Proof.ProofType == "jwt":
+		proofs = []string{req.Proof.JWT}
+	}
+	if len(proofs) != 1 || proofs[0] == "" {
+		fail(w, r, http.StatusBadRequest, "invalid_proof", nil,
+			"diperlukan tepat satu bukti kunci perangkat berjenis jwt", "exactly one key proof of type jwt is required")
+		return
+	}
+	issued, err := a.Activation.Credential(r.Context(), tok, proofs[0])
+	switch {
+	case errors.Is(err, activation.ErrInvalidToken):
+		fail(w, r, http.StatusUnauthorized, "invalid_token", err, "", "")
+		return
+	case errors.Is(err, activation.ErrInvalidNonce):
+		fail(w, r, http.StatusBadRequest, "invalid_nonce", err, "", "")
+		return
+	case errors.Is(err, activation.ErrInvalidProof):
+		fail(w, r, http.StatusBadRequest, "invalid_proof", err, "", "")
+		return
+	case errs.KindOf(err) == errs.Invalid:
+		// e.g. the NIK stopped being active between the offer and now.
+		fail(w, r, http.StatusBadRequest, "credential_request_denied", err, "", "")
+		return
+	case err != nil:
+		a.internal(w, r, "credential", err)
+		return
+	}
+	// The requested configuration first, the others in issued order.
+	slices.SortStableFunc(issued, func(x, y activation.Issued) int {
+		return boolInt(y.ConfigurationID == req.ConfigurationID) - boolInt(x.ConfigurationID == req.ConfigurationID)
+	})
+	type cred struct {
+		Credential      string `json:"credential"`
+		ConfigurationID string `json:"credential_configuration_id"`
+	}
+	out := make([]cred, 0, len(issued))
+	for _, c := range issued {
+		out = append(out, cred{Credential: c.Credential, ConfigurationID: c.ConfigurationID})
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, map[string]any{"credentials": out})
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
