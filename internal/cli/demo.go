@@ -4,7 +4,10 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"github.com/ikd-project/ikd/internal/audit"
+	"github.com/ikd-project/ikd/internal/httpapi"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/ikd-project/ikd/internal/app"
@@ -25,9 +28,10 @@ func demoOptions(cfg *config.Config) demo.Options {
 
 func runDemo(ctx context.Context, env *Env, args []string) error {
 	cfg := config.Defaults()
-	fs := flags(env, "demo", "demo [flags] [--csv FILE]")
-	cfg.Register(fs, env.Getenv, "database", "data-dir", "log", "lang", "demo")
+	fs := flags(env, "demo", "demo [flags] [--csv FILE] [--samples]")
+	cfg.Register(fs, env.Getenv, "database", "data-dir", "log", "lang", "demo", "public-url")
 	csvPath := fs.String("csv", "", "write the demo province as a SIAK CSV to this file instead of the database")
+	samples := fs.Bool("samples", false, "also activate two demo residents and write sample QR images (valid, expired, revoked) and the trust list to DATA-DIR/samples")
 	logger, err := setup(env, fs, &cfg, args)
 	if err != nil {
 		return err
@@ -45,9 +49,31 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if done, err := demoComplete(ctx, st); err != nil {
+		return err
+	} else if !done || !*samples {
+		if err := loadDemoProgress(ctx, env, st, &cfg, auditLog); err != nil {
+			return err
+		}
+	}
+	if !*samples {
+		return nil
+	}
+	cfg.Demo = true // demo portraits for the sample residents
+	dig, err := app.NewDigitalID(ctx, &cfg, st, auditLog, logger)
+	if err != nil {
+		return err
+	}
+	api := &httpapi.API{PublicURL: dig.PublicURL, Store: st, Keys: dig.Keys, Issuer: dig.Issuer, Activation: dig.Activation, Logger: logger}
+	return writeSamples(ctx, env, st, dig, api, filepath.Join(cfg.DataDir, "samples"))
+}
+
+// loadDemoProgress loads the demo province with a progress bar.
+func loadDemoProgress(ctx context.Context, env *Env, st store.Store, cfg *config.Config, auditLog *audit.Log) error {
+	opts := demoOptions(cfg)
 	p := siakimport.NewProgress(env.Stderr, env.IsTerminal, time.Now)
 	start := time.Now()
-	err = loadDemo(ctx, st, &cfg, app.NewBatchLoader(st, auditLog, "system:demo", "demo"), func(done, total int) {
+	err := loadDemo(ctx, st, cfg, app.NewBatchLoader(st, auditLog, "system:demo", "demo"), func(done, total int) {
 		p.Update(int64(done), int64(total), done, 0)
 	})
 	p.Done()

@@ -102,3 +102,39 @@ func TestVerifyUsage(t *testing.T) {
 		t.Errorf("without input: exit %d\n%s", code, errOut)
 	}
 }
+
+// TestDemoSamplesVerify runs `ikd demo --samples` on a small province and
+// checks the samples as a newcomer would: VALID for valid.png, and the
+// reason for the others.
+func TestDemoSamplesVerify(t *testing.T) {
+	ctx := context.Background()
+	vars := dirVars(t)
+	vars["IKD_DEMO_SCALE"] = "0.002"
+	code, stdout, stderr := run(t, ctx, vars, "demo", "--samples")
+	if code != 0 {
+		t.Fatalf("ikd demo --samples: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	dir := filepath.Join(vars["IKD_DATA_DIR"], "samples")
+	trust := filepath.Join(dir, "trust-list.jwt")
+	for name, want := range map[string]struct {
+		code int
+		text string
+	}{
+		"valid.png":   {0, "VALID"},
+		"expired.png": {1, "stale_presentation"},
+		"revoked.png": {1, "revoked"},
+	} {
+		code, stdout, stderr := run(t, ctx, vars, "verify", "--trust", trust, filepath.Join(dir, name))
+		if code != want.code || !strings.Contains(stdout+stderr, want.text) {
+			t.Errorf("ikd verify %s: exit %d, want %d with %q:\n%s%s", name, code, want.code, want.text, stdout, stderr)
+		}
+	}
+	// Running it again activates the same residents anew: their earlier
+	// phones are released and the new samples verify the same way.
+	if code, stdout, stderr := run(t, ctx, vars, "demo", "--samples"); code != 0 {
+		t.Fatalf("second ikd demo --samples: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if code, stdout, _ := run(t, ctx, vars, "verify", "--trust", trust, filepath.Join(dir, "valid.png")); code != 0 {
+		t.Errorf("valid.png after a second run: exit %d\n%s", code, stdout)
+	}
+}

@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -128,34 +130,36 @@ func (a *API) jwtVCIssuer(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"issuer": a.PublicURL, "jwks": map[string]any{"keys": keys}})
 }
 
-// trustList serves the trust list signed by the active key: the keys that
-// verify and the current token of every status list.
-func (a *API) trustList(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
+// SignTrustList returns the trust list signed by the active key: the keys
+// that verify and the current token of every status list, valid for
+// TrustListValid.
+func (a *API) SignTrustList(ctx context.Context) (string, error) {
 	now := a.now().Truncate(1e9)
 	lists, err := a.Store.ListStatusLists(ctx)
 	if err != nil {
-		a.internal(w, r, "status lists", err)
-		return
+		return "", fmt.Errorf("status lists: %w", err)
 	}
 	l := trustlist.List{Issuer: a.PublicURL, IssuedAt: now, ValidUntil: now.Add(TrustListValid), IssuerKeys: a.verifyingKeys()}
 	for _, sl := range lists {
 		tok, err := a.Issuer.PublishToken(ctx, sl.ID, StatusTokenTTL)
 		if err != nil {
-			a.internal(w, r, "status list token", err)
-			return
+			return "", fmt.Errorf("status list token: %w", err)
 		}
 		l.StatusLists = append(l.StatusLists, trustlist.StatusList{URI: a.Issuer.StatusURI(sl.ID), Token: tok})
 	}
 	key := a.Keys.Active()
 	signer := key.Signer()
 	if signer == nil {
-		a.internal(w, r, "trust list", errNoActiveKey)
-		return
+		return "", errNoActiveKey
 	}
-	jws, err := trustlist.Sign(signer, key.ID, l)
+	return trustlist.Sign(signer, key.ID, l)
+}
+
+// trustList serves SignTrustList.
+func (a *API) trustList(w http.ResponseWriter, r *http.Request) {
+	jws, err := a.SignTrustList(r.Context())
 	if err != nil {
-		a.internal(w, r, "sign trust list", err)
+		a.internal(w, r, "trust list", err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/jwt")
