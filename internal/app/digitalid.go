@@ -48,20 +48,9 @@ func NewDigitalID(ctx context.Context, cfg *config.Config, st store.Store, audit
 	if err := config.ValidatePublicURL(cfg.PublicURL); err != nil {
 		return nil, err
 	}
-	var pass []byte
-	if cfg.KeyPassphraseFile != "" {
-		b, err := os.ReadFile(cfg.KeyPassphraseFile)
-		if err != nil {
-			return nil, fmt.Errorf("key passphrase: %w", err)
-		}
-		pass = []byte(strings.TrimRight(string(b), "\r\n"))
-		if len(pass) == 0 {
-			return nil, fmt.Errorf("key passphrase file %s is empty", cfg.KeyPassphraseFile)
-		}
-	}
-	keys, err := kms.OpenFileStore(filepath.Join(cfg.DataDir, "keys"), pass, time.Now)
+	keys, err := OpenKeys(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("issuer keys: %w", err)
+		return nil, err
 	}
 	codeKey, err := LoadOrCreateKey(filepath.Join(cfg.DataDir, "activation.key"), 32)
 	if err != nil {
@@ -80,6 +69,28 @@ func NewDigitalID(ctx context.Context, cfg *config.Config, st store.Store, audit
 	}
 	logger.Info("digital ID ready", "issuer", cfg.PublicURL, "kid", keys.Active().ID)
 	return &DigitalID{PublicURL: cfg.PublicURL, Store: st, Keys: keys, Issuer: is, Outbox: outbox, Activation: svc}, nil
+}
+
+// OpenKeys opens the issuer keys in DATA-DIR/keys, creating a first key
+// when there is none, encrypted with the passphrase in
+// cfg.KeyPassphraseFile when it is set.
+func OpenKeys(cfg *config.Config) (*kms.FileStore, error) {
+	var pass []byte
+	if cfg.KeyPassphraseFile != "" {
+		b, err := os.ReadFile(cfg.KeyPassphraseFile)
+		if err != nil {
+			return nil, fmt.Errorf("key passphrase: %w", err)
+		}
+		pass = []byte(strings.TrimRight(string(b), "\r\n"))
+		if len(pass) == 0 {
+			return nil, fmt.Errorf("key passphrase file %s is empty", cfg.KeyPassphraseFile)
+		}
+	}
+	keys, err := kms.OpenFileStore(filepath.Join(cfg.DataDir, "keys"), pass, time.Now)
+	if err != nil {
+		return nil, fmt.Errorf("issuer keys: %w", err)
+	}
+	return keys, nil
 }
 
 // StatusURI is the URI of status list id under publicURL: where its token

@@ -36,9 +36,10 @@ func commands() []command {
 	return []command{
 		{"serve", "serve [flags]", "run the HTTP server (with --demo: create the demo province on first start)", runServe},
 		{"migrate", "migrate [flags]", "apply database migrations and exit", runMigrate},
-		{"demo", "demo [flags] [--csv FILE]", "create the Bengkulu demo province in the database, or write it as a SIAK CSV", runDemo},
+		{"demo", "demo [flags] [--csv FILE] [--samples]", "create the Bengkulu demo province, write it as a SIAK CSV, or write sample QR codes", runDemo},
 		{"import", "import [flags] FILE.csv", "import residents from a SIAK CSV export (see docs/import.md)", runImport},
 		{"audit", "audit verify [flags]", "check the audit log's hash chain and name any tampered event", runAudit},
+		{"keys", "keys list|rotate|retire KEY-ID", "list, rotate or retire the issuer's signing keys", runKeys},
 		{"verify", "verify [flags] QR-TEXT|IMAGE", "verify a digital KTP QR code or presentation offline", runVerify},
 		{"version", "version", "print the version", runVersion},
 	}

@@ -1,0 +1,39 @@
+package cli
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestKeysRotateRetire(t *testing.T) {
+	ctx := context.Background()
+	vars := dirVars(t)
+	code, stdout, stderr := run(t, ctx, vars, "keys", "list")
+	if code != 0 || strings.Count(stdout, "active") != 1 {
+		t.Fatalf("keys list on a new data directory: exit %d\n%s%s", code, stdout, stderr)
+	}
+	first := regexp.MustCompile(`(?m)^([A-Za-z0-9_-]{43})\s+active`).FindStringSubmatch(stdout)[1]
+	if code, _, stderr := run(t, ctx, vars, "keys", "rotate", "--verify-for", "24h"); code != 1 || !strings.Contains(stderr, "shorter than a credential's lifetime") {
+		t.Errorf("rotate with a too-short window: exit %d %s", code, stderr)
+	}
+	code, stdout, _ = run(t, ctx, vars, "keys", "rotate")
+	if code != 0 || !strings.Contains(stdout, "new signing key") || !regexp.MustCompile(first+`\s+retired\s+\S+ \S+\s+\d{4}-\d{2}-\d{2}`).MatchString(stdout) {
+		t.Fatalf("rotate: exit %d\n%s", code, stdout)
+	}
+	if code, _, _ := run(t, ctx, vars, "keys", "retire", first); code != 0 {
+		t.Fatalf("retire: exit %d", code)
+	}
+	_, stdout, _ = run(t, ctx, vars, "keys", "list")
+	if !regexp.MustCompile(first + `\s+withdrawn`).MatchString(stdout) {
+		t.Errorf("after retire:\n%s", stdout)
+	}
+	active := regexp.MustCompile(`(?m)^([A-Za-z0-9_-]{43})\s+active`).FindStringSubmatch(stdout)[1]
+	if code, _, stderr := run(t, ctx, vars, "keys", "retire", active); code != 1 || !strings.Contains(stderr, "rotate before") {
+		t.Errorf("retiring the signing key: exit %d %s", code, stderr)
+	}
+	if code, _, _ := run(t, ctx, vars, "keys", "frob"); code != 2 {
+		t.Errorf("unknown subcommand: exit %d", code)
+	}
+}
