@@ -3,11 +3,9 @@ package issuance
 import (
 	"bytes"
 	"crypto"
-	"encoding/asn1"
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"math/big"
 	"strings"
 
 	"github.com/fxamacker/cbor/v2"
@@ -164,19 +162,4 @@ func decodeSign1(b []byte) (*coseSign1, error) {
 
 func (m *coseSign1) marshal() ([]byte, error) {
 	return cbor.Marshal(cbor.Tag{Number: tagSign1, Content: m})
-}
-
-// rawSignature converts an ASN.1 DER ECDSA signature to the 64-byte r||s
-// form JWS and COSE use.
-func rawSignature(der []byte) ([]byte, error) {
-	var sig struct{ R, S *big.Int }
-	rest, err := asn1.Unmarshal(der, &sig)
-	if err != nil || len(rest) != 0 || sig.R == nil || sig.S == nil || sig.R.Sign() <= 0 || sig.S.Sign() <= 0 ||
-		sig.R.BitLen() > 256 || sig.S.BitLen() > 256 {
-		return nil, errors.New("malformed ECDSA signature")
-	}
-	out := make([]byte, 64)
-	sig.R.FillBytes(out[:32])
-	sig.S.FillBytes(out[32:])
-	return out, nil
 }

@@ -24,6 +24,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/ikd-project/ikd/internal/credential/jws"
 	"io"
 	"math/big"
 	"strconv"
@@ -275,7 +276,7 @@ func signRaw(signer crypto.Signer, tbs []byte) ([]byte, error) {
 	if !ecdsa.VerifyASN1(pub, sum[:], der) {
 		return nil, errors.New("the key's signature does not verify")
 	}
-	return rawSignature(der)
+	return jws.RawSignature(der)
 }
 
 // newID returns a random 128-bit credential ID, base64url.

@@ -6,18 +6,15 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/asn1"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math"
-	"math/big"
 	"strings"
 	"time"
 
-	"github.com/go-jose/go-jose/v4"
+	"github.com/ikd-project/ikd/internal/credential/jws"
 
 	"github.com/ikd-project/ikd/internal/credential"
 )
@@ -105,33 +102,20 @@ func SignToken(signer crypto.Signer, kid string, t Token) (string, error) {
 		}
 		c.Exp = t.Expiry.Unix()
 	}
-	header, err := json.Marshal(struct {
-		Alg string `json:"alg"`
-		Typ string `json:"typ"`
-		Kid string `json:"kid"`
-	}{Alg, TokenTyp, kid})
-	if err != nil {
-		return "", err
-	}
 	payload, err := json.Marshal(c)
 	if err != nil {
 		return "", err
 	}
-	input := b64.EncodeToString(header) + "." + b64.EncodeToString(payload)
-	sum := sha256.Sum256([]byte(input))
-	der, err := signer.Sign(rand.Reader, sum[:], crypto.SHA256)
+	header := struct {
+		Alg string `json:"alg"`
+		Typ string `json:"typ"`
+		Kid string `json:"kid"`
+	}{Alg, TokenTyp, kid}
+	tok, err := jws.Sign(signer, rand.Reader, header, payload)
 	if err != nil {
-		return "", fmt.Errorf("statuslist: sign: %w", err)
+		return "", fmt.Errorf("statuslist: %w", err)
 	}
-	var sig struct{ R, S *big.Int }
-	if rest, err := asn1.Unmarshal(der, &sig); err != nil || len(rest) != 0 || sig.R == nil || sig.S == nil ||
-		sig.R.Sign() <= 0 || sig.S.Sign() <= 0 || sig.R.BitLen() > 256 || sig.S.BitLen() > 256 {
-		return "", errors.New("statuslist: signer returned a malformed ECDSA signature")
-	}
-	raw := make([]byte, 64)
-	sig.R.FillBytes(raw[:32])
-	sig.S.FillBytes(raw[32:])
-	return input + "." + b64.EncodeToString(raw), nil
+	return tok, nil
 }
 
 // unavailable is the reason for every unusable token but an expired one.
@@ -191,11 +175,7 @@ func verifyToken(token string, keys func(kid string) (crypto.PublicKey, bool), n
 	if !ok || ecKey.Curve != elliptic.P256() {
 		return nil, unavailable("trusted key %q is %T, not ECDSA P-256", kid, key)
 	}
-	jws, err := jose.ParseSignedCompact(token, []jose.SignatureAlgorithm{jose.ES256})
-	if err != nil {
-		return nil, unavailable("%v", err)
-	}
-	payload, err := jws.Verify(ecKey)
+	payload, err := jws.Verify(token, ecKey)
 	if err != nil {
 		return nil, unavailable("bad signature (kid %q): %v", kid, err)
 	}

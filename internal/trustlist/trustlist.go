@@ -48,12 +48,11 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/asn1"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/big"
+	jwsig "github.com/ikd-project/ikd/internal/credential/jws"
 	"strings"
 	"time"
 
@@ -164,25 +163,15 @@ func Sign(signer crypto.Signer, kid string, l List) (string, error) {
 	if jl.StatusLists == nil {
 		jl.StatusLists = []StatusList{}
 	}
-	hdr, err := json.Marshal(map[string]string{"alg": "ES256", "typ": Typ, "kid": kid})
-	if err != nil {
-		return "", err
-	}
 	payload, err := json.Marshal(jl)
 	if err != nil {
 		return "", err
 	}
-	input := b64.EncodeToString(hdr) + "." + b64.EncodeToString(payload)
-	digest := sha256.Sum256([]byte(input))
-	der, err := signer.Sign(rand.Reader, digest[:], crypto.SHA256)
+	out, err := jwsig.Sign(signer, rand.Reader, map[string]string{"alg": "ES256", "typ": Typ, "kid": kid}, payload)
 	if err != nil {
-		return "", fmt.Errorf("trustlist: sign: %w", err)
+		return "", fmt.Errorf("trustlist: %w", err)
 	}
-	sig, err := derToRaw(der)
-	if err != nil {
-		return "", err
-	}
-	return input + "." + b64.EncodeToString(sig), nil
+	return out, nil
 }
 
 // Parse checks a trust list's signature and returns its content. The
@@ -280,9 +269,7 @@ func Parse(jws string, now time.Time, pinned func(kid string) (crypto.PublicKey,
 	if len(sig) != 64 {
 		return nil, credential.Fail(credential.BadSignature, "trust list signature is %d bytes, want 64", len(sig))
 	}
-	digest := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
-	r, s := new(big.Int).SetBytes(sig[:32]), new(big.Int).SetBytes(sig[32:])
-	if !ecdsa.Verify(signing, digest[:], r, s) {
+	if _, err := jwsig.Verify(jws, signing); err != nil {
 		return nil, credential.Fail(credential.BadSignature, "trust list signature does not verify")
 	}
 	return l, nil
@@ -348,16 +335,4 @@ func (s KeySet) ByShortKID(kid []byte) (crypto.PublicKey, bool) {
 		}
 	}
 	return nil, false
-}
-
-// derToRaw converts an ASN.1 ECDSA signature to JWS's 64-byte r||s.
-func derToRaw(der []byte) ([]byte, error) {
-	var sig struct{ R, S *big.Int }
-	if rest, err := asn1.Unmarshal(der, &sig); err != nil || len(rest) != 0 || sig.R.BitLen() > 256 || sig.S.BitLen() > 256 {
-		return nil, errors.New("trustlist: signer returned a malformed ASN.1 signature")
-	}
-	out := make([]byte, 64)
-	sig.R.FillBytes(out[:32])
-	sig.S.FillBytes(out[32:])
-	return out, nil
 }

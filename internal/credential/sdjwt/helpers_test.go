@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"github.com/ikd-project/ikd/internal/credential/jws"
 	"strings"
 	"sync"
 	"testing"
@@ -161,7 +162,7 @@ func signRaw(t testing.TB, key *ecdsa.PrivateKey, header, payload []byte) string
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw, err := rawSignature(der)
+	raw, err := jws.RawSignature(der)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,13 +6,12 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/sha256"
-	"encoding/asn1"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/ikd-project/ikd/internal/credential/jws"
 	"io"
-	"math/big"
 	"strings"
 )
 
@@ -102,35 +101,10 @@ func signJWS(s crypto.Signer, rand io.Reader, h jwsHeader, payload []byte) (stri
 	if _, err := checkSigner(s); err != nil {
 		return "", err
 	}
-	hj, err := marshal(h)
+	out, err := jws.Sign(s, rand, h, payload)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("sdjwt: %w", err)
 	}
-	input := b64.EncodeToString(hj) + "." + b64.EncodeToString(payload)
-	sum := sha256.Sum256([]byte(input))
-	der, err := s.Sign(rand, sum[:], crypto.SHA256)
-	if err != nil {
-		return "", fmt.Errorf("sdjwt: sign: %w", err)
-	}
-	raw, err := rawSignature(der)
-	if err != nil {
-		return "", err
-	}
-	return input + "." + b64.EncodeToString(raw), nil
-}
-
-// rawSignature converts an ASN.1 DER ECDSA signature to the fixed 64-byte
-// r||s form JWS uses (RFC 7518 section 3.4).
-func rawSignature(der []byte) ([]byte, error) {
-	var sig struct{ R, S *big.Int }
-	rest, err := asn1.Unmarshal(der, &sig)
-	if err != nil || len(rest) != 0 || sig.R == nil || sig.S == nil ||
-		sig.R.Sign() <= 0 || sig.S.Sign() <= 0 || sig.R.BitLen() > 256 || sig.S.BitLen() > 256 {
-		return nil, errors.New("sdjwt: signer returned a malformed ECDSA signature")
-	}
-	out := make([]byte, 64)
-	sig.R.FillBytes(out[:32])
-	sig.S.FillBytes(out[32:])
 	return out, nil
 }
 
