@@ -40,6 +40,7 @@ func commands() []command {
 		{"import", "import [flags] FILE.csv", "import residents from a SIAK CSV export (see docs/import.md)", runImport},
 		{"audit", "audit verify [flags]", "check the audit log's hash chain and name any tampered event", runAudit},
 		{"keys", "keys list|rotate|retire KEY-ID", "list, rotate or retire the issuer's signing keys", runKeys},
+		{"lembaga", "lembaga add|list|revoke", "register, list or revoke institutions that verify IDs through the API", runLembaga},
 		{"verify", "verify [flags] QR-TEXT|IMAGE", "verify a digital KTP QR code or presentation offline", runVerify},
 		{"version", "version", "print the version", runVersion},
 	}

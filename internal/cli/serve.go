@@ -15,6 +15,7 @@ import (
 	"github.com/ikd-project/ikd/internal/config"
 	"github.com/ikd-project/ikd/internal/httpapi"
 	"github.com/ikd-project/ikd/internal/httpserver"
+	"github.com/ikd-project/ikd/internal/lembaga"
 	"github.com/ikd-project/ikd/internal/store"
 	"github.com/ikd-project/ikd/internal/ui"
 )
@@ -52,6 +53,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	api := &httpapi.API{PublicURL: dig.PublicURL, Store: st, Keys: dig.Keys, Issuer: dig.Issuer,
 		Activation: dig.Activation, Logger: logger}
+	// Institutions verify against the trust list this server signs, re-signed
+	// at most once a minute (so a revocation reaches them within a minute).
+	api.Lembaga = &lembaga.Service{Store: st, Audit: auditLog, Trust: lembaga.CachedTrust(api.SignTrustList, time.Minute, nil)}
 	api.Mount(srv.Handle)
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {

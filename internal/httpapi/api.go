@@ -11,6 +11,7 @@ import (
 	"github.com/ikd-project/ikd/internal/errs"
 	"github.com/ikd-project/ikd/internal/issuance"
 	"github.com/ikd-project/ikd/internal/kms"
+	"github.com/ikd-project/ikd/internal/lembaga"
 	"github.com/ikd-project/ikd/internal/store"
 )
 
@@ -38,8 +39,11 @@ type API struct {
 	Keys       Keys
 	Issuer     *issuance.Issuer
 	Activation *activation.Service
-	Now        func() time.Time // time.Now when nil
-	Logger     *slog.Logger
+	// Lembaga verifies presentations for registered institutions; nil
+	// leaves POST /api/v1/verifications unmounted.
+	Lembaga *lembaga.Service
+	Now     func() time.Time // time.Now when nil
+	Logger  *slog.Logger
 }
 
 func (a *API) now() time.Time {
@@ -60,6 +64,9 @@ func (a *API) Mount(handle func(pattern string, h http.Handler)) {
 	handle("POST /oid4vci/token", http.HandlerFunc(a.token))
 	handle("POST /oid4vci/nonce", http.HandlerFunc(a.nonce))
 	handle("POST /oid4vci/credential", http.HandlerFunc(a.credential))
+	if a.Lembaga != nil {
+		handle("POST /api/v1/verifications", http.HandlerFunc(a.verifications))
+	}
 }
 
 // lang is the language of error descriptions: "en" when the request's

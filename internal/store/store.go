@@ -67,6 +67,7 @@ type Tx interface {
 // Queries are the reads and writes every entity supports.
 type Queries interface {
 	CredentialQueries
+	LembagaQueries
 
 	// Kantor (service offices).
 	CreateKantor(ctx context.Context, k *Kantor) error

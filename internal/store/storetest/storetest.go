@@ -48,7 +48,7 @@ func Run(t *testing.T, open Open) {
 		{"LoadBatch", testLoadBatch},
 		{"LoadBatchRejects", testLoadBatchRejects},
 	}
-	for _, tc := range append(tests, credentialTests...) {
+	for _, tc := range append(append(tests, credentialTests...), lembagaTests...) {
 		t.Run(tc.name, func(t *testing.T) {
 			clock := T0
 			tc.fn(t, open(t, func() time.Time { return clock }))

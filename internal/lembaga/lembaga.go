@@ -1,0 +1,372 @@
+// Package lembaga serves registered institutions (lembaga pengguna): banks,
+// hospitals, pharmacies and the like that verify residents' digital IDs
+// online through the JSON API (DESIGN.md §1, §5).
+//
+// An institution is registered with a declared purpose, the claims it may
+// receive (allowed fields) and a rate limit. It authenticates with an API
+// key of 256 random bits that is shown once; only its SHA-256 is stored.
+// Every verification is written to the audit log with the institution as
+// actor and the resident (when the presentation disclosed the NIK) as
+// subject: the resident's "who verified my ID" history reads it from there.
+package lembaga
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ikd-project/ikd/internal/audit"
+	"github.com/ikd-project/ikd/internal/errs"
+	"github.com/ikd-project/ikd/internal/store"
+	"github.com/ikd-project/ikd/internal/trustlist"
+	"github.com/ikd-project/ikd/internal/verify"
+)
+
+// Fields are the claim names an institution may be allowed to receive.
+// "foto" covers the portrait and its hash.
+var Fields = []string{"nama", "nik", "tanggal_lahir", "jenis_kelamin", "age_over_17", "age_over_21", "foto"}
+
+// Limits of a registration.
+const (
+	MinRate = 1    // verifications per minute
+	MaxRate = 6000 // verifications per minute
+	// DefaultRate is the rate of `ikd lembaga add` without --rate.
+	DefaultRate = 60
+)
+
+// KeyPrefix starts every API key, so that secret scanners and people can
+// recognise one.
+const KeyPrefix = "ikdk_"
+
+// ActionVerifikasi is the audit action of a verification.
+const ActionVerifikasi = "verifikasi"
+
+// Errors of authentication. Both wrap errs.Unauthenticated.
+var (
+	ErrUnknownKey = errs.New(errs.Unauthenticated, "kunci API tidak dikenal", "unknown API key")
+	ErrRevoked    = errs.New(errs.Unauthenticated, "lembaga ini sudah dicabut; kunci API tidak berlaku lagi",
+		"this institution has been revoked; its API key no longer works")
+	errRate = errs.New(errs.Unavailable, "terlalu banyak verifikasi; coba lagi sebentar lagi",
+		"too many verifications; try again shortly")
+)
+
+// RateLimitError says an institution is over its rate and when to retry.
+type RateLimitError struct {
+	RetryAfter time.Duration
+}
+
+func (e *RateLimitError) Error() string {
+	return fmt.Sprintf("rate limit exceeded; retry after %s", e.RetryAfter)
+}
+
+// Unwrap gives the bilingual message (kind errs.Unavailable).
+func (e *RateLimitError) Unwrap() error { return errRate }
+
+// NewKey returns a fresh API key (256 random bits) and its hash, the
+// SHA-256 hex that the store keeps.
+func NewKey() (key, hash string) {
+	var b [32]byte
+	rand.Read(b[:]) // never fails (crypto/rand panics rather)
+	key = KeyPrefix + base64.RawURLEncoding.EncodeToString(b[:])
+	return key, HashKey(key)
+}
+
+// HashKey returns the SHA-256 hex of an API key.
+func HashKey(key string) string {
+	h := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(h[:])
+}
+
+// Service registers institutions and verifies presentations for them.
+type Service struct {
+	Store store.Store
+	Audit *audit.Log
+	// Trust returns the current parsed trust list; the caller refreshes it
+	// (see CachedTrust). Needed by Verify only.
+	Trust func(ctx context.Context) (*trustlist.List, error)
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+	// Actor names who registers and revokes in the audit log;
+	// "system:lembaga" when empty.
+	Actor string
+
+	limiter limiter
+}
+
+func (s *Service) now() time.Time {
+	if s.Now == nil {
+		return time.Now().UTC()
+	}
+	return s.Now().UTC()
+}
+
+func (s *Service) actor() string {
+	if s.Actor == "" {
+		return "system:lembaga"
+	}
+	return s.Actor
+}
+
+// ParseFields splits a comma list of field names, trims, lower-cases and
+// de-duplicates them, and refuses unknown names.
+func ParseFields(list string) ([]string, error) {
+	var out, unknown []string
+	for f := range strings.SplitSeq(list, ",") {
+		f = strings.ToLower(strings.TrimSpace(f))
+		switch {
+		case f == "" || slices.Contains(out, f):
+		case slices.Contains(Fields, f):
+			out = append(out, f)
+		default:
+			unknown = append(unknown, f)
+		}
+	}
+	if len(unknown) > 0 {
+		return nil, errs.Newf(errs.Invalid, "nama field tidak dikenal: %s (yang dikenal: %s)",
+			"unknown field names: %s (known: %s)", strings.Join(unknown, ", "), strings.Join(Fields, ", "))
+	}
+	if len(out) == 0 {
+		return nil, errs.Newf(errs.Invalid, "sebutkan minimal satu field yang boleh diterima (%s)",
+			"name at least one allowed field (%s)", strings.Join(Fields, ", "))
+	}
+	return out, nil
+}
+
+// Register records a new institution and returns it with its API key,
+// which exists nowhere else: show it once.
+func (s *Service) Register(ctx context.Context, nama, purpose string, fields []string, rate int) (store.Lembaga, string, error) {
+	nama, purpose = strings.TrimSpace(nama), strings.TrimSpace(purpose)
+	if nama == "" {
+		return store.Lembaga{}, "", errs.New(errs.Invalid, "nama lembaga wajib diisi", "the institution's name is required")
+	}
+	if purpose == "" {
+		return store.Lembaga{}, "", errs.New(errs.Invalid, "tujuan penggunaan wajib dinyatakan", "a declared purpose is required")
+	}
+	if rate < MinRate || rate > MaxRate {
+		return store.Lembaga{}, "", errs.Newf(errs.Invalid, "batas laju %d per menit di luar rentang %d..%d",
+			"rate %d per minute is outside %d..%d", rate, MinRate, MaxRate)
+	}
+	allowed, err := ParseFields(strings.Join(fields, ","))
+	if err != nil {
+		return store.Lembaga{}, "", err
+	}
+	var id [6]byte
+	rand.Read(id[:])
+	key, hash := NewKey()
+	l := store.Lembaga{ID: "lbg-" + hex.EncodeToString(id[:]), Nama: nama, Purpose: purpose, AllowedFields: allowed,
+		APIKeyHash: hash, RatePerMinute: rate, State: store.LembagaAktif}
+	err = s.Store.InTx(ctx, func(tx store.Tx) error {
+		if err := tx.CreateLembaga(ctx, &l); err != nil {
+			return err
+		}
+		_, err := s.Audit.Record(ctx, tx, audit.Entry{Actor: s.actor(), Action: "lembaga.daftar", Purpose: "registrasi lembaga pengguna",
+			Detail: map[string]any{"lembaga": l.ID, "nama": l.Nama, "purpose": l.Purpose, "fields": l.AllowedFields, "rate_per_minute": l.RatePerMinute}})
+		return err
+	})
+	if err != nil {
+		return store.Lembaga{}, "", fmt.Errorf("register lembaga: %w", err)
+	}
+	return l, key, nil
+}
+
+// Revoke marks an institution DICABUT: its key stops working at once.
+func (s *Service) Revoke(ctx context.Context, id string) error {
+	err := s.Store.InTx(ctx, func(tx store.Tx) error {
+		if err := tx.SetLembagaState(ctx, id, store.LembagaDicabut); err != nil {
+			return err
+		}
+		_, err := s.Audit.Record(ctx, tx, audit.Entry{Actor: s.actor(), Action: "lembaga.cabut", Purpose: "pencabutan lembaga pengguna",
+			Detail: map[string]any{"lembaga": id}})
+		return err
+	})
+	if store.IsNotFound(err) {
+		return errs.Newf(errs.NotFound, "lembaga %s tidak ada", "no institution %s", id)
+	}
+	return err
+}
+
+// Result is a verification as an institution receives it.
+type Result struct {
+	verify.Result
+	// Claims (shadowing verify.Result.Claims) holds only the disclosed
+	// claims the institution is allowed to receive.
+	Claims     map[string]any `json:"claims,omitempty"`
+	Lembaga    store.Lembaga  `json:"-"`
+	VerifiedAt time.Time      `json:"verified_at"`
+	// AuditSeq is the audit event that records the verification.
+	AuditSeq int64 `json:"-"`
+}
+
+// Authenticate returns the active institution of an API key.
+func (s *Service) Authenticate(ctx context.Context, apiKey string) (store.Lembaga, error) {
+	if apiKey == "" {
+		return store.Lembaga{}, ErrUnknownKey
+	}
+	// The lookup goes by the hash through the unique index: the key itself
+	// is never compared, so timing says nothing about it.
+	l, err := s.Store.GetLembagaByKeyHash(ctx, HashKey(apiKey))
+	if store.IsNotFound(err) {
+		return store.Lembaga{}, ErrUnknownKey
+	}
+	if err != nil {
+		return store.Lembaga{}, err
+	}
+	if l.State != store.LembagaAktif {
+		return store.Lembaga{}, ErrRevoked
+	}
+	return l, nil
+}
+
+// Verify authenticates apiKey, applies the institution's rate limit,
+// verifies input with verify.Verify against the current trust list (opts
+// supplies Nonce, Aud and RequireKB; Trust and Now are the service's),
+// keeps only the allowed claims and records the verification in the audit
+// log. An invalid presentation is a Result with Valid false, not an error;
+// errors are ErrUnknownKey, ErrRevoked, *RateLimitError or a failure of
+// the trust list or the database.
+func (s *Service) Verify(ctx context.Context, apiKey, input string, opts verify.Options) (Result, error) {
+	l, err := s.Authenticate(ctx, apiKey)
+	if err != nil {
+		return Result{}, err
+	}
+	now := s.now()
+	if wait, ok := s.limiter.take(l.ID, l.RatePerMinute, now); !ok {
+		return Result{}, &RateLimitError{RetryAfter: wait}
+	}
+	if s.Trust == nil {
+		return Result{}, errors.New("lembaga: no trust list source")
+	}
+	trust, err := s.Trust(ctx)
+	if err != nil {
+		return Result{}, fmt.Errorf("trust list: %w", err)
+	}
+	opts.Trust, opts.Now = trust, now
+	vr := verify.Verify(input, opts)
+	res := Result{Result: vr, Claims: Filter(vr.Claims, l.AllowedFields), Lembaga: l, VerifiedAt: now}
+	res.Result.Claims = nil
+
+	subject, _ := vr.Claims["nik"].(string)
+	detail := map[string]any{"result": "VALID", "format": vr.Format, "profile": vr.Profile, "fields": claimNames(res.Claims)}
+	if !vr.Valid {
+		detail["result"] = string(vr.Reason)
+	}
+	if subject == "" {
+		detail["subject"] = "not_disclosed"
+	}
+	err = s.Store.InTx(ctx, func(tx store.Tx) error {
+		ev, err := s.Audit.Record(ctx, tx, audit.Entry{Actor: "lembaga:" + l.ID, Action: ActionVerifikasi,
+			Subject: subject, Purpose: l.Purpose, Detail: detail})
+		res.AuditSeq = ev.Seq
+		return err
+	})
+	if err != nil {
+		return Result{}, fmt.Errorf("record verification: %w", err)
+	}
+	return res, nil
+}
+
+// Filter returns the claims whose names are allowed; "foto" allows both
+// foto and foto_hash. A claim not allowed is never returned, disclosed or
+// not.
+func Filter(claims map[string]any, allowed []string) map[string]any {
+	out := map[string]any{}
+	for k, v := range claims {
+		name := k
+		if k == "foto_hash" {
+			name = "foto"
+		}
+		if slices.Contains(allowed, name) {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func claimNames(m map[string]any) []string {
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// limiter is a token bucket per institution, in memory: each instance of
+// ikd counts on its own, so N instances behind a load balancer let an
+// institution through up to N times its rate. A bucket holds a minute's
+// worth of verifications and refills continuously.
+type limiter struct {
+	mu      sync.Mutex
+	buckets map[string]*bucket
+}
+
+type bucket struct {
+	rate   int // per minute
+	tokens float64
+	at     time.Time
+}
+
+// take spends one token of id's bucket at now, or says how long until one
+// is there.
+func (l *limiter) take(id string, perMinute int, now time.Time) (time.Duration, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.buckets == nil {
+		l.buckets = map[string]*bucket{}
+	}
+	b := l.buckets[id]
+	if b == nil || b.rate != perMinute {
+		b = &bucket{rate: perMinute, tokens: float64(perMinute), at: now}
+		l.buckets[id] = b
+	}
+	perSecond := float64(perMinute) / 60
+	if el := now.Sub(b.at); el > 0 {
+		b.tokens = min(float64(perMinute), b.tokens+el.Seconds()*perSecond)
+		b.at = now
+	}
+	if b.tokens >= 1 {
+		b.tokens--
+		return 0, true
+	}
+	wait := time.Duration((1 - b.tokens) / perSecond * float64(time.Second))
+	return wait, false
+}
+
+// CachedTrust returns a Trust func that signs (fetch) and parses the trust
+// list at most once per ttl. A revocation therefore reaches institutions'
+// verifications within ttl plus the status token's own age.
+func CachedTrust(fetch func(ctx context.Context) (string, error), ttl time.Duration, now func() time.Time) func(ctx context.Context) (*trustlist.List, error) {
+	if now == nil {
+		now = time.Now
+	}
+	var mu sync.Mutex
+	var cached *trustlist.List
+	var at time.Time
+	return func(ctx context.Context) (*trustlist.List, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		t := now()
+		if cached != nil && t.Sub(at) < ttl && t.Sub(at) >= 0 {
+			return cached, nil
+		}
+		jws, err := fetch(ctx)
+		if err != nil {
+			return nil, err
+		}
+		l, err := trustlist.Parse(jws, t, nil)
+		if err != nil {
+			return nil, err
+		}
+		cached, at = l, t
+		return l, nil
+	}
+}
