@@ -20,6 +20,7 @@ import (
 	"github.com/ikd-project/ikd/internal/credential/qrcred"
 	"github.com/ikd-project/ikd/internal/credential/qrcred/qrimage"
 	"github.com/ikd-project/ikd/internal/httpapi"
+	"github.com/ikd-project/ikd/internal/lembaga"
 	"github.com/ikd-project/ikd/internal/penduduk"
 	"github.com/ikd-project/ikd/internal/store"
 	"github.com/ikd-project/ikd/internal/wilayah"
@@ -104,9 +105,27 @@ func writeSamples(ctx context.Context, env *Env, st store.Store, dig *app.Digita
 	if err := os.WriteFile(trust, []byte(jws), 0o600); err != nil {
 		return err
 	}
+	keyFile, err := demoInstitution(ctx, st, dig, dir)
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(env.Stdout, "contoh QR / sample QR codes in %s (valid.png stays valid for 90 s):\n  ikd verify --trust %s %s\n",
 		dir, trust, filepath.Join(dir, "valid.png"))
+	fmt.Fprintf(env.Stdout, "kunci API lembaga demo / demo institution API key: %s (POST /api/v1/verifications)\n", keyFile)
 	return nil
+}
+
+// demoInstitution registers a demo bank allowed the basic identity fields
+// and writes its API key (shown nowhere else) to DIR/api-key.txt.
+func demoInstitution(ctx context.Context, st store.Store, dig *app.DigitalID, dir string) (string, error) {
+	svc := &lembaga.Service{Store: st, Audit: dig.Activation.Audit, Actor: "system:demo"}
+	_, key, err := svc.Register(ctx, "Bank Demo Bengkulu", "verifikasi identitas nasabah untuk pembukaan rekening (demo)",
+		[]string{"nama", "nik", "tanggal_lahir", "jenis_kelamin", "age_over_17"}, 60)
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, "api-key.txt")
+	return path, os.WriteFile(path, []byte(key+"\n"), 0o600)
 }
 
 // eligibleResidents returns the first n residents who may activate: active

@@ -129,6 +129,10 @@ func TestDemoSamplesVerify(t *testing.T) {
 			t.Errorf("ikd verify %s: exit %d, want %d with %q:\n%s%s", name, code, want.code, want.text, stdout, stderr)
 		}
 	}
+	key, err := os.ReadFile(filepath.Join(dir, "api-key.txt"))
+	if err != nil || !strings.HasPrefix(string(key), "ikdk_") {
+		t.Errorf("demo API key: %q, %v", key, err)
+	}
 	// Running it again activates the same residents anew: their earlier
 	// phones are released and the new samples verify the same way.
 	if code, stdout, stderr := run(t, ctx, vars, "demo", "--samples"); code != 0 {
