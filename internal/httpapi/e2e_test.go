@@ -53,7 +53,7 @@ type env struct {
 	client *http.Client
 }
 
-func start(t *testing.T, st store.Store) *env {
+func start(t testing.TB, st store.Store) *env {
 	t.Helper()
 	if _, err := kantor.Seed(ctx, st); err != nil {
 		t.Fatal(err)
@@ -98,7 +98,7 @@ func start(t *testing.T, st store.Store) *env {
 
 // offer is the officer's side: there is no officer HTTP API yet, so the
 // test calls the activation service directly.
-func (e *env) offer(t *testing.T) activation.Offer {
+func (e *env) offer(t testing.TB) activation.Offer {
 	t.Helper()
 	o, err := e.dig.Activation.Offer(ctx, activation.OfferRequest{NIK: siti, Petugas: "petugas1", Kantor: office})
 	if err != nil {
@@ -110,7 +110,7 @@ func (e *env) offer(t *testing.T) activation.Offer {
 var codeRE = regexp.MustCompile(`Kode aktivasi KTP digital \(IKD\) Anda: (\d{6})`)
 
 // mailedCode reads the code from the one outbox mail not read before.
-func (e *env) mailedCode(t *testing.T) string {
+func (e *env) mailedCode(t testing.TB) string {
 	t.Helper()
 	files, _ := filepath.Glob(filepath.Join(e.dig.Outbox.Dir, "*.eml"))
 	var code string
@@ -141,7 +141,7 @@ type response struct {
 	body   []byte
 }
 
-func (r response) json(t *testing.T) map[string]any {
+func (r response) json(t testing.TB) map[string]any {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal(r.body, &m); err != nil {
@@ -151,7 +151,7 @@ func (r response) json(t *testing.T) map[string]any {
 }
 
 // oauthErr checks an OAuth-style error answer.
-func (r response) oauthErr(t *testing.T, status int, code string) {
+func (r response) oauthErr(t testing.TB, status int, code string) {
 	t.Helper()
 	m := r.json(t)
 	if r.status != status || m["error"] != code {
@@ -162,7 +162,7 @@ func (r response) oauthErr(t *testing.T, status int, code string) {
 	}
 }
 
-func (e *env) do(t *testing.T, method, path, contentType, body string, header ...string) response {
+func (e *env) do(t testing.TB, method, path, contentType, body string, header ...string) response {
 	t.Helper()
 	req, err := http.NewRequest(method, e.url+path, strings.NewReader(body))
 	if err != nil {
@@ -186,15 +186,15 @@ func (e *env) do(t *testing.T, method, path, contentType, body string, header ..
 	return response{res.StatusCode, res.Header, b}
 }
 
-func (e *env) get(t *testing.T, path string) response { return e.do(t, "GET", path, "", "") }
+func (e *env) get(t testing.TB, path string) response { return e.do(t, "GET", path, "", "") }
 
-func (e *env) token(t *testing.T, code, tx string, header ...string) response {
+func (e *env) token(t testing.TB, code, tx string, header ...string) response {
 	form := url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:pre-authorized_code"},
 		"pre-authorized_code": {code}, "tx_code": {tx}}
 	return e.do(t, "POST", "/oid4vci/token", "application/x-www-form-urlencoded", form.Encode(), header...)
 }
 
-func (e *env) nonce(t *testing.T) string {
+func (e *env) nonce(t testing.TB) string {
 	t.Helper()
 	r := e.do(t, "POST", "/oid4vci/nonce", "", "")
 	n, _ := r.json(t)["c_nonce"].(string)
@@ -204,11 +204,11 @@ func (e *env) nonce(t *testing.T) string {
 	return n
 }
 
-func (e *env) credential(t *testing.T, token, body string) response {
+func (e *env) credential(t testing.TB, token, body string) response {
 	return e.do(t, "POST", "/oid4vci/credential", "application/json", body, "Authorization", "Bearer "+token)
 }
 
-func newKey(t *testing.T) *ecdsa.PrivateKey {
+func newKey(t testing.TB) *ecdsa.PrivateKey {
 	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -217,7 +217,7 @@ func newKey(t *testing.T) *ecdsa.PrivateKey {
 }
 
 // proof is the wallet's key proof JWT over the c_nonce.
-func proof(t *testing.T, dev *ecdsa.PrivateKey, aud, nonce string) string {
+func proof(t testing.TB, dev *ecdsa.PrivateKey, aud, nonce string) string {
 	t.Helper()
 	opts := (&jose.SignerOptions{ExtraHeaders: map[jose.HeaderKey]any{"jwk": jose.JSONWebKey{Key: &dev.PublicKey}}}).WithType(activation.ProofType)
 	s, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.ES256, Key: dev}, opts)
@@ -238,7 +238,7 @@ func proof(t *testing.T, dev *ecdsa.PrivateKey, aud, nonce string) string {
 
 // credentials decodes a successful credential response into
 // configuration ID -> credential, checking the order.
-func credentials(t *testing.T, r response, first string) map[string]string {
+func credentials(t testing.TB, r response, first string) map[string]string {
 	t.Helper()
 	var body struct {
 		Credentials []struct {
@@ -266,7 +266,7 @@ func credentials(t *testing.T, r response, first string) map[string]string {
 
 // activate runs the wallet's side of one activation over HTTP and returns
 // the credentials and the access token.
-func (e *env) activate(t *testing.T, dev *ecdsa.PrivateKey, request string) (map[string]string, string) {
+func (e *env) activate(t testing.TB, dev *ecdsa.PrivateKey, request string) (map[string]string, string) {
 	t.Helper()
 	o := e.offer(t)
 	uri := httpapi.OfferURI(e.url, o.Code)
@@ -294,7 +294,7 @@ func (e *env) activate(t *testing.T, dev *ecdsa.PrivateKey, request string) (map
 }
 
 // trust fetches and parses the trust list over HTTP.
-func (e *env) trust(t *testing.T) *trustlist.List {
+func (e *env) trust(t testing.TB) *trustlist.List {
 	t.Helper()
 	r := e.get(t, "/.well-known/ikd-trust-list")
 	if r.status != 200 || r.header.Get("Content-Type") != "application/jwt" {
@@ -310,7 +310,7 @@ func (e *env) trust(t *testing.T) *trustlist.List {
 	return l
 }
 
-func presentQR(t *testing.T, creds map[string]string, dev *ecdsa.PrivateKey, nonce string) string {
+func presentQR(t testing.TB, creds map[string]string, dev *ecdsa.PrivateKey, nonce string) string {
 	t.Helper()
 	cwt, err := base64.RawURLEncoding.DecodeString(creds["ktp_qr_dasar"])
 	if err != nil {
@@ -323,7 +323,7 @@ func presentQR(t *testing.T, creds map[string]string, dev *ecdsa.PrivateKey, non
 	return qr
 }
 
-func presentSDJWT(t *testing.T, creds map[string]string, dev *ecdsa.PrivateKey, aud, nonce string) string {
+func presentSDJWT(t testing.TB, creds map[string]string, dev *ecdsa.PrivateKey, aud, nonce string) string {
 	t.Helper()
 	p, err := sdjwt.Present(creds["ktp_digital_sd_jwt"], sdjwt.DiscloseNames("nama", "nik"),
 		&sdjwt.KeyBinding{Signer: dev, Aud: aud, Nonce: nonce, IAT: time.Now()})
@@ -333,7 +333,7 @@ func presentSDJWT(t *testing.T, creds map[string]string, dev *ecdsa.PrivateKey, 
 	return p
 }
 
-func wantResult(t *testing.T, what string, res verify.Result, valid bool, reason credential.Reason) {
+func wantResult(t testing.TB, what string, res verify.Result, valid bool, reason credential.Reason) {
 	t.Helper()
 	if res.Valid != valid || res.Reason != reason {
 		t.Errorf("%s: valid=%v reason=%q (%s), want valid=%v reason=%q", what, res.Valid, res.Reason, res.Detail, valid, reason)
@@ -457,7 +457,7 @@ func TestEndToEnd(t *testing.T) {
 	})
 }
 
-func mustB64(t *testing.T, s string) []byte {
+func mustB64(t testing.TB, s string) []byte {
 	t.Helper()
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {

@@ -1,0 +1,102 @@
+package httpapi_test
+
+import (
+	"database/sql"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ikd-project/ikd/internal/httpapi"
+	"github.com/ikd-project/ikd/internal/httpserver"
+	"github.com/ikd-project/ikd/internal/ikdtest"
+	"github.com/ikd-project/ikd/internal/lembaga"
+)
+
+// BenchmarkVerificationsHTTP measures POST /api/v1/verifications (a QR
+// presentation checked against the trust list and the status list, the
+// result audited) through the real server and middleware, against a
+// hello-world handler on the same server in the same run: the HTTP limit
+// of this machine. 16 clients for 3 seconds each.
+//
+//	go test -run '^$' -bench VerificationsHTTP -benchtime 1x ./internal/httpapi/
+func BenchmarkVerificationsHTTP(b *testing.B) {
+	for _, be := range ikdtest.Backends {
+		b.Run(be.Name, func(b *testing.B) {
+			st := be.Open(b, nil)
+			e := start(b, st)
+			phone := newKey(b)
+			creds, _ := e.activate(b, phone, "ktp_qr_dasar")
+			qr := presentQR(b, creds, phone, "")
+
+			svc := &lembaga.Service{Store: st, Audit: e.dig.Activation.Audit, Actor: "bench"}
+			api := &httpapi.API{PublicURL: e.dig.PublicURL, Store: st, Keys: e.dig.Keys, Issuer: e.dig.Issuer,
+				Activation: e.dig.Activation, Lembaga: svc}
+			svc.Trust = lembaga.CachedTrust(api.SignTrustList, time.Minute, nil)
+			_, key, err := svc.Register(ctx, "Bench", "benchmark", []string{"nama"}, lembaga.MaxRate)
+			if err != nil {
+				b.Fatal(err)
+			}
+			// Lift the rate limit out of the way of the measurement.
+			if _, err := st.(interface{ SQL() *sql.DB }).SQL().Exec("UPDATE lembaga SET rate_per_minute = 100000000"); err != nil {
+				b.Fatal(err)
+			}
+			srv := httpserver.New(slog.New(slog.NewTextHandler(io.Discard, nil)), st.Ready, func() any { return nil })
+			api.Mount(srv.Handle)
+			srv.Handle("GET /bench/hello", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "hello") }))
+			ts := httptest.NewServer(srv.Handler())
+			defer ts.Close()
+			tr := &http.Transport{MaxIdleConnsPerHost: 64}
+			client := &http.Client{Transport: tr}
+			body, _ := json.Marshal(map[string]string{"presentation": qr})
+
+			hello := rate(b, func() *http.Request {
+				r, _ := http.NewRequest("GET", ts.URL+"/bench/hello", nil)
+				return r
+			}, client, "")
+			verify := rate(b, func() *http.Request {
+				r, _ := http.NewRequest("POST", ts.URL+"/api/v1/verifications", strings.NewReader(string(body)))
+				r.Header.Set("Authorization", "Bearer "+key)
+				return r
+			}, client, `"result":"VALID"`)
+			b.ReportMetric(verify, "verifications/s")
+			b.ReportMetric(hello, "hello/s")
+			b.ReportMetric(verify/hello, "ratio")
+		})
+	}
+}
+
+// rate sends requests from 16 goroutines for 3 seconds and returns the
+// completed requests per second; every answer must be 200 and contain want.
+func rate(b *testing.B, req func() *http.Request, c *http.Client, want string) float64 {
+	const workers, window = 16, 3 * time.Second
+	var n atomic.Int64
+	var wg sync.WaitGroup
+	deadline := time.Now().Add(window)
+	for i := 0; i < workers; i++ {
+		wg.Go(func() {
+			for time.Now().Before(deadline) {
+				resp, err := c.Do(req())
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				out, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 200 || !strings.Contains(string(out), want) {
+					b.Errorf("status %d: %s", resp.StatusCode, out)
+					return
+				}
+				n.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	return float64(n.Load()) / window.Seconds()
+}
