@@ -63,12 +63,32 @@ func NewDigitalID(ctx context.Context, cfg *config.Config, st store.Store, audit
 		Portrait:  portraits(st, cfg.Demo, cfg.DemoSeed),
 	}
 	outbox := &mail.Outbox{Dir: filepath.Join(cfg.DataDir, "outbox"), Now: time.Now}
+	mailer, err := newMailer(cfg, outbox)
+	if err != nil {
+		return nil, err
+	}
 	svc := &activation.Service{
-		Store: st, Audit: auditLog, Mailer: outbox, Issuer: ActivationIssuer{Issuer: is}, Releaser: is,
+		Store: st, Audit: auditLog, Mailer: mailer, Issuer: ActivationIssuer{Issuer: is}, Releaser: is,
 		IssuerURL: cfg.PublicURL, CodeKey: codeKey, Now: time.Now,
 	}
 	logger.Info("digital ID ready", "issuer", cfg.PublicURL, "kid", keys.Active().ID)
 	return &DigitalID{PublicURL: cfg.PublicURL, Store: st, Keys: keys, Issuer: is, Outbox: outbox, Activation: svc}, nil
+}
+
+// newMailer returns the SMTP sender when cfg names a server, else outbox.
+func newMailer(cfg *config.Config, outbox *mail.Outbox) (activation.Mailer, error) {
+	if cfg.SMTPAddr == "" {
+		return outbox, nil
+	}
+	s := &mail.SMTP{Addr: cfg.SMTPAddr, Username: cfg.SMTPUser, Now: time.Now}
+	if cfg.SMTPPasswordFile != "" {
+		b, err := os.ReadFile(cfg.SMTPPasswordFile)
+		if err != nil {
+			return nil, fmt.Errorf("SMTP password: %w", err)
+		}
+		s.Password = strings.TrimRight(string(b), "\r\n")
+	}
+	return s, nil
 }
 
 // OpenKeys opens the issuer keys in DATA-DIR/keys, creating a first key

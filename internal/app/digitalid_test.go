@@ -14,6 +14,7 @@ import (
 	"github.com/ikd-project/ikd/internal/demo"
 	"github.com/ikd-project/ikd/internal/ikdtest"
 	"github.com/ikd-project/ikd/internal/kms"
+	"github.com/ikd-project/ikd/internal/mail"
 	"github.com/ikd-project/ikd/internal/store"
 )
 
@@ -88,5 +89,28 @@ func TestNewDigitalID(t *testing.T) {
 	cfg2.PublicURL = "ikd.example"
 	if _, err := NewDigitalID(ctx, &cfg2, st, auditLog, logger); err == nil {
 		t.Error("an invalid public URL was accepted")
+	}
+}
+
+// TestMailerChoice: the outbox without IKD_SMTP_ADDR, SMTP with it, and the
+// password from its file.
+func TestMailerChoice(t *testing.T) {
+	out := &mail.Outbox{}
+	cfg := config.Defaults()
+	m, err := newMailer(&cfg, out)
+	if err != nil || m != out {
+		t.Fatalf("without SMTP: %T, %v", m, err)
+	}
+	pw := filepath.Join(t.TempDir(), "pw")
+	os.WriteFile(pw, []byte("rahasia\n"), 0o600)
+	cfg.SMTPAddr, cfg.SMTPUser, cfg.SMTPPasswordFile = "smtp.example:587", "ikd", pw
+	m, err = newMailer(&cfg, out)
+	s, ok := m.(*mail.SMTP)
+	if err != nil || !ok || s.Addr != "smtp.example:587" || s.Username != "ikd" || s.Password != "rahasia" {
+		t.Fatalf("with SMTP: %#v, %v", m, err)
+	}
+	cfg.SMTPPasswordFile = filepath.Join(t.TempDir(), "missing")
+	if _, err := newMailer(&cfg, out); err == nil {
+		t.Error("missing password file accepted")
 	}
 }

@@ -47,6 +47,13 @@ type Config struct {
 	// the issuer keys (env IKD_KEY_PASSPHRASE_FILE only: a secret is never
 	// a flag); empty keeps the keys unencrypted.
 	KeyPassphraseFile string
+	// SMTP sends the activation e-mails when SMTPAddr (host:port) is set;
+	// otherwise they go to DATA-DIR/outbox. From the environment only:
+	// IKD_SMTP_ADDR, IKD_SMTP_USER and IKD_SMTP_PASSWORD_FILE (a secret is
+	// never a flag).
+	SMTPAddr         string
+	SMTPUser         string
+	SMTPPasswordFile string
 }
 
 // Defaults returns the configuration used when nothing is set.
@@ -113,6 +120,13 @@ func (c *Config) Finish(getenv func(string) string) error {
 	}
 	if f := getenv("IKD_KEY_PASSPHRASE_FILE"); f != "" {
 		c.KeyPassphraseFile = f
+	}
+	c.SMTPAddr, c.SMTPUser, c.SMTPPasswordFile = getenv("IKD_SMTP_ADDR"), getenv("IKD_SMTP_USER"), getenv("IKD_SMTP_PASSWORD_FILE")
+	if c.SMTPAddr != "" {
+		if _, _, err := net.SplitHostPort(c.SMTPAddr); err != nil {
+			return errs.Newf(errs.Invalid, "IKD_SMTP_ADDR %q tidak valid; contoh: smtp.bengkuluprov.go.id:587",
+				"IKD_SMTP_ADDR %q is not valid; example: smtp.bengkuluprov.go.id:587", c.SMTPAddr)
+		}
 	}
 	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
 	return c.Validate()

@@ -117,3 +117,15 @@ func TestPublicURL(t *testing.T) {
 		}
 	}
 }
+
+func TestSMTPFromEnvironment(t *testing.T) {
+	c, err := load(t, map[string]string{"IKD_SMTP_ADDR": "smtp.bengkuluprov.go.id:587", "IKD_SMTP_USER": "ikd", "IKD_SMTP_PASSWORD_FILE": "/run/secrets/smtp"})
+	if err != nil || c.SMTPAddr != "smtp.bengkuluprov.go.id:587" || c.SMTPUser != "ikd" || c.SMTPPasswordFile != "/run/secrets/smtp" {
+		t.Fatalf("%+v, %v", c, err)
+	}
+	_, err = load(t, map[string]string{"IKD_SMTP_ADDR": "smtp.bengkuluprov.go.id"})
+	var e *errs.Error
+	if !errors.As(err, &e) || !strings.Contains(e.ID, "IKD_SMTP_ADDR") {
+		t.Errorf("address without a port: %v", err)
+	}
+}
