@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/ikd-project/ikd/internal/atomicfile"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -128,33 +129,6 @@ func keyID(key []byte) string {
 	return hex.EncodeToString(m.Sum(nil))[:16]
 }
 
-// writeNewFile creates path with b, durably: the data and the directory
-// entry are synced before it returns, so a power cut cannot leave an empty
-// key behind events already hashed with it. It fails if path exists.
-func writeNewFile(path string, b []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	d, err := os.Open(filepath.Dir(path))
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
-}
-
 // LoadOrCreateKey reads a secret key file, or creates it with size random
 // bytes and mode 0600 when it does not exist. A file that is readable by
 // other users is refused.
@@ -166,7 +140,9 @@ func LoadOrCreateKey(path string, size int) ([]byte, error) {
 		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 			return nil, err
 		}
-		return key, writeNewFile(path, key)
+		// Create, not Write: of two processes starting at once, one fails
+		// rather than both writing a key.
+		return key, atomicfile.Create(path, key, 0o600)
 	}
 	if err != nil {
 		return nil, err

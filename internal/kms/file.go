@@ -12,6 +12,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"github.com/ikd-project/ikd/internal/atomicfile"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -193,27 +194,7 @@ func (s *FileStore) writeIndex(keys []Key) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(filepath.Join(s.dir, indexFile), b)
-}
-
-func writeFileAtomic(path string, b []byte) error {
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return atomicfile.Write(filepath.Join(s.dir, indexFile), b, 0o600)
 }
 
 func (s *FileStore) keyPath(id string) string { return filepath.Join(s.dir, id+".pem") }
@@ -229,7 +210,7 @@ func (s *FileStore) writeKey(id string, priv *ecdsa.PrivateKey) error {
 			return err
 		}
 	}
-	return writeFileAtomic(s.keyPath(id), pem.EncodeToMemory(block))
+	return atomicfile.Write(s.keyPath(id), pem.EncodeToMemory(block), 0o600)
 }
 
 // validID matches an RFC 7638 thumbprint in base64url: 43 characters.

@@ -1,7 +1,6 @@
 package statuslist
 
 import (
-	"bytes"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -9,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"strings"
 	"time"
@@ -154,7 +152,7 @@ func verifyToken(token string, keys func(kid string) (crypto.PublicKey, bool), n
 		return nil, unavailable("header is not base64url")
 	}
 	var h map[string]any
-	if err := strictJSON(hraw, &h); err != nil || h == nil {
+	if err := jws.DecodeJSON(hraw, &h); err != nil || h == nil {
 		return nil, unavailable("header is not a JSON object")
 	}
 	if alg, _ := h["alg"].(string); alg != Alg {
@@ -180,7 +178,7 @@ func verifyToken(token string, keys func(kid string) (crypto.PublicKey, bool), n
 		return nil, unavailable("bad signature (kid %q): %v", kid, err)
 	}
 	var c map[string]any
-	if err := strictJSON(payload, &c); err != nil || c == nil {
+	if err := jws.DecodeJSON(payload, &c); err != nil || c == nil {
 		return nil, unavailable("payload is not a JSON object")
 	}
 	out := &Token{KeyID: kid}
@@ -251,17 +249,4 @@ func numericDate(v any, name string, required bool) (time.Time, *credential.Erro
 	}
 	sec, frac := math.Modf(f)
 	return time.Unix(int64(sec), int64(frac*1e9)).UTC(), nil
-}
-
-// strictJSON decodes exactly one JSON value, keeping numbers as json.Number.
-func strictJSON(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return errors.New("trailing data after JSON value")
-	}
-	return nil
 }

@@ -6,6 +6,7 @@
 package jws
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -96,4 +97,19 @@ func Verify(compact string, key *ecdsa.PublicKey) ([]byte, error) {
 		return nil, errors.New("jws: the signature does not verify")
 	}
 	return payload, nil
+}
+
+// DecodeJSON decodes exactly one JSON value from data (a JWS header or
+// payload), keeping numbers as json.Number so that no claim loses
+// precision, and refusing trailing data.
+func DecodeJSON(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("trailing data after JSON value")
+	}
+	return nil
 }

@@ -6,6 +6,7 @@ import (
 	cryptorand "crypto/rand"
 	"errors"
 	"fmt"
+	"github.com/ikd-project/ikd/internal/credential/jws"
 	"strings"
 	"time"
 )
@@ -82,7 +83,7 @@ func decodeIssued(issued string) (parts, []*disclosure, error) {
 		return parts{}, nil, fmt.Errorf("sdjwt: payload: %w", err)
 	}
 	var payload map[string]any
-	if err := unmarshal(body, &payload); err != nil || payload == nil {
+	if err := jws.DecodeJSON(body, &payload); err != nil || payload == nil {
 		return parts{}, nil, errors.New("sdjwt: payload is not a JSON object")
 	}
 	byDigest, list, cerr := decodeAll(payload, p.disclosures)
@@ -159,8 +160,8 @@ func present(issued string, disclose func(string) bool, kb *KeyBinding, checkHol
 }
 
 // boundKey reads cnf.jwk from the (unverified) issuer-signed JWT.
-func boundKey(jws string) (*ecdsa.PublicKey, error) {
-	_, pseg, _, _ := splitJWS(jws)
+func boundKey(compact string) (*ecdsa.PublicKey, error) {
+	_, pseg, _, _ := splitJWS(compact)
 	body, err := b64.DecodeString(pseg)
 	if err != nil {
 		return nil, err
@@ -170,7 +171,7 @@ func boundKey(jws string) (*ecdsa.PublicKey, error) {
 			JWK map[string]any `json:"jwk"`
 		} `json:"cnf"`
 	}
-	if err := unmarshal(body, &payload); err != nil {
+	if err := jws.DecodeJSON(body, &payload); err != nil {
 		return nil, fmt.Errorf("sdjwt: payload: %w", err)
 	}
 	if payload.Cnf.JWK == nil {

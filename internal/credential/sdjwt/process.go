@@ -1,6 +1,7 @@
 package sdjwt
 
 import (
+	"github.com/ikd-project/ikd/internal/credential/jws"
 	"slices"
 	"strconv"
 	"strings"
@@ -74,7 +75,7 @@ func decodeDisclosure(enc string) *disclosure {
 		return d
 	}
 	var arr []any
-	if err := unmarshal(raw, &arr); err != nil {
+	if err := jws.DecodeJSON(raw, &arr); err != nil {
 		d.err = credential.Fail(credential.BadEncoding, "Disclosure is not a JSON array: %v", err)
 		return d
 	}

@@ -4,6 +4,7 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"encoding/json"
+	"github.com/ikd-project/ikd/internal/credential/jws"
 	"os"
 	"reflect"
 	"slices"
@@ -43,7 +44,7 @@ func readVector(t testing.TB, name string) string {
 func readJSON(t testing.TB, name string) map[string]any {
 	t.Helper()
 	var m map[string]any
-	if err := unmarshal([]byte(readVector(t, name)), &m); err != nil {
+	if err := jws.DecodeJSON([]byte(readVector(t, name)), &m); err != nil {
 		t.Fatal(err)
 	}
 	return m
@@ -185,7 +186,7 @@ func TestRFC9901Processing(t *testing.T) {
 				t.Fatalf("RFC signature: %v", err)
 			}
 			var payload map[string]any
-			if err := unmarshal(body, &payload); err != nil {
+			if err := jws.DecodeJSON(body, &payload); err != nil {
 				t.Fatal(err)
 			}
 			byDigest, list, cerr := decodeAll(payload, p.disclosures)

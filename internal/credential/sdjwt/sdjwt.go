@@ -61,20 +61,6 @@ func marshal(v any) ([]byte, error) {
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
-// unmarshal decodes exactly one JSON value from data, keeping numbers as
-// json.Number so that no claim value loses precision.
-func unmarshal(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return errors.New("trailing data after JSON value")
-	}
-	return nil
-}
-
 // jwsHeader is the protected header ikd writes.
 type jwsHeader struct {
 	Alg string `json:"alg"`

@@ -80,7 +80,7 @@ func readHeader(seg, typ string) (kid string, err *credential.Error) {
 		return "", credential.Fail(credential.BadEncoding, "%s header is not base64url: %v", typ, e)
 	}
 	var h map[string]any
-	if e := unmarshal(raw, &h); e != nil || h == nil {
+	if e := jws.DecodeJSON(raw, &h); e != nil || h == nil {
 		return "", credential.Fail(credential.BadEncoding, "%s header is not a JSON object", typ)
 	}
 	if alg, _ := h["alg"].(string); alg != Alg {
@@ -156,7 +156,7 @@ func verify(presentation string, opts VerifyOptions) (*Verified, *credential.Err
 		return nil, credential.Fail(credential.BadSignature, "issuer signature (kid %q): %v", kid, err)
 	}
 	var payload map[string]any
-	if err := unmarshal(body, &payload); err != nil || payload == nil {
+	if err := jws.DecodeJSON(body, &payload); err != nil || payload == nil {
 		return nil, credential.Fail(credential.BadEncoding, "payload is not a JSON object")
 	}
 	if alg, ok := payload["_sd_alg"]; ok && alg != SDAlg {
@@ -258,7 +258,7 @@ func verifyKB(p parts, holder *ecdsa.PublicKey, opts VerifyOptions) (*KeyBinding
 		return nil, credential.Fail(credential.WrongHolder, "Key Binding JWT is not signed by the key in cnf: %v", err)
 	}
 	var kb map[string]any
-	if err := unmarshal(body, &kb); err != nil || kb == nil {
+	if err := jws.DecodeJSON(body, &kb); err != nil || kb == nil {
 		return nil, credential.Fail(credential.BadEncoding, "Key Binding JWT payload is not a JSON object")
 	}
 	sdHash, ok1 := kb["sd_hash"].(string)
