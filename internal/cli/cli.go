@@ -41,6 +41,7 @@ func commands() []command {
 		{"audit", "audit verify [flags]", "check the audit log's hash chain and name any tampered event", runAudit},
 		{"keys", "keys list|rotate|retire KEY-ID", "list, rotate or retire the issuer's signing keys", runKeys},
 		{"lembaga", "lembaga add|list|revoke", "register, list or revoke institutions that verify IDs through the API", runLembaga},
+		{"petugas", "petugas add|list|nonaktif USERNAME", "add, list or deactivate officers (API tokens for POST /api/v1/aktivasi)", runPetugas},
 		{"verify", "verify [flags] QR-TEXT|IMAGE", "verify a digital KTP QR code or presentation offline", runVerify},
 		{"version", "version", "print the version", runVersion},
 	}

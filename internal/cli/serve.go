@@ -16,6 +16,7 @@ import (
 	"github.com/ikd-project/ikd/internal/httpapi"
 	"github.com/ikd-project/ikd/internal/httpserver"
 	"github.com/ikd-project/ikd/internal/lembaga"
+	"github.com/ikd-project/ikd/internal/petugas"
 	"github.com/ikd-project/ikd/internal/store"
 	"github.com/ikd-project/ikd/internal/ui"
 )
@@ -56,6 +57,8 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	// Institutions verify against the trust list this server signs, re-signed
 	// at most once a minute (so a revocation reaches them within a minute).
 	api.Lembaga = &lembaga.Service{Store: st, Audit: auditLog, Trust: lembaga.CachedTrust(api.SignTrustList, time.Minute, nil)}
+	// Officers start activations with their API tokens (POST /api/v1/aktivasi).
+	api.Petugas = &petugas.Service{Store: st, Audit: auditLog}
 	api.Mount(srv.Handle)
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/ikd-project/ikd/internal/issuance"
 	"github.com/ikd-project/ikd/internal/kms"
 	"github.com/ikd-project/ikd/internal/lembaga"
+	"github.com/ikd-project/ikd/internal/petugas"
 	"github.com/ikd-project/ikd/internal/store"
 )
 
@@ -42,6 +43,9 @@ type API struct {
 	// Lembaga verifies presentations for registered institutions; nil
 	// leaves POST /api/v1/verifications unmounted.
 	Lembaga *lembaga.Service
+	// Petugas authenticates officers by their API tokens; nil leaves
+	// POST /api/v1/aktivasi unmounted.
+	Petugas *petugas.Service
 	Now     func() time.Time // time.Now when nil
 	Logger  *slog.Logger
 }
@@ -66,6 +70,9 @@ func (a *API) Mount(handle func(pattern string, h http.Handler)) {
 	handle("POST /oid4vci/credential", http.HandlerFunc(a.credential))
 	if a.Lembaga != nil {
 		handle("POST /api/v1/verifications", http.HandlerFunc(a.verifications))
+	}
+	if a.Petugas != nil {
+		handle("POST /api/v1/aktivasi", http.HandlerFunc(a.aktivasi))
 	}
 }
 

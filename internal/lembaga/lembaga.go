@@ -13,8 +13,6 @@ package lembaga
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -24,6 +22,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ikd-project/ikd/internal/apikey"
 	"github.com/ikd-project/ikd/internal/audit"
 	"github.com/ikd-project/ikd/internal/errs"
 	"github.com/ikd-project/ikd/internal/store"
@@ -73,18 +72,10 @@ func (e *RateLimitError) Unwrap() error { return errRate }
 
 // NewKey returns a fresh API key (256 random bits) and its hash, the
 // SHA-256 hex that the store keeps.
-func NewKey() (key, hash string) {
-	var b [32]byte
-	rand.Read(b[:]) // never fails (crypto/rand panics rather)
-	key = KeyPrefix + base64.RawURLEncoding.EncodeToString(b[:])
-	return key, HashKey(key)
-}
+func NewKey() (key, hash string) { return apikey.New(KeyPrefix) }
 
 // HashKey returns the SHA-256 hex of an API key.
-func HashKey(key string) string {
-	h := sha256.Sum256([]byte(key))
-	return hex.EncodeToString(h[:])
-}
+func HashKey(key string) string { return apikey.Hash(key) }
 
 // Service registers institutions and verifies presentations for them.
 type Service struct {

@@ -68,6 +68,7 @@ type Tx interface {
 type Queries interface {
 	CredentialQueries
 	LembagaQueries
+	PetugasQueries
 
 	// Kantor (service offices).
 	CreateKantor(ctx context.Context, k *Kantor) error

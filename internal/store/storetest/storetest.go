@@ -48,7 +48,7 @@ func Run(t *testing.T, open Open) {
 		{"LoadBatch", testLoadBatch},
 		{"LoadBatchRejects", testLoadBatchRejects},
 	}
-	for _, tc := range append(append(tests, credentialTests...), lembagaTests...) {
+	for _, tc := range append(append(append(tests, credentialTests...), lembagaTests...), petugasTests...) {
 		t.Run(tc.name, func(t *testing.T) {
 			clock := T0
 			tc.fn(t, open(t, func() time.Time { return clock }))

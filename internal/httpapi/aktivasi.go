@@ -1,0 +1,105 @@
+package httpapi
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/ikd-project/ikd/internal/activation"
+	"github.com/ikd-project/ikd/internal/credential/qrcred/qrimage"
+	"github.com/ikd-project/ikd/internal/errs"
+)
+
+// MaxAktivasiBody is the largest body of POST /api/v1/aktivasi (4 KiB).
+const MaxAktivasiBody = 4 << 10
+
+// offerQRModule is the size in pixels of a module of the offer's QR code.
+const offerQRModule = 8
+
+// aktivasiRequest is the body of POST /api/v1/aktivasi.
+type aktivasiRequest struct {
+	NIK string `json:"nik"`
+}
+
+// aktivasiResponse is what the officer's screen shows. It never holds the
+// 6-digit code: that goes to the resident's e-mail only.
+type aktivasiResponse struct {
+	AktivasiID string    `json:"aktivasi_id"`
+	OfferURI   string    `json:"offer_uri"` // openid-credential-offer://?credential_offer_uri=...
+	QRPNG      string    `json:"qr_png"`    // data:image/png;base64, of the offer_uri
+	Email      string    `json:"email"`     // where the code went, masked
+	ExpiresAt  time.Time `json:"expires_at"`
+}
+
+// aktivasi creates an activation offer for the resident at the counter,
+// for an officer authenticated by their API token as a Bearer token
+// (officer accounts with sessions come with the console). The offer
+// records the officer and their office; the code goes by e-mail.
+func (a *API) aktivasi(w http.ResponseWriter, r *http.Request) {
+	tok := bearer(r)
+	if tok == "" {
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("WWW-Authenticate", "Bearer")
+		writeJSON(w, http.StatusUnauthorized, oauthError{Error: "invalid_token",
+			Description: pick(r, "token petugas wajib dikirim: Authorization: Bearer <token>", "an officer token is required: Authorization: Bearer <token>")})
+		return
+	}
+	p, err := a.Petugas.Authenticate(r.Context(), tok)
+	if errors.Is(err, errs.Unauthenticated) {
+		fail(w, r, http.StatusUnauthorized, "invalid_token", err, "", "")
+		return
+	}
+	if err != nil {
+		a.internal(w, r, "authenticate petugas", err)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxAktivasiBody))
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		fail(w, r, http.StatusBadRequest, "invalid_request", nil,
+			"isi permintaan lebih dari 4 KiB", "the request body is larger than 4 KiB")
+		return
+	}
+	if err != nil {
+		fail(w, r, http.StatusBadRequest, "invalid_request", nil, "isi permintaan tidak terbaca", "the request body could not be read")
+		return
+	}
+	var req aktivasiRequest
+	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil || dec.More() {
+		fail(w, r, http.StatusBadRequest, "invalid_request", nil,
+			`isi permintaan harus JSON {"nik": "..."}`, `the body must be JSON {"nik": "..."}`)
+		return
+	}
+	req.NIK = strings.TrimSpace(req.NIK)
+	if req.NIK == "" {
+		fail(w, r, http.StatusBadRequest, "invalid_request", nil, "nik wajib diisi", "nik is required")
+		return
+	}
+	o, err := a.Activation.Offer(r.Context(), activation.OfferRequest{NIK: req.NIK, Petugas: p.Username, Kantor: p.KantorKode})
+	switch {
+	case errors.Is(err, errs.NotFound):
+		fail(w, r, http.StatusNotFound, "not_found", err, "", "")
+		return
+	case errors.Is(err, errs.Invalid):
+		fail(w, r, http.StatusBadRequest, "invalid_request", err, "", "")
+		return
+	case err != nil:
+		a.internal(w, r, "aktivasi offer", err)
+		return
+	}
+	uri := OfferURI(a.PublicURL, o.Code)
+	png, err := qrimage.QRPNG(uri, offerQRModule)
+	if err != nil {
+		a.internal(w, r, "aktivasi QR", err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusCreated, aktivasiResponse{AktivasiID: o.ID, OfferURI: uri,
+		QRPNG: "data:image/png;base64," + base64.StdEncoding.EncodeToString(png), Email: o.EmailMask, ExpiresAt: o.ExpiresAt.UTC()})
+}
