@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/ikd-project/ikd/internal/app"
+	"github.com/ikd-project/ikd/internal/audit"
 	"github.com/ikd-project/ikd/internal/config"
 	"github.com/ikd-project/ikd/internal/errs"
 )
@@ -143,4 +144,19 @@ func oneArg(fs *flag.FlagSet, what string) (string, error) {
 		return "", errUsage
 	}
 	return strings.TrimSpace(fs.Arg(0)), nil
+}
+
+// openAudited opens and migrates the database and loads its audit log:
+// what every command that changes the registry needs.
+func openAudited(ctx context.Context, cfg *config.Config, logger *slog.Logger) (app.Migrator, *audit.Log, error) {
+	st, err := app.OpenMigrated(ctx, cfg, logger)
+	if err != nil {
+		return nil, nil, err
+	}
+	auditLog, err := app.NewAuditLog(ctx, cfg, st, logger)
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return st, auditLog, nil
 }

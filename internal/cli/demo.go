@@ -40,15 +40,11 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	if *csvPath != "" {
 		return writeDemoCSV(*csvPath, opts, env)
 	}
-	st, err := app.OpenMigrated(ctx, &cfg, logger)
+	st, auditLog, err := openAudited(ctx, &cfg, logger)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	auditLog, err := app.NewAuditLog(ctx, &cfg, st, logger)
-	if err != nil {
-		return err
-	}
 	if done, err := demoComplete(ctx, st); err != nil {
 		return err
 	} else if !done || !*samples {

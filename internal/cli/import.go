@@ -41,15 +41,11 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := app.OpenMigrated(ctx, &cfg, logger)
+	st, auditLog, err := openAudited(ctx, &cfg, logger)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	auditLog, err := app.NewAuditLog(ctx, &cfg, st, logger)
-	if err != nil {
-		return err
-	}
 	if *rejectsPath == "" {
 		*rejectsPath = strings.TrimSuffix(path, filepath.Ext(path)) + ".rejects.csv"
 	}

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/ikd-project/ikd/internal/app"
 	"github.com/ikd-project/ikd/internal/config"
 	"github.com/ikd-project/ikd/internal/lembaga"
 )
@@ -40,15 +39,11 @@ func runLembaga(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := app.OpenMigrated(ctx, &cfg, logger)
+	st, auditLog, err := openAudited(ctx, &cfg, logger)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	auditLog, err := app.NewAuditLog(ctx, &cfg, st, logger)
-	if err != nil {
-		return err
-	}
 	svc := &lembaga.Service{Store: st, Audit: auditLog, Actor: "system:cli"}
 	switch sub {
 	case "add":

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"text/tabwriter"
 
-	"github.com/ikd-project/ikd/internal/app"
 	"github.com/ikd-project/ikd/internal/config"
 	"github.com/ikd-project/ikd/internal/petugas"
 )
@@ -39,15 +38,11 @@ func runPetugas(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := app.OpenMigrated(ctx, &cfg, logger)
+	st, auditLog, err := openAudited(ctx, &cfg, logger)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	auditLog, err := app.NewAuditLog(ctx, &cfg, st, logger)
-	if err != nil {
-		return err
-	}
 	svc := &petugas.Service{Store: st, Audit: auditLog, Actor: "system:cli"}
 	switch sub {
 	case "add":

@@ -32,15 +32,11 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := app.OpenMigrated(ctx, &cfg, logger)
+	st, auditLog, err := openAudited(ctx, &cfg, logger)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	auditLog, err := app.NewAuditLog(ctx, &cfg, st, logger)
-	if err != nil {
-		return err
-	}
 	dig, err := app.NewDigitalID(ctx, &cfg, st, auditLog, logger)
 	if err != nil {
 		return err
