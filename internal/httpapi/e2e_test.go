@@ -96,8 +96,8 @@ func start(t testing.TB, st store.Store) *env {
 	return &env{url: cfg.PublicURL, dig: dig, seen: map[string]bool{}, client: ts.Client()}
 }
 
-// offer is the officer's side: there is no officer HTTP API yet, so the
-// test calls the activation service directly.
+// offer is the officer's side, through the activation service (the officer
+// endpoint POST /api/v1/aktivasi has its own test in aktivasi_test.go).
 func (e *env) offer(t testing.TB) activation.Offer {
 	t.Helper()
 	o, err := e.dig.Activation.Offer(ctx, activation.OfferRequest{NIK: siti, Petugas: "petugas1", Kantor: office})
