@@ -130,7 +130,7 @@ func cryptoFloor(b *testing.B, issuer crypto.Signer, device *ecdsa.PrivateKey) t
 	return time.Since(start) / rounds
 }
 
-func proof(b *testing.B, device *ecdsa.PrivateKey, aud, nonce string) string {
+func proof(b testing.TB, device *ecdsa.PrivateKey, aud, nonce string) string {
 	opts := (&jose.SignerOptions{ExtraHeaders: map[jose.HeaderKey]any{"jwk": jose.JSONWebKey{Key: &device.PublicKey}}}).
 		WithType(activation.ProofType)
 	s, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.ES256, Key: device}, opts)

@@ -15,6 +15,15 @@ type BatchLoader struct {
 	log    *audit.Log
 	actor  string
 	source string
+	// Revoker, when set, revokes in the same transaction the digital ID of
+	// every resident of the batch whose NIK is no longer active (deactivated
+	// or deceased).
+	Revoker Revoker
+}
+
+// Revoker revokes a resident's credentials; issuance.Issuer is one.
+type Revoker interface {
+	Revoke(ctx context.Context, tx store.Tx, nik, reason string) (int, error)
 }
 
 // NewBatchLoader returns a loader that records its batches in the audit log
@@ -44,6 +53,9 @@ func (l *BatchLoader) LoadBatch(ctx context.Context, b *store.Batch, firstLine, 
 		if res, err = tx.LoadBatch(ctx, b); err != nil {
 			return err
 		}
+		if err := l.revokeInactive(ctx, tx, b); err != nil {
+			return err
+		}
 		_, err = l.log.Record(ctx, tx, audit.Entry{
 			Actor: l.actor, Action: "penduduk.load", Purpose: "pemutakhiran data kependudukan dari " + l.source,
 			Detail: batchDetail{Source: l.source, FirstLine: firstLine, LastLine: lastLine, Rows: len(b.Penduduk),
@@ -55,4 +67,27 @@ func (l *BatchLoader) LoadBatch(ctx context.Context, b *store.Batch, firstLine, 
 		return res, fmt.Errorf("load batch: %w", err)
 	}
 	return res, nil
+}
+
+// revokeInactive revokes the credentials of the batch's residents whose NIK
+// is not active: a deceased resident's or a deactivated NIK's digital ID
+// must stop verifying. Residents without a device cost one index lookup.
+func (l *BatchLoader) revokeInactive(ctx context.Context, tx store.Tx, b *store.Batch) error {
+	if l.Revoker == nil {
+		return nil
+	}
+	for i := range b.Penduduk {
+		p := &b.Penduduk[i]
+		if p.StatusNIK == store.NIKAktif {
+			continue
+		}
+		reason := "NIK dinonaktifkan"
+		if p.StatusNIK == store.NIKMati {
+			reason = "penduduk meninggal dunia"
+		}
+		if _, err := l.Revoker.Revoke(ctx, tx, p.NIK, reason); err != nil {
+			return fmt.Errorf("revoke credentials of an inactive NIK: %w", err)
+		}
+	}
+	return nil
 }

@@ -18,7 +18,7 @@ import (
 func runImport(ctx context.Context, env *Env, args []string) error {
 	cfg := config.Defaults()
 	fs := flags(env, "import", "import [flags] FILE.csv")
-	cfg.Register(fs, env.Getenv, "database", "data-dir", "log", "lang")
+	cfg.Register(fs, env.Getenv, "database", "data-dir", "log", "lang", "public-url")
 	batch := fs.Int("batch", siakimport.DefaultBatchSize, "residents per transaction")
 	rejectsPath := fs.String("rejects", "", "file for rejected rows (default FILE.rejects.csv beside the input)")
 	logger, err := setup(env, fs, &cfg, args)
@@ -46,6 +46,14 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer st.Close()
+	// A resident whose NIK the export marks deactivated or deceased loses
+	// their digital ID in the same transaction.
+	dig, err := app.NewDigitalID(ctx, &cfg, st, auditLog, logger)
+	if err != nil {
+		return err
+	}
+	loader := app.NewBatchLoader(st, auditLog, "system:import", filepath.Base(path))
+	loader.Revoker = dig.Issuer
 	if *rejectsPath == "" {
 		*rejectsPath = strings.TrimSuffix(path, filepath.Ext(path)) + ".rejects.csv"
 	}
@@ -60,7 +68,7 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	rejw := bufio.NewWriter(rej)
 	progress := siakimport.NewProgressLang(env.Stderr, env.IsTerminal, time.Now, cfg.Lang)
 	rep, runErr := siakimport.Run(ctx, bufio.NewReaderSize(in, 1<<20), siakimport.Options{
-		Loader: app.NewBatchLoader(st, auditLog, "system:import", filepath.Base(path)), Rejects: rejw,
+		Loader: loader, Rejects: rejw,
 		Progress: progress, Size: info.Size(), Now: time.Now(), BatchSize: *batch,
 	})
 	progress.Done()
