@@ -36,15 +36,21 @@ type Migrator interface {
 // OpenStore opens the database the configuration names. It does not
 // migrate; call Migrate on the result.
 func OpenStore(ctx context.Context, cfg *config.Config) (Migrator, error) {
+	return openStoreAt(ctx, cfg, nil)
+}
+
+// openStoreAt opens the database with the store's clock now (time.Now when
+// nil): the demo's activation history runs on a clock set to past dates.
+func openStoreAt(ctx context.Context, cfg *config.Config, now func() time.Time) (Migrator, error) {
 	backend, target, err := config.ParseDatabase(cfg.Database)
 	if err != nil {
 		return nil, err
 	}
 	switch backend {
 	case "sqlite":
-		return sqlite.Open(ctx, target, nil)
+		return sqlite.Open(ctx, target, now)
 	default:
-		return postgres.Open(ctx, target, nil)
+		return postgres.Open(ctx, target, now)
 	}
 }
 

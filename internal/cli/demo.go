@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"github.com/ikd-project/ikd/internal/audit"
 	"github.com/ikd-project/ikd/internal/httpapi"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
@@ -78,7 +80,28 @@ func loadDemoProgress(ctx context.Context, env *Env, st store.Store, cfg *config
 	}
 	fmt.Fprintf(env.Stdout, "demo Bengkulu: %d penduduk dalam %s / %d residents in %s\n",
 		demo.Total(opts), time.Since(start).Round(time.Millisecond), demo.Total(opts), time.Since(start).Round(time.Millisecond))
+	p = siakimport.NewProgress(env.Stderr, env.IsTerminal, time.Now)
+	n, err := demoHistory(ctx, st, cfg, auditLog, func(done, total int) { p.Update(int64(done), int64(total), done, 0) })
+	p.Done()
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		fmt.Fprintf(env.Stdout, "riwayat aktivasi demo / demo activation history: %d aktivasi sejak 2022 / activations since 2022\n", n)
+	}
 	return nil
+}
+
+// demoHistory gives the demo its activations since 2022, unless it has
+// them already, and returns how many it made.
+func demoHistory(ctx context.Context, st store.Store, cfg *config.Config, auditLog *audit.Log, progress func(done, total int)) (int, error) {
+	if _, err := st.GetMeta(ctx, app.HistoryMeta); err == nil {
+		return 0, nil
+	} else if !store.IsNotFound(err) {
+		return 0, err
+	}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	return app.DemoHistory(ctx, cfg, auditLog, quiet, cfg.DemoSeed, demoAsOf, progress)
 }
 
 func writeDemoCSV(path string, opts demo.Options, env *Env) error {

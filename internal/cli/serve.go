@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/ikd-project/ikd/internal/app"
+	"github.com/ikd-project/ikd/internal/audit"
 	"github.com/ikd-project/ikd/internal/config"
 	"github.com/ikd-project/ikd/internal/httpapi"
 	"github.com/ikd-project/ikd/internal/httpserver"
@@ -66,7 +67,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	var wg sync.WaitGroup
 	if cfg.Demo {
 		wg.Go(func() {
-			loadDemoInBackground(ctx, st, &cfg, app.NewBatchLoader(st, auditLog, "system:demo", "demo"), status, logger)
+			loadDemoInBackground(ctx, st, &cfg, app.NewBatchLoader(st, auditLog, "system:demo", "demo"), auditLog, status, logger)
 		})
 	}
 	logger.Info("listening", "url", "http://"+ln.Addr().String()+"/", "backend", st.Backend(), "version", Version())
@@ -76,7 +77,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	return err
 }
 
-func loadDemoInBackground(ctx context.Context, st store.Store, cfg *config.Config, l *app.BatchLoader, status *loadStatus, logger *slog.Logger) {
+func loadDemoInBackground(ctx context.Context, st store.Store, cfg *config.Config, l *app.BatchLoader, auditLog *audit.Log, status *loadStatus, logger *slog.Logger) {
 	done, err := demoComplete(ctx, st)
 	if err != nil {
 		logger.Error("demo: read state", "err", err)
@@ -84,7 +85,7 @@ func loadDemoInBackground(ctx context.Context, st store.Store, cfg *config.Confi
 		return
 	}
 	if done {
-		status.complete()
+		historyInBackground(ctx, st, cfg, auditLog, status, logger)
 		return
 	}
 	logger.Info("demo: creating the Bengkulu demo province in the background", "seed", cfg.DemoSeed, "scale", cfg.DemoScale)
@@ -97,9 +98,30 @@ func loadDemoInBackground(ctx context.Context, st store.Store, cfg *config.Confi
 		logger.Error("demo: failed", "err", err)
 		status.fail(err)
 	default:
-		status.complete()
 		logger.Info("demo: complete", "residents", status.snapshot().Done, "duration", time.Since(start).Round(time.Second).String())
+		historyInBackground(ctx, st, cfg, auditLog, status, logger)
 	}
+}
+
+// historyInBackground gives the demo its activations since 2022 (about 2%
+// of the residents who can activate, through the real activation flow);
+// the home page shows the progress as it does the residents'.
+func historyInBackground(ctx context.Context, st store.Store, cfg *config.Config, auditLog *audit.Log, status *loadStatus, logger *slog.Logger) {
+	start := time.Now()
+	n, err := demoHistory(ctx, st, cfg, auditLog, status.progress)
+	switch {
+	case errors.Is(err, context.Canceled):
+		logger.Info("demo history: stopped before it finished; it resumes on the next start")
+		return
+	case err != nil:
+		logger.Error("demo history: failed", "err", err)
+		status.fail(err)
+		return
+	}
+	if n > 0 {
+		logger.Info("demo history: complete", "activations", n, "duration", time.Since(start).Round(time.Second).String())
+	}
+	status.complete()
 }
 
 // loadStatus tracks the background demo load for /healthz, the home page
