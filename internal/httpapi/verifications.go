@@ -45,7 +45,8 @@ func (a *API) verifications(w http.ResponseWriter, r *http.Request) {
 			Description: pick(r, "kunci API wajib dikirim: Authorization: Bearer <kunci>", "an API key is required: Authorization: Bearer <key>")})
 		return
 	}
-	if _, err := a.Lembaga.Authenticate(r.Context(), key); err != nil {
+	l, err := a.Lembaga.Authenticate(r.Context(), key)
+	if err != nil {
 		a.lembagaError(w, r, err)
 		return
 	}
@@ -73,7 +74,7 @@ func (a *API) verifications(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, http.StatusBadRequest, "invalid_request", nil, "presentation wajib diisi", "presentation is required")
 		return
 	}
-	res, err := a.Lembaga.Verify(r.Context(), key, req.Presentation,
+	res, err := a.Lembaga.VerifyFor(r.Context(), l, req.Presentation,
 		verify.Options{Nonce: req.Nonce, Aud: req.Aud, RequireKB: req.Aud != ""})
 	if err != nil {
 		a.lembagaError(w, r, err)

@@ -217,17 +217,27 @@ func (s *Service) Authenticate(ctx context.Context, apiKey string) (store.Lembag
 	return l, nil
 }
 
-// Verify authenticates apiKey, applies the institution's rate limit,
-// verifies input with verify.Verify against the current trust list (opts
-// supplies Nonce, Aud and RequireKB; Trust and Now are the service's),
-// keeps only the allowed claims and records the verification in the audit
-// log. An invalid presentation is a Result with Valid false, not an error;
-// errors are ErrUnknownKey, ErrRevoked, *RateLimitError or a failure of
-// the trust list or the database.
+// Verify authenticates apiKey and verifies input for its institution: see
+// VerifyFor.
 func (s *Service) Verify(ctx context.Context, apiKey, input string, opts verify.Options) (Result, error) {
 	l, err := s.Authenticate(ctx, apiKey)
 	if err != nil {
 		return Result{}, err
+	}
+	return s.VerifyFor(ctx, l, input, opts)
+}
+
+// VerifyFor verifies input for an institution the caller authenticated
+// (with Authenticate): it applies the institution's rate limit,
+// verifies input with verify.Verify against the current trust list (opts
+// supplies Nonce, Aud and RequireKB; Trust and Now are the service's),
+// keeps only the allowed claims and records the verification in the audit
+// log. An invalid presentation is a Result with Valid false, not an error;
+// errors are ErrRevoked, *RateLimitError or a failure of the trust list or
+// the database.
+func (s *Service) VerifyFor(ctx context.Context, l store.Lembaga, input string, opts verify.Options) (Result, error) {
+	if l.State != store.LembagaAktif {
+		return Result{}, ErrRevoked
 	}
 	now := s.now()
 	if wait, ok := s.limiter.take(l.ID, l.RatePerMinute, now); !ok {
