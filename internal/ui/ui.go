@@ -57,6 +57,9 @@ type Home struct {
 	at     time.Time
 }
 
+// loadingCache is how long the summary is reused while the demo loads.
+const loadingCache = 10 * time.Second
+
 // Row is one kab/kota line of the summary.
 type Row struct {
 	Kode, Nama             string
@@ -113,7 +116,14 @@ func (h *Home) summary(ctx context.Context) ([]Row, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	now := h.Now()
-	if h.cached != nil && now.Sub(h.at) < h.CacheFor && h.Status().Complete {
+	// While the demo loads the counts move, so they are kept for at most
+	// loadingCache; counting a full province takes seconds, which every
+	// page view would otherwise pay.
+	ttl := h.CacheFor
+	if !h.Status().Complete {
+		ttl = min(ttl, loadingCache)
+	}
+	if h.cached != nil && now.Sub(h.at) < ttl {
 		return h.cached, nil
 	}
 	stats, err := h.Stats.StatistikWilayah(ctx, now)
