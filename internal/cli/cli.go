@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/ikd-project/ikd/internal/app"
@@ -159,4 +160,15 @@ func openAudited(ctx context.Context, cfg *config.Config, logger *slog.Logger) (
 		return nil, nil, err
 	}
 	return st, auditLog, nil
+}
+
+// subcommand checks that args names one of subs and returns it with a flag
+// set for "cmd sub"; a missing or unknown one prints usage and gives
+// errUsage.
+func subcommand(env *Env, cmd, usage string, args []string, subs ...string) (string, *flag.FlagSet, error) {
+	if len(args) == 0 || !slices.Contains(subs, args[0]) {
+		fmt.Fprintln(env.Stderr, usage)
+		return "", nil, errUsage
+	}
+	return args[0], flags(env, cmd+" "+args[0], cmd+" "+args[0]+" [flags]"), nil
 }

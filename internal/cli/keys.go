@@ -10,15 +10,15 @@ import (
 	"github.com/ikd-project/ikd/internal/kms"
 )
 
+const keysUsage = "Usage: ikd keys list | rotate | retire KEY-ID"
+
 // runKeys manages the issuer keys: list, rotate, retire.
 func runKeys(ctx context.Context, env *Env, args []string) error {
-	if len(args) == 0 {
-		fmt.Fprintln(env.Stderr, "Usage: ikd keys list | rotate | retire KEY-ID")
-		return errUsage
+	sub, fs, err := subcommand(env, "keys", keysUsage, args, "list", "rotate", "retire")
+	if err != nil {
+		return err
 	}
-	sub := args[0]
 	cfg := config.Defaults()
-	fs := flags(env, "keys "+sub, "keys "+sub+" [flags]")
 	cfg.Register(fs, env.Getenv, "data-dir", "log", "lang")
 	verifyFor := fs.Duration("verify-for", app.CredentialValidity,
 		"rotate: how long the old key keeps verifying (at least the lifetime of the credentials it signed)")
@@ -42,7 +42,7 @@ func runKeys(ctx context.Context, env *Env, args []string) error {
 		}
 		fmt.Fprintf(env.Stdout, "kunci baru / new signing key: %s\nrestart ikd serve so that it signs with the new key\n", k.ID)
 		return listKeys(env, keys)
-	case "retire":
+	default: // "retire"; subcommand allowed no other
 		id, err := oneArg(fs, "KEY-ID")
 		if err != nil {
 			return err
@@ -55,8 +55,6 @@ func runKeys(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "kunci %s tidak lagi dipercaya / key %s is no longer trusted: credentials it signed stop verifying once verifiers refresh their trust list\n", id, id)
 		return nil
 	}
-	fmt.Fprintln(env.Stderr, "Usage: ikd keys list | rotate | retire KEY-ID")
-	return errUsage
 }
 
 func listKeys(env *Env, keys *kms.FileStore) error {

@@ -15,17 +15,11 @@ const lembagaUsage = "Usage: ikd lembaga add --nama NAMA --purpose TUJUAN --fiel
 // runLembaga manages registered institutions (lembaga pengguna): add one
 // (its API key is printed once), list them (never their keys), revoke one.
 func runLembaga(ctx context.Context, env *Env, args []string) error {
-	if len(args) == 0 {
-		fmt.Fprintln(env.Stderr, lembagaUsage)
-		return errUsage
-	}
-	sub := args[0]
-	if sub != "add" && sub != "list" && sub != "revoke" {
-		fmt.Fprintln(env.Stderr, lembagaUsage)
-		return errUsage
+	sub, fs, err := subcommand(env, "lembaga", lembagaUsage, args, "add", "list", "revoke")
+	if err != nil {
+		return err
 	}
 	cfg := config.Defaults()
-	fs := flags(env, "lembaga "+sub, "lembaga "+sub+" [flags]")
 	cfg.Register(fs, env.Getenv, "database", "data-dir", "log", "lang")
 	var nama, purpose, fields *string
 	var rate *int

@@ -16,17 +16,11 @@ const petugasUsage = "Usage: ikd petugas add --username U --nama NAMA --kantor K
 // passwords and sessions come with the console; for now an officer is an
 // API token for POST /api/v1/aktivasi.
 func runPetugas(ctx context.Context, env *Env, args []string) error {
-	if len(args) == 0 {
-		fmt.Fprintln(env.Stderr, petugasUsage)
-		return errUsage
-	}
-	sub := args[0]
-	if sub != "add" && sub != "list" && sub != "nonaktif" {
-		fmt.Fprintln(env.Stderr, petugasUsage)
-		return errUsage
+	sub, fs, err := subcommand(env, "petugas", petugasUsage, args, "add", "list", "nonaktif")
+	if err != nil {
+		return err
 	}
 	cfg := config.Defaults()
-	fs := flags(env, "petugas "+sub, "petugas "+sub+" [flags]")
 	cfg.Register(fs, env.Getenv, "database", "data-dir", "log", "lang")
 	var username, nama, kantor *string
 	if sub == "add" {
