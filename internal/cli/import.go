@@ -78,6 +78,12 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	if err := rej.Close(); err != nil {
 		return err
 	}
+	if runErr != nil && rep.Rows == 0 {
+		// Not a SIAK export at all (or stopped before the first row): there
+		// is nothing to report and no rejects file to keep.
+		os.Remove(*rejectsPath)
+		return runErr
+	}
 	printReport(env, &cfg, rep, *rejectsPath)
 	logger.Info("import finished", "file", filepath.Base(path), "rows", rep.Rows, "imported", rep.Imported, "rejected", rep.Rejected)
 	return runErr

@@ -214,3 +214,18 @@ func TestImportBadRows(t *testing.T) {
 		t.Errorf("audit verify after tampering: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 }
+
+// TestImportNotASIAKFile imports a file that is not a SIAK export: the
+// error names the missing columns, and nothing is left behind.
+func TestImportNotASIAKFile(t *testing.T) {
+	dir := t.TempDir()
+	notes := filepath.Join(dir, "catatan.csv")
+	os.WriteFile(notes, []byte("judul,isi\nrapat,besok\n"), 0o644)
+	code, stdout, stderr := run(t, context.Background(), dirVars(t), "import", notes)
+	if code != 1 || !strings.Contains(stderr, "Kolom wajib tidak ada") || strings.Contains(stdout, "baris dibaca") {
+		t.Errorf("exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "catatan.rejects.csv")); err == nil {
+		t.Error("an empty rejects file was left beside the input")
+	}
+}
