@@ -61,10 +61,18 @@ func Open(ctx context.Context, dsn string, now func() time.Time) (*Store, error)
 		ForUpdate:          " FOR UPDATE",
 		Date:               utcOrNull,
 		Time:               utcOrNull,
+		Append:             copyRows,
+		InKeys:             func(col string, keys []string) (string, any) { return col + " = ANY(?)", keys },
 		Stage:              stage,
-		Classify:           classify,
-		LatestVersion:      m.Latest(),
-		Version:            m.Version,
+		// The key lookups of a bulk load are planned with their values
+		// each time: a plan cached while a table was empty would scan the
+		// whole table once it has millions of rows. The family-card check
+		// keeps a batch's rows in memory (its transition table) instead of
+		// spilling them to a temporary file.
+		BatchSetup:    []string{"SET LOCAL plan_cache_mode = force_custom_plan", "SET LOCAL work_mem = '64MB'"},
+		Classify:      classify,
+		LatestVersion: m.Latest(),
+		Version:       m.Version,
 	}
 	return &Store{DB: sqlstore.New(db, d, now), migrator: m}, nil
 }
@@ -79,9 +87,9 @@ func utcOrNull(t time.Time) any {
 	return t.UTC()
 }
 
-// stage fills the temporary table stage_<table> with rows by COPY on the
-// transaction's own connection.
-func stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, table string, cols []string, rows [][]any) error {
+// stage empties the temporary table stage_<table> (creating it on first
+// use) and fills it with rows by COPY.
+func stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, table string, cols []string, rows sqlstore.Rows) error {
 	st := "stage_" + table
 	_, err := tx.ExecContext(ctx, "CREATE TEMP TABLE IF NOT EXISTS "+st+" ON COMMIT DELETE ROWS AS SELECT "+
 		strings.Join(cols, ", ")+" FROM "+table+" WITH NO DATA")
@@ -91,8 +99,22 @@ func stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, table string, cols [
 	if _, err := tx.ExecContext(ctx, "TRUNCATE "+st); err != nil {
 		return err
 	}
+	return copyRows(ctx, conn, tx, st, cols, rows)
+}
+
+// copyRows inserts rows into table by COPY (binary format) on the
+// transaction's own connection, encoding each row as it is sent.
+func copyRows(ctx context.Context, conn *sql.Conn, _ *sql.Tx, table string, cols []string, rows sqlstore.Rows) error {
+	i := 0
+	next := func() ([]any, error) {
+		if i == rows.N {
+			return nil, nil
+		}
+		i++
+		return rows.Row(i - 1), nil
+	}
 	return conn.Raw(func(c any) error {
-		_, err := c.(*stdlib.Conn).Conn().CopyFrom(ctx, pgx.Identifier{st}, cols, pgx.CopyFromRows(rows))
+		_, err := c.(*stdlib.Conn).Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromFunc(next))
 		return err
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -71,6 +72,8 @@ func Open(ctx context.Context, path string, now func() time.Time) (*Store, error
 		Name:          "sqlite",
 		Date:          formatTime("2006-01-02"),
 		Time:          formatTime("2006-01-02T15:04:05.000000Z"),
+		Append:        appendRows,
+		InKeys:        inKeys,
 		Stage:         stage,
 		Classify:      classify,
 		LatestVersion: m.Latest(),
@@ -111,27 +114,33 @@ func formatTime(layout string) func(time.Time) any {
 // maxVars bounds the parameters of one statement (SQLite allows 32766).
 const maxVars = 30000
 
-// stage fills the temporary table stage_<table> with rows, using multi-row
-// INSERTs of up to maxVars parameters.
-func stage(ctx context.Context, _ *sql.Conn, tx *sql.Tx, table string, cols []string, rows [][]any) error {
+// stage empties the temporary table stage_<table> (creating it on first
+// use) and fills it with rows.
+func stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, table string, cols []string, rows sqlstore.Rows) error {
 	st := "stage_" + table
-	list := strings.Join(cols, ", ")
-	if _, err := tx.ExecContext(ctx, "CREATE TEMP TABLE IF NOT EXISTS "+st+" AS SELECT "+list+" FROM main."+table+" WHERE false"); err != nil {
+	if _, err := tx.ExecContext(ctx, "CREATE TEMP TABLE IF NOT EXISTS "+st+" AS SELECT "+strings.Join(cols, ", ")+" FROM main."+table+" WHERE false"); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, "DELETE FROM "+st); err != nil {
 		return err
 	}
+	return appendRows(ctx, conn, tx, st, cols, rows)
+}
+
+// appendRows inserts rows into table with multi-row INSERTs of up to
+// maxVars parameters, the full-size one prepared once.
+func appendRows(ctx context.Context, _ *sql.Conn, tx *sql.Tx, table string, cols []string, rows sqlstore.Rows) error {
 	per := maxVars / len(cols)
 	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
+	args := make([]any, 0, min(per, rows.N)*len(cols))
 	var stmt *sql.Stmt
-	for len(rows) > 0 {
-		n := min(per, len(rows))
-		args := make([]any, 0, n*len(cols))
-		for _, r := range rows[:n] {
-			args = append(args, r...)
+	for lo := 0; lo < rows.N; lo += per {
+		n := min(per, rows.N-lo)
+		args = args[:0]
+		for i := lo; i < lo+n; i++ {
+			args = append(args, rows.Row(i)...)
 		}
-		query := "INSERT INTO " + st + " (" + list + ") VALUES " + strings.TrimSuffix(strings.Repeat(one+", ", n), ", ")
+		query := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES " + strings.TrimSuffix(strings.Repeat(one+", ", n), ", ")
 		var err error
 		if n == per {
 			if stmt == nil {
@@ -147,9 +156,14 @@ func stage(ctx context.Context, _ *sql.Conn, tx *sql.Tx, table string, cols []st
 		if err != nil {
 			return err
 		}
-		rows = rows[n:]
 	}
 	return nil
+}
+
+// inKeys passes the keys as one JSON array, read back by json_each.
+func inKeys(col string, keys []string) (string, any) {
+	b, _ := json.Marshal(keys) // a []string always marshals
+	return col + " IN (SELECT value FROM json_each(?))", string(b)
 }
 
 // classify maps SQLite constraint errors to the store's sentinels.

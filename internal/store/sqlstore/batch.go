@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -26,9 +27,11 @@ func splitCols(s string) []string {
 	return parts
 }
 
-// LoadBatch stages the batch with the backend's bulk path, then merges it
-// into the real tables with set-based upserts. Rows whose values did not
-// change are left alone, so a re-import touches nothing it need not.
+// LoadBatch writes a batch with the backend's bulk path. Rows whose key is
+// new (all of them on a first import) are appended straight to their table,
+// in key order; rows that exist already are staged and merged with a
+// set-based upsert that leaves unchanged rows alone, so a re-import touches
+// nothing it need not.
 func (q *queries) LoadBatch(ctx context.Context, b *store.Batch) (store.BatchResult, error) {
 	var res store.BatchResult
 	if q.tx == nil {
@@ -37,16 +40,19 @@ func (q *queries) LoadBatch(ctx context.Context, b *store.Batch) (store.BatchRes
 	if err := checkBatchKeys(b); err != nil {
 		return res, err
 	}
+	for _, setup := range q.s.dialect.BatchSetup {
+		if _, err := q.exec(ctx, setup); err != nil {
+			return res, fmt.Errorf("load batch: %w", err)
+		}
+	}
 	at := b.At
 	if at.IsZero() {
 		at = q.now()
 	}
 	at = at.UTC()
-	if err := q.stageBatch(ctx, b, at); err != nil {
-		return res, err
-	}
+	kk, pd, cards := q.batchTables(b, at)
 	var err error
-	if res.Keluarga, err = q.mergeCount(ctx, "merge kartu_keluarga", mergeKK); err != nil {
+	if res.Keluarga, err = q.loadTable(ctx, kk); err != nil {
 		return res, err
 	}
 	// A change of KK number is written to riwayat_kk by a trigger on
@@ -55,7 +61,7 @@ func (q *queries) LoadBatch(ctx context.Context, b *store.Batch) (store.BatchRes
 	if err != nil {
 		return res, err
 	}
-	if res.Penduduk, err = q.mergeCount(ctx, "merge penduduk", mergePenduduk); err != nil {
+	if res.Penduduk, err = q.loadTable(ctx, pd); err != nil {
 		return res, err
 	}
 	after, err := q.lastRiwayat(ctx)
@@ -63,51 +69,124 @@ func (q *queries) LoadBatch(ctx context.Context, b *store.Batch) (store.BatchRes
 		return res, err
 	}
 	res.PindahKK = int(after - before)
-	if len(b.KTPel) > 0 {
-		if _, err = q.mergeCount(ctx, "merge ktpel", mergeKTPel); err != nil {
-			return res, err
-		}
+	if _, err = q.loadTable(ctx, cards); err != nil {
+		return res, err
 	}
 	return res, nil
 }
 
-func (q *queries) stageBatch(ctx context.Context, b *store.Batch, at time.Time) error {
-	kk := make([][]any, len(b.Keluarga))
+// batchTable is one table's share of a batch: its rows, each with the
+// unique key an upsert matches on.
+type batchTable struct {
+	name  string
+	key   string   // the unique column
+	cols  []string // the columns written, in row()'s order
+	merge string   // the upsert from stage_<name>
+	keys  []string // keys[i] is row i's key
+	row   func(i int) []any
+}
+
+func (q *queries) batchTables(b *store.Batch, at time.Time) (kk, pd, cards *batchTable) {
+	kk = &batchTable{name: "kartu_keluarga", key: "no_kk", cols: stageKKCols, merge: mergeKK,
+		keys: make([]string, len(b.Keluarga)),
+		row: func(i int) []any {
+			k := b.Keluarga[i]
+			k.CreatedAt, k.UpdatedAt = at, at
+			return q.kkArgs(&k)
+		}}
 	for i := range b.Keluarga {
-		k := b.Keluarga[i]
-		k.CreatedAt, k.UpdatedAt = at, at
-		kk[i] = q.kkArgs(&k)
+		kk.keys[i] = b.Keluarga[i].NoKK
 	}
-	pd := make([][]any, len(b.Penduduk))
+	pd = &batchTable{name: "penduduk", key: "nik", cols: stagePendudukCols, merge: mergePenduduk,
+		keys: make([]string, len(b.Penduduk)),
+		row: func(i int) []any {
+			p := b.Penduduk[i]
+			p.CreatedAt, p.UpdatedAt = at, at
+			return q.pendudukArgs(&p)
+		}}
 	for i := range b.Penduduk {
-		p := b.Penduduk[i]
-		p.CreatedAt, p.UpdatedAt = at, at
-		pd[i] = q.pendudukArgs(&p)
+		pd.keys[i] = b.Penduduk[i].NIK
 	}
-	stage := func(table string, cols []string, rows [][]any) error {
-		if err := q.s.dialect.Stage(ctx, q.conn, q.tx, table, cols, rows); err != nil {
-			return fmt.Errorf("stage %s: %w", table, q.s.classify(err))
+	cards = &batchTable{name: "ktpel", key: "blangko_serial", cols: stageKTPelCols, merge: mergeKTPel,
+		keys: make([]string, len(b.KTPel)),
+		row: func(i int) []any {
+			c := b.KTPel[i]
+			dicetak := c.DicetakAt
+			if dicetak.IsZero() {
+				dicetak = at
+			}
+			return []any{c.NIK, c.BlangkoSerial, string(c.Status), c.KantorKode, q.ts(dicetak), q.ts(at)}
+		}}
+	for i := range b.KTPel {
+		cards.keys[i] = b.KTPel[i].BlangkoSerial
+	}
+	return kk, pd, cards
+}
+
+// loadTable appends t's new rows and merges its existing ones, returning
+// how many rows it inserted or changed.
+func (q *queries) loadTable(ctx context.Context, t *batchTable) (int, error) {
+	if len(t.keys) == 0 {
+		return 0, nil
+	}
+	fresh, old, err := q.splitByKey(ctx, t)
+	if err != nil {
+		return 0, err
+	}
+	d := q.s.dialect
+	if len(fresh) > 0 {
+		if err := d.Append(ctx, q.conn, q.tx, t.name, t.cols, pick(t.row, fresh)); err != nil {
+			return 0, fmt.Errorf("insert %s: %w", t.name, q.s.classify(err))
 		}
-		return nil
 	}
-	if err := stage("kartu_keluarga", stageKKCols, kk); err != nil {
+	if len(old) == 0 {
+		return len(fresh), nil
+	}
+	if err := d.Stage(ctx, q.conn, q.tx, t.name, t.cols, pick(t.row, old)); err != nil {
+		return 0, fmt.Errorf("stage %s: %w", t.name, q.s.classify(err))
+	}
+	n, err := q.mergeCount(ctx, "merge "+t.name, t.merge)
+	return len(fresh) + n, err
+}
+
+func pick(row func(int) []any, idx []int) Rows {
+	return Rows{N: len(idx), Row: func(i int) []any { return row(idx[i]) }}
+}
+
+// splitByKey returns the indexes of t's rows whose key is not yet in the
+// table, sorted by key (B-tree inserts in order touch each page once), and
+// of those whose key is. One query asks about the whole batch.
+func (q *queries) splitByKey(ctx context.Context, t *batchTable) (fresh, old []int, err error) {
+	cond, arg := q.s.dialect.InKeys(t.key, t.keys)
+	exists := make(map[string]struct{})
+	if err := q.collectKeys(ctx, "SELECT "+t.key+" FROM "+t.name+" WHERE "+cond, arg, exists); err != nil {
+		return nil, nil, fmt.Errorf("look up existing %s: %w", t.name, err)
+	}
+	for i, k := range t.keys {
+		if _, ok := exists[k]; ok {
+			old = append(old, i)
+		} else {
+			fresh = append(fresh, i)
+		}
+	}
+	slices.SortFunc(fresh, func(a, b int) int { return strings.Compare(t.keys[a], t.keys[b]) })
+	return fresh, old, nil
+}
+
+func (q *queries) collectKeys(ctx context.Context, query string, arg any, into map[string]struct{}) error {
+	rows, err := q.query(ctx, query, arg)
+	if err != nil {
 		return err
 	}
-	if err := stage("penduduk", stagePendudukCols, pd); err != nil {
-		return err
-	}
-	if len(b.KTPel) == 0 {
-		return nil
-	}
-	cards := make([][]any, len(b.KTPel))
-	for i, c := range b.KTPel {
-		dicetak := c.DicetakAt
-		if dicetak.IsZero() {
-			dicetak = at
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return err
 		}
-		cards[i] = []any{c.NIK, c.BlangkoSerial, string(c.Status), c.KantorKode, q.ts(dicetak), q.ts(at)}
+		into[k] = struct{}{}
 	}
-	return stage("ktpel", stageKTPelCols, cards)
+	return rows.Err()
 }
 
 // checkBatchKeys rejects a batch that names a NIK, KK number or card serial

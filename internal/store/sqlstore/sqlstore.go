@@ -36,9 +36,20 @@ type Dialect struct {
 	// The zero time encodes as NULL.
 	Date func(time.Time) any
 	Time func(time.Time) any
-	// Stage bulk-loads rows into a temporary staging table within the
-	// transaction. conn is the connection the transaction runs on.
-	Stage func(ctx context.Context, conn *sql.Conn, tx *sql.Tx, table string, cols []string, rows [][]any) error
+	// Append bulk-inserts rows into table within the transaction (COPY on
+	// PostgreSQL, multi-row INSERTs on SQLite). Stage does the same into
+	// the temporary table stage_<table>, emptied first. Both take the rows
+	// as a count and a function returning row i's values in cols' order,
+	// so a batch is encoded as it is sent, never held twice. conn is the
+	// connection the transaction runs on.
+	Append func(ctx context.Context, conn *sql.Conn, tx *sql.Tx, table string, cols []string, rows Rows) error
+	Stage  func(ctx context.Context, conn *sql.Conn, tx *sql.Tx, table string, cols []string, rows Rows) error
+	// InKeys returns a condition that col is one of keys, with one
+	// placeholder, and the value to pass for it.
+	InKeys func(col string, keys []string) (cond string, arg any)
+	// BatchSetup are statements run at the start of a bulk load's
+	// transaction.
+	BatchSetup []string
 	// Classify maps a driver error to store.ErrConflict,
 	// store.ErrMissingReference, or nil when it is neither.
 	Classify func(error) error
@@ -46,6 +57,13 @@ type Dialect struct {
 	// Version reads the version applied to the database.
 	LatestVersion int64
 	Version       func(ctx context.Context, db *sql.DB) (int64, error)
+}
+
+// Rows is a sequence of rows for a bulk load: N rows, row i's values from
+// Row(i).
+type Rows struct {
+	N   int
+	Row func(i int) []any
 }
 
 // DB is a store.Store over a database/sql handle.

@@ -10,8 +10,10 @@ package storetest
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -47,6 +49,7 @@ func Run(t *testing.T, open Open) {
 		{"ConcurrentUpdates", testConcurrentUpdates},
 		{"LoadBatch", testLoadBatch},
 		{"LoadBatchRejects", testLoadBatchRejects},
+		{"KKStillReferenced", testKKStillReferenced},
 	}
 	for _, tc := range append(append(append(tests, credentialTests...), lembagaTests...), petugasTests...) {
 		t.Run(tc.name, func(t *testing.T) {
@@ -581,6 +584,75 @@ func testLoadBatch(t *testing.T, st store.Store) {
 	must(t, err)
 	if len(all) != 20 {
 		t.Errorf("%d residents after three loads, want 20", len(all))
+	}
+	// New and existing rows in one batch, out of key order, across several
+	// key lookups: 2,480 new residents and 620 new KK are inserted, the
+	// two residents changed above change back (one moves back to its KK).
+	b = batch(2500, day(2026, 4, 1))
+	slices.Reverse(b.Penduduk)
+	slices.Reverse(b.Keluarga)
+	res, err = load(t, st, b)
+	must(t, err)
+	if res != (store.BatchResult{Penduduk: 2482, Keluarga: 620, PindahKK: 1}) {
+		t.Errorf("mixed load: %+v, want 2482 residents, 620 KK, 1 move", res)
+	}
+	for _, i := range []int{0, 6, 999, 1000, 2499} {
+		got, err = st.GetPenduduk(ctx, nikN(i))
+		must(t, err)
+		if want := b.Penduduk[2499-i]; got.NIK != want.NIK || got.NoKK != want.NoKK || got.Nama != want.Nama {
+			t.Errorf("resident %d after mixed load = %+v", i, got)
+		}
+	}
+	if n := countPenduduk(t, st); n != 2500 {
+		t.Errorf("%d residents after the mixed load, want 2500", n)
+	}
+}
+
+// testKKStillReferenced checks that the database itself refuses to strand
+// residents: a family card that has members cannot be deleted or
+// renumbered, even by SQL that bypasses the store (no store method deletes
+// one), while one without members can.
+func testKKStillReferenced(t *testing.T, st store.Store) {
+	db, ok := st.(interface{ SQL() *sql.DB })
+	if !ok {
+		t.Fatalf("%T does not expose its SQL handle", st)
+	}
+	_, err := load(t, st, batch(8, T0))
+	must(t, err)
+	must(t, st.CreateKK(ctx, ptr(kk(kkN(50), nikN(50)))))
+	exec := func(q string, args ...any) error {
+		if st.Backend() == "postgres" {
+			q = strings.NewReplacer("?1", "$1", "?2", "$2").Replace(q)
+		}
+		_, err := db.SQL().ExecContext(ctx, q, args...)
+		return err
+	}
+	if err := exec("DELETE FROM kartu_keluarga WHERE no_kk = ?1", kkN(0)); err == nil {
+		t.Error("deleted a family card that has residents")
+	}
+	if err := exec("UPDATE kartu_keluarga SET no_kk = ?1 WHERE no_kk = ?2", kkN(51), kkN(1)); err == nil {
+		t.Error("renumbered a family card that has residents")
+	}
+	must(t, exec("DELETE FROM kartu_keluarga WHERE no_kk = ?1", kkN(50)))
+	if members, err := st.ListAnggotaKK(ctx, kkN(0)); err != nil || len(members) != 4 {
+		t.Errorf("members of the card after the refused delete: %d, %v", len(members), err)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// countPenduduk pages through every resident.
+func countPenduduk(t *testing.T, st store.Store) int {
+	t.Helper()
+	n, after := 0, ""
+	for {
+		page, err := st.ListPenduduk(ctx, store.PendudukFilter{AfterNIK: after, Limit: 1000})
+		must(t, err)
+		if len(page) == 0 {
+			return n
+		}
+		n += len(page)
+		after = page[len(page)-1].NIK
 	}
 }
 
