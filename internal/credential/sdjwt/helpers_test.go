@@ -210,3 +210,28 @@ func withKB(t testing.TB, prefix string, key *ecdsa.PrivateKey, aud, nonce strin
 
 // stripKB returns the presentation up to and including its last '~'.
 func stripKB(p string) string { return p[:strings.LastIndexByte(p, '~')+1] }
+
+// decodeDisclosure decodes one Disclosure as decodeAll does.
+func decodeDisclosure(enc string) *disclosure {
+	d := new(disclosure)
+	newScratch(0).decodeDisclosure(enc, d)
+	return d
+}
+
+// verifyJWS checks an ES256 compact JWS against key the way Verify does and
+// returns the decoded payload.
+func verifyJWS(compact string, key *ecdsa.PublicKey) ([]byte, error) {
+	h, p, s, ok := splitJWS(compact)
+	if !ok {
+		return nil, errors.New("not a compact JWS")
+	}
+	sc := newScratch(len(compact))
+	body, err := sc.decode(p)
+	if err != nil {
+		return nil, err
+	}
+	if err := sc.checkES256(compact[:len(h)+1+len(p)], s, key); err != nil {
+		return nil, err
+	}
+	return []byte(body), nil
+}

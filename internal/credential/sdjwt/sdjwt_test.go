@@ -153,7 +153,7 @@ func TestIssuedShape(t *testing.T) {
 		}
 		salts[d.salt] = true
 		if d.name == "alamat" {
-			inner := d.value.(map[string]any)["_sd"].([]any)
+			inner := d.value.(map[string]any)["_sd"].(digestList)
 			if len(inner) != DecoyBlock {
 				t.Errorf("alamat _sd has %d digests, want %d", len(inner), DecoyBlock)
 			}
@@ -577,4 +577,53 @@ func TestJWKRoundTrip(t *testing.T) {
 		t.Error("accepted a string")
 	}
 	var _ *ecdsa.PublicKey = got
+}
+
+// TestRegisteredClaimsOnlySigned checks that status and cnf are read from
+// the issuer-signed payload only: a member of either that only a Disclosure
+// supplies (processing puts it in place in Claims) does not count.
+func TestRegisteredClaimsOnlySigned(t *testing.T) {
+	jwk, err := JWK(&tk().holder.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx := disc(t, "c2FsdA", "idx", 7)
+	x := disc(t, "c2FsdDI", "x", jwk["x"])
+	noX := maps.Clone(jwk)
+	delete(noX, "x")
+	for name, c := range map[string]struct {
+		payload     func(m map[string]any)
+		disclosures []string
+		path        string
+	}{
+		"status_list idx disclosed": {func(m map[string]any) {
+			m["status"] = map[string]any{"status_list": map[string]any{"uri": statusURI, "_sd": []string{digest(idx)}}}
+		}, []string{idx}, "status.status_list.idx"},
+		"cnf.jwk x disclosed": {func(m map[string]any) {
+			noX["_sd"] = []string{digest(x)}
+			m["cnf"] = map[string]any{"jwk": noX}
+		}, []string{x}, "cnf.jwk.x"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			m := basePayload()
+			c.payload(m)
+			pres := craft(t, stdHeader, m, c.disclosures...)
+			_, err := Verify(pres, opts())
+			if reasonOf(err) != credential.BadEncoding {
+				t.Fatalf("err %v, want bad_encoding", err)
+			}
+			// The same Disclosure is processed into Claims when the
+			// registered claims are complete without it.
+			delete(m, "status")
+			m["cnf"] = map[string]any{"jwk": jwk}
+			m["extra"] = map[string]any{"_sd": []string{digest(c.disclosures[0])}}
+			v, err := Verify(craft(t, stdHeader, m, c.disclosures...), opts())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(v.Disclosed) != 1 || v.Disclosed[0] != "extra."+c.path[strings.LastIndexByte(c.path, '.')+1:] {
+				t.Errorf("disclosed %v", v.Disclosed)
+			}
+		})
+	}
 }

@@ -6,7 +6,6 @@ import (
 	"crypto/elliptic"
 	"encoding/json"
 	"errors"
-	"github.com/ikd-project/ikd/internal/credential/jws"
 	"math"
 	"time"
 
@@ -74,13 +73,14 @@ type KeyBindingInfo struct {
 // readHeader decodes and checks a JWS protected header: alg must be
 // ES256, typ must be typ, and crit and b64 must be absent. Members are read
 // by their exact names.
-func readHeader(seg, typ string) (kid string, err *credential.Error) {
-	raw, e := b64.DecodeString(seg)
+func readHeader(sc *scratch, seg, typ string) (kid string, err *credential.Error) {
+	raw, e := sc.decode(seg)
 	if e != nil {
 		return "", credential.Fail(credential.BadEncoding, "%s header is not base64url: %v", typ, e)
 	}
-	var h map[string]any
-	if e := jws.DecodeJSON(raw, &h); e != nil || h == nil {
+	v, e := sc.parseJSON(raw)
+	h, _ := v.(map[string]any)
+	if e != nil || h == nil {
 		return "", credential.Fail(credential.BadEncoding, "%s header is not a JSON object", typ)
 	}
 	if alg, _ := h["alg"].(string); alg != Alg {
@@ -105,9 +105,13 @@ func readHeader(seg, typ string) (kid string, err *credential.Error) {
 	return "", nil
 }
 
-// verifyJWS checks an ES256 compact JWS against key and returns the
-// decoded payload; its header was already read and checked by readHeader.
-func verifyJWS(compact string, key *ecdsa.PublicKey) ([]byte, error) { return jws.Verify(compact, key) }
+// readObject decodes the JSON object of a verified JWS payload; sd says
+// whether it is an SD-JWT payload, to read with parseSD.
+func (sc *scratch) readObject(body string, sd bool) (map[string]any, bool) {
+	v, err := sc.parse(body, sd)
+	m, _ := v.(map[string]any)
+	return m, err == nil && m != nil
+}
 
 // Verify checks an SD-JWT VC, with or without a Key Binding JWT, strictly
 // per RFC 9901 and draft-ietf-oauth-sd-jwt-vc, and returns the disclosed
@@ -132,11 +136,13 @@ func verify(presentation string, opts VerifyOptions) (*Verified, *credential.Err
 	if cerr != nil {
 		return nil, cerr
 	}
-	hseg, pseg, _, ok := splitJWS(p.jws)
+	hseg, pseg, sseg, ok := splitJWS(p.jws)
 	if !ok {
 		return nil, credential.Fail(credential.BadEncoding, "issuer-signed JWT is not a compact JWS")
 	}
-	kid, cerr := readHeader(hseg, Typ)
+	sc := newScratch(len(presentation))
+	defer sc.put()
+	kid, cerr := readHeader(sc, hseg, Typ)
 	if cerr != nil {
 		return nil, cerr
 	}
@@ -148,15 +154,15 @@ func verify(presentation string, opts VerifyOptions) (*Verified, *credential.Err
 	if !ok || ecKey.Curve != elliptic.P256() {
 		return nil, credential.Fail(credential.Unsupported, "trusted key %q is %T, not ECDSA P-256", kid, key)
 	}
-	if _, err := b64.DecodeString(pseg); err != nil {
+	body, err := sc.decode(pseg)
+	if err != nil {
 		return nil, credential.Fail(credential.BadEncoding, "payload is not base64url: %v", err)
 	}
-	body, err := verifyJWS(p.jws, ecKey)
-	if err != nil {
+	if err := sc.checkES256(p.jws[:len(hseg)+1+len(pseg)], sseg, ecKey); err != nil {
 		return nil, credential.Fail(credential.BadSignature, "issuer signature (kid %q): %v", kid, err)
 	}
-	var payload map[string]any
-	if err := jws.DecodeJSON(body, &payload); err != nil || payload == nil {
+	payload, ok := sc.readObject(body, true)
+	if !ok {
 		return nil, credential.Fail(credential.BadEncoding, "payload is not a JSON object")
 	}
 	if alg, ok := payload["_sd_alg"]; ok && alg != SDAlg {
@@ -166,17 +172,42 @@ func verify(presentation string, opts VerifyOptions) (*Verified, *credential.Err
 		return nil, credential.Fail(credential.Unsupported, "_sd_alg %v: only sha-256 is accepted", alg)
 	}
 
-	byDigest, list, cerr := decodeAll(payload, p.disclosures)
+	byDigest, list, digests, cerr := sc.decodeAll(payload, p.disclosures)
 	if cerr != nil {
 		return nil, cerr
 	}
-	claims, disclosed, cerr := process(payload, byDigest, list)
+	// Registered claims are read from the signed payload only, before
+	// process changes it in place; their failures come after process's.
+	out, regErr := registered(payload, opts)
+	claims, disclosed, cerr := processSized(payload, byDigest, list, digests)
 	if cerr != nil {
 		return nil, cerr
 	}
+	if regErr != nil {
+		return nil, regErr
+	}
+	out.Claims, out.Disclosed, out.KeyID = claims, disclosed, kid
 
-	out := &Verified{Claims: claims, Disclosed: disclosed, KeyID: kid}
-	// Registered claims are read from the signed payload only.
+	if p.kb == "" {
+		if opts.RequireKB {
+			return nil, credential.Fail(credential.WrongHolder, "no Key Binding JWT: the presentation does not prove the holder's device")
+		}
+		return out, nil
+	}
+	kb, cerr := verifyKB(sc, p, out.HolderKey, opts)
+	if cerr != nil {
+		return nil, cerr
+	}
+	out.KeyBinding = kb
+	return out, nil
+}
+
+// registered reads and checks the registered claims of the signed
+// payload: iss, vct, exp, iat, nbf, status and cnf.
+func registered(payload map[string]any, opts VerifyOptions) (*Verified, *credential.Error) {
+	out := &Verified{}
+	var ok bool
+	var cerr *credential.Error
 	if out.Issuer, ok = payload["iss"].(string); !ok || out.Issuer == "" {
 		return nil, credential.Fail(credential.BadEncoding, "iss missing or not a string")
 	}
@@ -225,40 +256,32 @@ func verify(presentation string, opts VerifyOptions) (*Verified, *credential.Err
 		out.HolderKey = hk
 	}
 
-	if p.kb == "" {
-		if opts.RequireKB {
-			return nil, credential.Fail(credential.WrongHolder, "no Key Binding JWT: the presentation does not prove the holder's device")
-		}
-		return out, nil
-	}
-	kb, cerr := verifyKB(p, out.HolderKey, opts)
-	if cerr != nil {
-		return nil, cerr
-	}
-	out.KeyBinding = kb
 	return out, nil
 }
 
 // verifyKB checks the Key Binding JWT: signed by the holder key, bound to
 // the presented Disclosures (sd_hash), the verifier's aud and nonce, and
 // fresh.
-func verifyKB(p parts, holder *ecdsa.PublicKey, opts VerifyOptions) (*KeyBindingInfo, *credential.Error) {
-	hseg, _, _, ok := splitJWS(p.kb)
+func verifyKB(sc *scratch, p parts, holder *ecdsa.PublicKey, opts VerifyOptions) (*KeyBindingInfo, *credential.Error) {
+	hseg, pseg, sseg, ok := splitJWS(p.kb)
 	if !ok {
 		return nil, credential.Fail(credential.BadEncoding, "Key Binding JWT is not a compact JWS")
 	}
-	if _, cerr := readHeader(hseg, KBTyp); cerr != nil {
+	if _, cerr := readHeader(sc, hseg, KBTyp); cerr != nil {
 		return nil, cerr
 	}
 	if holder == nil {
 		return nil, credential.Fail(credential.WrongHolder, "a Key Binding JWT, but the credential has no cnf key")
 	}
-	body, err := verifyJWS(p.kb, holder)
+	body, err := sc.decode(pseg)
+	if err == nil {
+		err = sc.checkES256(p.kb[:len(hseg)+1+len(pseg)], sseg, holder)
+	}
 	if err != nil {
 		return nil, credential.Fail(credential.WrongHolder, "Key Binding JWT is not signed by the key in cnf: %v", err)
 	}
-	var kb map[string]any
-	if err := jws.DecodeJSON(body, &kb); err != nil || kb == nil {
+	kb, ok := sc.readObject(body, false)
+	if !ok {
 		return nil, credential.Fail(credential.BadEncoding, "Key Binding JWT payload is not a JSON object")
 	}
 	sdHash, ok1 := kb["sd_hash"].(string)
@@ -274,7 +297,7 @@ func verifyKB(p parts, holder *ecdsa.PublicKey, opts VerifyOptions) (*KeyBinding
 	if !present {
 		return nil, credential.Fail(credential.BadEncoding, "Key Binding JWT has no iat")
 	}
-	if sdHash != digest(p.prefix) {
+	if !sc.matchesDigest(sdHash, p.prefix) {
 		return nil, credential.Fail(credential.BadDisclosure, "sd_hash does not match the presented Disclosures (one was added or removed after the holder signed)")
 	}
 	if opts.Nonce != "" && nonce != opts.Nonce {
