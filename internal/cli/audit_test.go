@@ -145,3 +145,24 @@ func readFile(t *testing.T, path string) string {
 	}
 	return string(b)
 }
+
+// TestMigrateGrant: after ikd migrate --grant ROLE as the owner, commands
+// run as ROLE work and keep the audit log intact; --grant on SQLite is
+// refused.
+func TestMigrateGrant(t *testing.T) {
+	ctx := context.Background()
+	if code, _, stderr := run(t, ctx, dirVars(t), "migrate", "--grant", "ikd_app"); code != 1 || !strings.Contains(stderr, "hanya untuk PostgreSQL") {
+		t.Errorf("--grant on SQLite: exit %d %s", code, stderr)
+	}
+	vars := backendVars(t, "postgres")
+	role := ikdtest.NewRole(t)
+	code, stdout, stderr := run(t, ctx, vars, "migrate", "--grant", role)
+	if code != 0 || !strings.Contains(stdout, "only SELECT/INSERT on audit_event") {
+		t.Fatalf("migrate --grant: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	vars["IKD_DATABASE"] = ikdtest.AsRole(t, vars["IKD_DATABASE"], role)
+	addPetugas(t, vars, "ani", "budi")
+	if code, stdout, _ := run(t, ctx, vars, "audit", "verify"); code != 0 || !strings.Contains(stdout, "audit log intact: 2 events") {
+		t.Errorf("audit verify as the app role: exit %d\n%s", code, stdout)
+	}
+}
