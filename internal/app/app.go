@@ -103,29 +103,84 @@ const auditKeyMeta = "audit.key_id"
 // (mode 0600) on the database's first start, and returns the audit log.
 // The database remembers the key's fingerprint: a missing or different key
 // file later is an error, not a new key, because a new key would make
-// every resident's existing audit history impossible to look up.
+// every resident's existing audit history impossible to look up. It also
+// marks the chain keyed (audit.Log.Bind): from event 1 in a new database,
+// from the next event in one written by an ikd from before the keyed chain.
 func NewAuditLog(ctx context.Context, cfg *config.Config, st store.Store, logger *slog.Logger) (*audit.Log, error) {
-	want, err := st.GetMeta(ctx, auditKeyMeta)
-	if err != nil && !store.IsNotFound(err) {
+	want, err := boundKeyID(ctx, cfg, st)
+	if err != nil {
 		return nil, err
-	}
-	if _, serr := os.Stat(cfg.AuditKeyFile); want != "" && errors.Is(serr, fs.ErrNotExist) {
-		return nil, fmt.Errorf("audit key %s is missing, but this database's audit log was written with key %s: restore the key file (it belongs with the database's backups)", cfg.AuditKeyFile, want)
 	}
 	key, err := LoadOrCreateKey(cfg.AuditKeyFile, auditKeySize)
 	if err != nil {
 		return nil, fmt.Errorf("audit key: %w", err)
 	}
-	id := keyID(key)
-	switch {
-	case want == "":
-		if err := st.SetMeta(ctx, auditKeyMeta, id); err != nil {
+	if err := checkKeyID(cfg, key, want); err != nil {
+		return nil, err
+	}
+	if want == "" {
+		if err := st.SetMeta(ctx, auditKeyMeta, keyID(key)); err != nil {
 			return nil, err
 		}
-	case want != id:
-		return nil, fmt.Errorf("audit key %s (%s) is not the key this database's audit log was written with (%s)", cfg.AuditKeyFile, id, want)
 	}
-	return audit.New(key, time.Now, logger)
+	l, err := audit.New(key, time.Now, logger)
+	if err != nil {
+		return nil, err
+	}
+	since, err := l.Bind(ctx, st)
+	if err != nil {
+		return nil, fmt.Errorf("audit key %s: %w", cfg.AuditKeyFile, err)
+	}
+	if logger != nil && since > 1 {
+		logger.Info("audit chain keyed with HMAC-SHA256 from this event on; earlier events keep plain SHA-256", "since", since)
+	}
+	return l, nil
+}
+
+// OpenAuditLog loads the existing audit key of a database, to read and
+// verify its log: it creates no key file and writes nothing. A database
+// that was never bound to a key (never started) and has no key file is
+// checked with a throwaway key: it can hold no keyed event.
+func OpenAuditLog(ctx context.Context, cfg *config.Config, st store.Store) (*audit.Log, error) {
+	want, err := boundKeyID(ctx, cfg, st)
+	if err != nil {
+		return nil, err
+	}
+	if _, serr := os.Stat(cfg.AuditKeyFile); want == "" && errors.Is(serr, fs.ErrNotExist) {
+		throwaway := make([]byte, auditKeySize)
+		rand.Read(throwaway)
+		return audit.New(throwaway, time.Now, nil)
+	}
+	key, err := LoadOrCreateKey(cfg.AuditKeyFile, auditKeySize)
+	if err != nil {
+		return nil, fmt.Errorf("audit key: %w", err)
+	}
+	if err := checkKeyID(cfg, key, want); err != nil {
+		return nil, err
+	}
+	return audit.New(key, time.Now, nil)
+}
+
+// boundKeyID returns the fingerprint of the key the database's audit log
+// was written with ("" for a database that has none yet), and refuses a
+// missing key file for a database that has one.
+func boundKeyID(ctx context.Context, cfg *config.Config, st store.Store) (string, error) {
+	want, err := st.GetMeta(ctx, auditKeyMeta)
+	if err != nil && !store.IsNotFound(err) {
+		return "", err
+	}
+	if _, serr := os.Stat(cfg.AuditKeyFile); want != "" && errors.Is(serr, fs.ErrNotExist) {
+		return "", fmt.Errorf("audit key %s is missing, but this database's audit log was written with key %s: restore the key file (it belongs with the database's backups)", cfg.AuditKeyFile, want)
+	}
+	return want, nil
+}
+
+// checkKeyID refuses a key that is not the one the database is bound to.
+func checkKeyID(cfg *config.Config, key []byte, want string) error {
+	if id := keyID(key); want != "" && want != id {
+		return fmt.Errorf("audit key %s (%s) is not the key this database's audit log was written with (%s)", cfg.AuditKeyFile, id, want)
+	}
+	return nil
 }
 
 // keyID is a key's public fingerprint: it names the key without revealing it.

@@ -8,8 +8,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ikd-project/ikd/internal/audit"
 	"github.com/ikd-project/ikd/internal/config"
 	"github.com/ikd-project/ikd/internal/ikdtest"
+	"github.com/ikd-project/ikd/internal/store"
 )
 
 func TestLoadOrCreateKey(t *testing.T) {
@@ -62,5 +64,48 @@ func TestAuditKeyBelongsToDatabase(t *testing.T) {
 	LoadOrCreateKey(other.AuditKeyFile, 32)
 	if _, err := NewAuditLog(ctx, other, st, nil); err == nil || !strings.Contains(err.Error(), "is not the key") {
 		t.Errorf("another database's key: %v", err)
+	}
+}
+
+// TestNewAuditLogKeysTheChain: the first start marks a new database's chain
+// keyed from event 1, and OpenAuditLog (for ikd audit verify) reads it with
+// the same key and writes nothing.
+func TestNewAuditLogKeysTheChain(t *testing.T) {
+	ctx := context.Background()
+	ikdtest.ForEachBackend(t, func(t *testing.T, st store.Store) {
+		cfg := &config.Config{AuditKeyFile: filepath.Join(t.TempDir(), "audit.key")}
+		l, err := NewAuditLog(ctx, cfg, st, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, err := st.GetMeta(ctx, audit.ChainMeta); err != nil || !strings.HasPrefix(v, "hmac-sha256 since=1 ") {
+			t.Fatalf("chain marker %q, %v", v, err)
+		}
+		if err := st.InTx(ctx, func(tx store.Tx) error {
+			_, err := l.Record(ctx, tx, audit.Entry{Actor: "system:test", Action: "test"})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		v, err := OpenAuditLog(ctx, cfg, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := v.Verify(ctx, st, nil)
+		if err != nil || len(res.Problems) != 0 || res.KeyedSince != 1 || res.Events != 1 {
+			t.Fatalf("verify: %+v %v", res, err)
+		}
+	})
+}
+
+// TestOpenAuditLogCreatesNothing: verifying a database never started
+// creates no key file.
+func TestOpenAuditLogCreatesNothing(t *testing.T) {
+	cfg := &config.Config{AuditKeyFile: filepath.Join(t.TempDir(), "audit.key")}
+	if _, err := OpenAuditLog(context.Background(), cfg, ikdtest.NewStore(t)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(cfg.AuditKeyFile); err == nil {
+		t.Error("OpenAuditLog created a key file")
 	}
 }

@@ -2,9 +2,16 @@
 // read of personal data and every change, written in the same transaction as
 // the change it records (UU PDP Pasal 31).
 //
-// Each event carries the SHA-256 hash of its own content and of the event
-// before it, so the log is a hash chain: editing, deleting or reordering an
-// event breaks the chain, and Verify names the event. The subject of an
+// Each event carries a hash of its own content and of the event before it,
+// so the log is a hash chain: editing, deleting or reordering an event
+// breaks the chain, and Verify names the event. The hash is an
+// HMAC-SHA256 under a chain key derived from the audit key, which lives in
+// the data directory, outside the database: someone who can write to the
+// database but has not the key cannot edit an event and re-compute the
+// chain behind it. Databases written by an ikd from before the keyed chain
+// hold plain SHA-256 events; the meta key ChainMeta records, under a MAC,
+// the first keyed event, and Verify checks each part with its own hash.
+// The subject of an
 // event is stored as a masked NIK for people to read and an HMAC of the full
 // NIK under a key kept outside the database, so a resident's own history can
 // be found without storing their NIK in the log.
@@ -14,7 +21,6 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -38,15 +44,16 @@ type Entry struct {
 
 // Appender is the part of a store transaction the log writes through.
 type Appender interface {
-	AuditHead(ctx context.Context) (store.AuditHead, error)
+	Marker
 	AppendAudit(ctx context.Context, e *store.AuditEvent) error
 }
 
 // Log appends events to the chain.
 type Log struct {
-	key    []byte
-	now    func() time.Time
-	logger *slog.Logger
+	key      []byte // subject hashes
+	chainKey []byte // chain HMACs, derived from key
+	now      func() time.Time
+	logger   *slog.Logger
 }
 
 // New returns a Log that hashes subjects with key (at least 32 bytes), takes
@@ -58,7 +65,7 @@ func New(key []byte, now func() time.Time, logger *slog.Logger) (*Log, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &Log{key: key, now: now, logger: logger}, nil
+	return &Log{key: key, chainKey: deriveChainKey(key), now: now, logger: logger}, nil
 }
 
 // SubjectHash returns the keyed hash under which a NIK's events are found.
@@ -85,6 +92,10 @@ func (l *Log) Record(ctx context.Context, a Appender, e Entry) (store.AuditEvent
 	if err != nil {
 		return store.AuditEvent{}, err
 	}
+	since, err := l.ensureSince(ctx, a, head)
+	if err != nil {
+		return store.AuditEvent{}, err
+	}
 	ev := store.AuditEvent{
 		Seq: head.Seq + 1, At: l.now().UTC().Truncate(time.Microsecond), Actor: e.Actor, KantorKode: e.Kantor,
 		Action: e.Action, SubjectHash: l.SubjectHash(e.Subject), Purpose: e.Purpose, Detail: string(detail),
@@ -93,7 +104,7 @@ func (l *Log) Record(ctx context.Context, a Appender, e Entry) (store.AuditEvent
 	if e.Subject != "" {
 		ev.SubjectMask = nik.Mask(e.Subject)
 	}
-	ev.Hash = Hash(&ev)
+	ev.Hash = l.hashAt(&ev, ev.Seq, since)
 	if err := a.AppendAudit(ctx, &ev); err != nil {
 		return store.AuditEvent{}, fmt.Errorf("append audit event: %w", err)
 	}
@@ -107,25 +118,4 @@ func (l *Log) Record(ctx context.Context, a Appender, e Entry) (store.AuditEvent
 			slog.String("hash", ev.Hash))
 	}
 	return ev, nil
-}
-
-// Hash computes an event's chain hash: SHA-256 over the length-prefixed
-// fields, its sequence number and time, and the previous event's hash.
-func Hash(e *store.AuditEvent) string { return hashAt(e, e.Seq) }
-
-func hashAt(e *store.AuditEvent, seq int64) string {
-	h := sha256.New()
-	var buf [binary.MaxVarintLen64]byte
-	put := func(s string) {
-		n := binary.PutUvarint(buf[:], uint64(len(s)))
-		h.Write(buf[:n])
-		h.Write([]byte(s))
-	}
-	put("ikd-audit-v1")
-	put(fmt.Sprint(seq))
-	put(e.At.UTC().Format(time.RFC3339Nano))
-	for _, f := range []string{e.Actor, e.KantorKode, e.Action, e.SubjectMask, e.SubjectHash, e.Purpose, e.Detail, e.PrevHash} {
-		put(f)
-	}
-	return hex.EncodeToString(h.Sum(nil))
 }

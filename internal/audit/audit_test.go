@@ -39,9 +39,9 @@ func fill(t *testing.T, st store.Store, l *audit.Log, n int) {
 	}
 }
 
-func verify(t *testing.T, st store.Store) audit.Result {
+func verify(t *testing.T, st store.Store, l *audit.Log) audit.Result {
 	t.Helper()
-	res, err := audit.Verify(ctx, st, nil)
+	res, err := l.Verify(ctx, st, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,20 +50,7 @@ func verify(t *testing.T, st store.Store) audit.Result {
 
 // rawDB reaches under the store, as an attacker with database access would,
 // and switches off the append-only triggers.
-func rawDB(t *testing.T, st store.Store) *sql.DB {
-	t.Helper()
-	db := st.(interface{ SQL() *sql.DB }).SQL()
-	stmts := map[string][]string{
-		"sqlite":   {"DROP TRIGGER audit_event_no_update", "DROP TRIGGER audit_event_no_delete"},
-		"postgres": {"ALTER TABLE audit_event DISABLE TRIGGER USER"},
-	}[st.Backend()]
-	for _, s := range stmts {
-		if _, err := db.Exec(s); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return db
-}
+func rawDB(t *testing.T, st store.Store) *sql.DB { return ikdtest.AuditRawDB(t, st) }
 
 func exec(t *testing.T, db *sql.DB, q string) {
 	t.Helper()
@@ -86,7 +73,7 @@ func TestIntactChain(t *testing.T) {
 	ikdtest.ForEachBackend(t, func(t *testing.T, st store.Store) {
 		l := newLog(t)
 		fill(t, st, l, 12)
-		res := verify(t, st)
+		res := verify(t, st, l)
 		if res.Events != 12 || len(res.Problems) != 0 {
 			t.Fatalf("intact log: %d events, problems %v", res.Events, res.Problems)
 		}
@@ -143,12 +130,13 @@ func TestTamperDetected(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ikdtest.ForEachBackend(t, func(t *testing.T, st store.Store) {
-				fill(t, st, newLog(t), 10)
+				l := newLog(t)
+				fill(t, st, l, 10)
 				db := rawDB(t, st)
 				for _, q := range tc.tamper {
 					exec(t, db, q)
 				}
-				res := verify(t, st)
+				res := verify(t, st, l)
 				if tc.name == "deleted tail and head moved" {
 					// Removing the last event and rewinding the head leaves a
 					// consistent shorter chain; only an outside copy of the head

@@ -17,6 +17,7 @@ const (
 	Deleted      ProblemKind = "deleted"       // events are missing from the sequence
 	ChainBroken  ProblemKind = "chain_broken"  // an event does not point at the event before it
 	HeadMismatch ProblemKind = "head_mismatch" // the recorded end of the log is not its last event
+	BadMarker    ProblemKind = "bad_marker"    // the chain marker was not written with the audit key
 )
 
 // Problem is one break found in the chain.
@@ -30,6 +31,7 @@ func (p Problem) String() string { return fmt.Sprintf("event %d: %s: %s", p.Seq,
 
 // Lister is the part of a store that Verify reads.
 type Lister interface {
+	metaReader
 	AuditHead(ctx context.Context) (store.AuditHead, error)
 	ListAudit(ctx context.Context, afterSeq int64, limit int) ([]store.AuditEvent, error)
 }
@@ -38,19 +40,35 @@ type Lister interface {
 type Result struct {
 	Events   int64     // events read
 	Problems []Problem // empty when the log is intact
+	// KeyedSince is the first event whose hash is keyed; events before it
+	// were written with plain SHA-256 by an earlier ikd. 0: the database
+	// has no chain marker, and no event is keyed.
+	KeyedSince int64
+	// Head is the last event read: the end of the chain.
+	Head store.AuditHead
 }
 
 // reorderWindow bounds how far from its place Verify looks for a moved event.
 const reorderWindow = 1000
 
-// Verify walks the whole log in order and reports every break in the chain.
-// progress, when not nil, is called after each page with the events read.
-func Verify(ctx context.Context, l Lister, progress func(read int64)) (Result, error) {
+// Verify walks the whole log of st in order and reports every break in the
+// chain, checking each event with the hash the chain marker says it was
+// written with. progress, when not nil, is called after each page with the
+// events read.
+func (l *Log) Verify(ctx context.Context, st Lister, progress func(read int64)) (Result, error) {
 	var res Result
+	since, err := l.readSince(ctx, st)
+	if err != nil {
+		// A marker that fails its MAC is itself tampering; check the whole
+		// chain as keyed, the stricter reading.
+		res.Problems = append(res.Problems, Problem{BadMarker, 0, err.Error()})
+		since = 1
+	}
+	res.KeyedSince = since
 	prevHash, next := "", int64(1)
 	const page = 5000
 	for {
-		events, err := l.ListAudit(ctx, next-1, page)
+		events, err := st.ListAudit(ctx, next-1, page)
 		if err != nil {
 			return res, fmt.Errorf("read audit log: %w", err)
 		}
@@ -59,7 +77,7 @@ func Verify(ctx context.Context, l Lister, progress func(read int64)) (Result, e
 		}
 		for i := range events {
 			e := &events[i]
-			res.Problems = append(res.Problems, check(e, next, prevHash)...)
+			res.Problems = append(res.Problems, l.check(e, next, prevHash, since)...)
 			res.Events++
 			prevHash, next = e.Hash, e.Seq+1
 		}
@@ -67,7 +85,8 @@ func Verify(ctx context.Context, l Lister, progress func(read int64)) (Result, e
 			progress(res.Events)
 		}
 	}
-	head, err := l.AuditHead(ctx)
+	res.Head = store.AuditHead{Seq: next - 1, Hash: prevHash}
+	head, err := st.AuditHead(ctx)
 	if err != nil {
 		return res, fmt.Errorf("read audit head: %w", err)
 	}
@@ -83,14 +102,18 @@ func Verify(ctx context.Context, l Lister, progress func(read int64)) (Result, e
 }
 
 // check compares one event with the place it should hold.
-func check(e *store.AuditEvent, want int64, prevHash string) []Problem {
+func (l *Log) check(e *store.AuditEvent, want int64, prevHash string, since int64) []Problem {
 	var out []Problem
 	if e.Seq != want {
 		out = append(out, Problem{Deleted, want, fmt.Sprintf("events %d to %d are missing", want, e.Seq-1)})
 	}
-	if Hash(e) != e.Hash {
-		if orig, ok := originalSeq(e); ok {
+	if l.hashAt(e, e.Seq, since) != e.Hash {
+		if orig, ok := l.originalSeq(e, since); ok {
 			return append(out, Problem{Reordered, e.Seq, fmt.Sprintf("this event was written as event %d", orig)})
+		}
+		if since > 0 && e.Seq >= since && PlainHash(e) == e.Hash {
+			return append(out, Problem{Edited, e.Seq,
+				"its hash is plain SHA-256, not keyed with the audit key: the event was rewritten by someone without the key"})
 		}
 		return append(out, Problem{Edited, e.Seq, "its content does not match its hash"})
 	}
@@ -102,10 +125,10 @@ func check(e *store.AuditEvent, want int64, prevHash string) []Problem {
 
 // originalSeq finds the sequence number under which an event's content
 // hashes to its stored hash, near its current place.
-func originalSeq(e *store.AuditEvent) (int64, bool) {
+func (l *Log) originalSeq(e *store.AuditEvent, since int64) (int64, bool) {
 	for d := int64(1); d <= reorderWindow; d++ {
 		for _, s := range []int64{e.Seq - d, e.Seq + d} {
-			if s > 0 && hashAt(e, s) == e.Hash {
+			if s > 0 && l.hashAt(e, s, since) == e.Hash {
 				return s, true
 			}
 		}

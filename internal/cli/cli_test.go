@@ -220,3 +220,21 @@ func TestReadyzFailsWithoutSchema(t *testing.T) {
 		t.Errorf("the log does not say why the server is not ready:\n%s", log)
 	}
 }
+
+// TestServePostgresTLS: serve refuses a remote PostgreSQL server with no
+// sslmode and warns about a weak one, never showing the password.
+func TestServePostgresTLS(t *testing.T) {
+	ctx := context.Background()
+	vars := dirVars(t)
+	vars["IKD_DATABASE"] = "postgres://ikd:s3cret@db.invalid:5432/ikd?connect_timeout=2"
+	code, stdout, stderr := run(t, ctx, vars, "serve", "--listen", "127.0.0.1:0")
+	if code != 1 || !strings.Contains(stderr, "tanpa sslmode") || strings.Contains(stdout+stderr, "s3cret") {
+		t.Errorf("no sslmode: exit %d\n%s%s", code, stdout, stderr)
+	}
+	vars["IKD_DATABASE"] += "&sslmode=disable"
+	code, stdout, stderr = run(t, ctx, vars, "serve", "--listen", "127.0.0.1:0")
+	if code != 1 || !strings.Contains(stderr, `"level":"WARN"`) || !strings.Contains(stderr, "db.invalid sslmode=disable") ||
+		strings.Contains(stdout+stderr, "s3cret") {
+		t.Errorf("sslmode=disable: exit %d\n%s%s", code, stdout, stderr)
+	}
+}

@@ -33,6 +33,11 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if w := cfg.DatabaseWarning(env.Getenv); w != "" {
+		// At every start, not once: the connection to a remote database
+		// carries residents' personal data and the password.
+		logger.Warn(w)
+	}
 	st, auditLog, err := openAudited(ctx, &cfg, logger)
 	if err != nil {
 		return err

@@ -129,7 +129,15 @@ func (c *Config) Finish(getenv func(string) string) error {
 		}
 	}
 	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
-	return c.Validate()
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	if backend, _, _ := ParseDatabase(c.Database); backend == "postgres" {
+		if _, err := postgresTLS(c.Database, getenv); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Validate checks every setting and names the first one that is wrong.

@@ -36,24 +36,24 @@ func TestDefaults(t *testing.T) {
 }
 
 func TestPrecedence(t *testing.T) {
-	env := map[string]string{"IKD_LISTEN": "127.0.0.1:9000", "IKD_DEMO": "true", "IKD_DEMO_SCALE": "0.5", "IKD_DATABASE": "postgres://x@h/db"}
+	env := map[string]string{"IKD_LISTEN": "127.0.0.1:9000", "IKD_DEMO": "true", "IKD_DEMO_SCALE": "0.5", "IKD_DATABASE": "postgres://x@h/db?sslmode=verify-full"}
 	c, err := load(t, env, "--listen", "127.0.0.1:9100")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Listen != "127.0.0.1:9100" || !c.Demo || c.DemoScale != 0.5 || c.Database != "postgres://x@h/db" {
+	if c.Listen != "127.0.0.1:9100" || !c.Demo || c.DemoScale != 0.5 || c.Database != "postgres://x@h/db?sslmode=verify-full" {
 		t.Errorf("flag over env over default: %+v", c)
 	}
 }
 
 func TestSecretFromFile(t *testing.T) {
 	f := filepath.Join(t.TempDir(), "dsn")
-	os.WriteFile(f, []byte("postgres://ikd:s3cret@db/ikd\n"), 0o600)
+	os.WriteFile(f, []byte("postgres://ikd:s3cret@db/ikd?sslmode=verify-full\n"), 0o600)
 	c, err := load(t, map[string]string{"IKD_DATABASE_FILE": f})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Database != "postgres://ikd:s3cret@db/ikd" {
+	if c.Database != "postgres://ikd:s3cret@db/ikd?sslmode=verify-full" {
 		t.Errorf("Database = %q", c.Database)
 	}
 	_, err = load(t, map[string]string{"IKD_DATABASE_FILE": filepath.Join(t.TempDir(), "missing")})
@@ -127,5 +127,46 @@ func TestSMTPFromEnvironment(t *testing.T) {
 	var e *errs.Error
 	if !errors.As(err, &e) || !strings.Contains(e.ID, "IKD_SMTP_ADDR") {
 		t.Errorf("address without a port: %v", err)
+	}
+}
+
+// TestPostgresTLS: a remote PostgreSQL server needs an explicit sslmode;
+// a weak one is warned about; neither message shows the password.
+func TestPostgresTLS(t *testing.T) {
+	for _, tc := range []struct {
+		dsn, pgsslmode string
+		refused        bool
+		warn           string
+	}{
+		{dsn: "postgres://ikd:s3cret@127.0.0.1:5432/ikd"},
+		{dsn: "postgres://ikd:s3cret@localhost/ikd?sslmode=disable"},
+		{dsn: "postgres://ikd:s3cret@[::1]:5432/ikd"},
+		{dsn: "postgres://ikd:s3cret@/ikd?host=/var/run/postgresql"},
+		{dsn: "postgres://ikd:s3cret@db.dukcapil.local:5432/ikd", refused: true},
+		{dsn: "postgres://ikd:s3cret@127.0.0.1/ikd?host=10.0.0.5", refused: true},
+		{dsn: "postgres://ikd:s3cret@localhost:5432,10.0.0.6:5432/ikd", refused: true},
+		{dsn: "postgresql://ikd:s3cret@10.0.0.5/ikd?sslmode=disable", warn: "10.0.0.5 sslmode=disable"},
+		{dsn: "postgres://ikd:s3cret@10.0.0.5/ikd?sslmode=prefer", warn: "sslmode=prefer"},
+		{dsn: "postgres://ikd:s3cret@10.0.0.5/ikd?sslmode=allow", warn: "sslmode=allow"},
+		{dsn: "postgres://ikd:s3cret@10.0.0.5/ikd", pgsslmode: "prefer", warn: "sslmode=prefer"},
+		{dsn: "postgres://ikd:s3cret@10.0.0.5/ikd?sslmode=verify-full"},
+		{dsn: "postgres://ikd:s3cret@10.0.0.5/ikd", pgsslmode: "verify-full"},
+	} {
+		env := map[string]string{"IKD_DATABASE": tc.dsn, "PGSSLMODE": tc.pgsslmode}
+		c, err := load(t, env)
+		if tc.refused {
+			if !errors.Is(err, errs.Invalid) || !strings.Contains(err.Error(), "sslmode=verify-full") || strings.Contains(err.Error(), "s3cret") {
+				t.Errorf("%s: err %v, want a refusal naming sslmode and not the password", tc.dsn, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", tc.dsn, err)
+			continue
+		}
+		w := c.DatabaseWarning(func(k string) string { return env[k] })
+		if (tc.warn == "") != (w == "") || !strings.Contains(w, tc.warn) || strings.Contains(w, "s3cret") {
+			t.Errorf("%s: warning %q, want one with %q", tc.dsn, w, tc.warn)
+		}
 	}
 }

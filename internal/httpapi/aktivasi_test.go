@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ikd-project/ikd/internal/audit"
 	"github.com/ikd-project/ikd/internal/credential/qrcred/qrimage"
 	"github.com/ikd-project/ikd/internal/httpapi"
 	"github.com/ikd-project/ikd/internal/httpserver"
@@ -58,10 +57,9 @@ func TestAktivasi(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		auditLog, err := audit.New([]byte(strings.Repeat("p", 32)), nil, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		// The database's own audit log: a log with another key could not
+		// continue its keyed chain.
+		auditLog := e.dig.Issuer.Audit
 		svc := &petugas.Service{Store: st, Audit: auditLog, Actor: "admin"}
 		api := &httpapi.API{PublicURL: e.dig.PublicURL, Store: st, Keys: e.dig.Keys, Issuer: e.dig.Issuer,
 			Activation: e.dig.Activation, Petugas: svc}

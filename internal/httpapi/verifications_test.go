@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ikd-project/ikd/internal/audit"
 	"github.com/ikd-project/ikd/internal/httpapi"
 	"github.com/ikd-project/ikd/internal/httpserver"
 	"github.com/ikd-project/ikd/internal/ikdtest"
@@ -28,10 +27,9 @@ func TestVerifications(t *testing.T) {
 			t.Errorf("route mounted without a service: %d", r.status)
 		}
 
-		auditLog, err := audit.New([]byte(strings.Repeat("v", 32)), nil, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		// The database's own audit log: a log with another key could not
+		// continue its keyed chain.
+		auditLog := e.dig.Issuer.Audit
 		svc := &lembaga.Service{Store: st, Audit: auditLog, Actor: "admin"}
 		api := &httpapi.API{PublicURL: e.dig.PublicURL, Store: st, Keys: e.dig.Keys, Issuer: e.dig.Issuer,
 			Activation: e.dig.Activation, Lembaga: svc}

@@ -148,3 +148,42 @@ func ForEachBackend(t *testing.T, fn func(t *testing.T, st store.Store)) {
 		t.Run(b.Name, func(t *testing.T) { fn(t, b.Open(t, nil)) })
 	}
 }
+
+// NewRole creates a PostgreSQL login role with a unique name on the test
+// server and returns its name; the role and its privileges are dropped
+// when the test ends.
+func NewRole(t testing.TB) string {
+	t.Helper()
+	b := make([]byte, 6)
+	rand.Read(b)
+	role := "ikdtest_app_" + hex.EncodeToString(b)
+	admin, err := sql.Open("pgx", PostgresDSN(t))
+	if err != nil {
+		t.Fatalf("open postgres: %v", err)
+	}
+	if _, err := admin.Exec("CREATE ROLE " + role + " LOGIN"); err != nil {
+		admin.Close()
+		t.Fatalf("create role: %v", err)
+	}
+	t.Cleanup(func() {
+		defer admin.Close()
+		for _, q := range []string{"DROP OWNED BY " + role, "DROP ROLE " + role} {
+			if _, err := admin.Exec(q); err != nil {
+				t.Errorf("%s: %v", q, err)
+			}
+		}
+	})
+	return role
+}
+
+// AsRole returns dsn with its user replaced by role (no password: the test
+// server trusts local connections).
+func AsRole(t testing.TB, dsn, role string) string {
+	t.Helper()
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatalf("parse DSN: %v", err)
+	}
+	u.User = url.User(role)
+	return u.String()
+}

@@ -189,13 +189,13 @@ func TestIssue(t *testing.T) {
 		if len(idx) != 4 {
 			t.Errorf("status indexes %v, want 4 distinct", idx)
 		}
-		checkAuditOrder(t, st, out)
+		checkAuditOrder(t, st, e.is.Audit, out)
 	})
 }
 
 // checkAuditOrder checks that each credential's kredensial.siapkan event
 // precedes its kredensial.terbit event, and that the chain verifies.
-func checkAuditOrder(t *testing.T, st store.Store, out []Issued) {
+func checkAuditOrder(t *testing.T, st store.Store, log *audit.Log, out []Issued) {
 	t.Helper()
 	events, err := st.ListAudit(ctx, 0, 10000)
 	must(t, err)
@@ -217,7 +217,7 @@ func checkAuditOrder(t *testing.T, st store.Store, out []Issued) {
 			t.Errorf("%s: siapkan at %d (%t), terbit at %d (%t)", iss.Kredensial.ID, s, ok1, f, ok2)
 		}
 	}
-	res, err := audit.Verify(ctx, st, nil)
+	res, err := log.Verify(ctx, st, nil)
 	must(t, err)
 	if len(res.Problems) > 0 {
 		t.Errorf("audit chain: %v", res.Problems)

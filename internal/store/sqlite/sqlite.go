@@ -21,6 +21,7 @@ import (
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
+	"github.com/ikd-project/ikd/internal/errs"
 	"github.com/ikd-project/ikd/internal/store"
 	"github.com/ikd-project/ikd/internal/store/sqlstore"
 )
@@ -38,6 +39,9 @@ type Store struct {
 // before use. now is the store's clock; nil means time.Now.
 func Open(ctx context.Context, path string, now func() time.Time) (*Store, error) {
 	if err := createPrivate(path); err != nil {
+		return nil, err
+	}
+	if err := checkPrivate(path); err != nil {
 		return nil, err
 	}
 	// synchronous=FULL: a transaction that returned from COMMIT survives a
@@ -96,6 +100,34 @@ func createPrivate(path string) error {
 		return fmt.Errorf("create database file: %w", err)
 	}
 	return f.Close()
+}
+
+// checkPrivate refuses a database file, or its -wal or -shm file, that
+// users other than its owner can read or write (group or others bits).
+//
+// It refuses rather than tightening the mode itself: the file holds a
+// register of personal data (UU PDP), and a file that was open to others
+// may already have been read or copied. That is for the operator to see and
+// look into, not for ikd to fix quietly in a log line nobody reads; and a
+// mode set on purpose (a backup group, say) should be changed by the one
+// who set it. The fix is one command, named in the error.
+func checkPrivate(path string) error {
+	for _, f := range []string{path, path + "-wal", path + "-shm"} {
+		info, err := os.Stat(f)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("check database file permissions: %w", err)
+		}
+		if mode := info.Mode().Perm(); mode&0o077 != 0 {
+			return errs.Newf(errs.Forbidden,
+				"berkas basis data %s dapat diakses pengguna lain (mode %v), padahal berisi data pribadi penduduk; ikd menolak membukanya. Perbaiki dengan: chmod 600 %s",
+				"database file %s is accessible to other users (mode %v), yet it holds residents' personal data; ikd refuses to open it. Fix it with: chmod 600 %s",
+				f, mode, f)
+		}
+	}
+	return nil
 }
 
 // Migrate applies pending migrations and returns how many it applied.
