@@ -44,7 +44,7 @@ type API struct {
 	// leaves POST /api/v1/verifications unmounted.
 	Lembaga *lembaga.Service
 	// Petugas authenticates officers by their API tokens; nil leaves
-	// POST /api/v1/aktivasi unmounted.
+	// POST /api/v1/aktivasi and /api/v1/penduduk/{nik}/... unmounted.
 	Petugas *petugas.Service
 	Now     func() time.Time // time.Now when nil
 	Logger  *slog.Logger
@@ -73,6 +73,9 @@ func (a *API) Mount(handle func(pattern string, h http.Handler)) {
 	}
 	if a.Petugas != nil {
 		handle("POST /api/v1/aktivasi", http.HandlerFunc(a.aktivasi))
+		for _, act := range issuance.Actions {
+			handle("POST /api/v1/penduduk/{nik}/"+string(act), a.changeStatus(act))
+		}
 	}
 }
 
