@@ -121,9 +121,15 @@ func fail(w http.ResponseWriter, r *http.Request, status int, code string, err e
 // internal logs an unexpected error (never the request's content) and
 // answers server_error.
 func (a *API) internal(w http.ResponseWriter, r *http.Request, what string, err error) {
+	a.logError(r, what, err)
+	fail(w, r, http.StatusInternalServerError, "server_error", nil,
+		"terjadi kesalahan di server; coba lagi", "internal server error; try again")
+}
+
+// logError logs an error of a request with its route (never its path or
+// content).
+func (a *API) logError(r *http.Request, what string, err error) {
 	if a.Logger != nil {
 		a.Logger.ErrorContext(r.Context(), "httpapi: "+what, "err", err, "route", r.Pattern)
 	}
-	fail(w, r, http.StatusInternalServerError, "server_error", nil,
-		"terjadi kesalahan di server; coba lagi", "internal server error; try again")
 }
