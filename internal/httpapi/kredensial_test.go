@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -24,7 +25,8 @@ import (
 // its log kept in a buffer.
 type officerEnv struct {
 	*env
-	api      *env // the server with the officer and institution endpoints
+	api      *env         // the server with the officer and institution endpoints
+	handler  http.Handler // its handler, for in-process requests
 	log      *bytes.Buffer
 	token    string // officer budi's API token
 	bankKey  string // an institution's API key
@@ -32,7 +34,7 @@ type officerEnv struct {
 	auditLog *audit.Log
 }
 
-func startOfficer(t *testing.T, st store.Store) *officerEnv {
+func startOfficer(t testing.TB, st store.Store) *officerEnv {
 	t.Helper()
 	e := start(t, st)
 	auditLog, err := audit.New([]byte(strings.Repeat("k", 32)), nil, nil)
@@ -49,17 +51,18 @@ func startOfficer(t *testing.T, st store.Store) *officerEnv {
 	api.Logger = logger
 	srv := httpserver.New(logger, st.Ready, func() any { return nil })
 	api.Mount(srv.Handle)
-	ts := httptest.NewServer(srv.Handler())
+	handler := srv.Handler()
+	ts := httptest.NewServer(handler)
 	t.Cleanup(ts.Close)
 	_, token, err := psvc.Add(ctx, "budi", "Budi Santoso", office)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, bankKey, err := lsvc.Register(ctx, "Bank Bengkulu", "pembukaan rekening", []string{"nama", "nik"}, 1000)
+	_, bankKey, err := lsvc.Register(ctx, "Bank Bengkulu", "pembukaan rekening", []string{"nama", "nik"}, lembaga.MaxRate)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &officerEnv{env: e, api: &env{url: ts.URL, client: ts.Client()}, log: &buf, token: token, bankKey: bankKey,
+	return &officerEnv{env: e, api: &env{url: ts.URL, client: ts.Client()}, handler: handler, log: &buf, token: token, bankKey: bankKey,
 		petugas: psvc, auditLog: auditLog}
 }
 
