@@ -24,9 +24,10 @@ Ubah status KTP digital (IKD) seorang penduduk / change a resident's digital ID:
   cabut       revoke for good and release the phone; the resident activates again on a new phone
 
 The change is recorded in the audit log under the officer (--petugas, an
-officer added with "ikd petugas add") and their office. A running ikd serve
-answers institutions' verifications with it within a minute; offline verifiers
-see it when they refresh their trust list.
+officer added with "ikd petugas add") and their office. Institutions'
+online verifications (a running ikd serve) answer with it at once; offline
+verifiers see it when they refresh their trust list (the server publishes it
+within 10 seconds; verifiers may keep a copy up to 5 minutes).
 
 Alasan / reasons (--alasan):
 `)

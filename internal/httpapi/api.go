@@ -21,9 +21,12 @@ const MaxBody = 64 << 10
 
 // Lifetimes of what the API publishes.
 const (
-	StatusTokenTTL    = time.Hour          // exp of a status list token
-	StatusCacheFor    = 5 * time.Minute    // Cache-Control max-age of /status/{id}
-	TrustListValid    = 7 * 24 * time.Hour // valid_until of the trust list
+	StatusTokenTTL = time.Hour          // exp of a status list token
+	StatusCacheFor = 5 * time.Minute    // Cache-Control max-age of /status/{id}
+	TrustListValid = 7 * 24 * time.Hour // valid_until of the trust list
+	// TrustListCacheFor is how long a copy of the trust list may be kept
+	// after it was signed: the max-age of /.well-known/ikd-trust-list
+	// counts down to it.
 	TrustListCacheFor = 5 * time.Minute
 )
 
@@ -48,6 +51,8 @@ type API struct {
 	Petugas *petugas.Service
 	Now     func() time.Time // time.Now when nil
 	Logger  *slog.Logger
+
+	trust trustCache // the signed trust list TrustList serves
 }
 
 func (a *API) now() time.Time {
@@ -62,7 +67,7 @@ func (a *API) Mount(handle func(pattern string, h http.Handler)) {
 	handle("GET /.well-known/openid-credential-issuer", http.HandlerFunc(a.issuerMetadata))
 	handle("GET /.well-known/oauth-authorization-server", http.HandlerFunc(a.authServerMetadata))
 	handle("GET /.well-known/jwt-vc-issuer", http.HandlerFunc(a.jwtVCIssuer))
-	handle("GET /.well-known/ikd-trust-list", http.HandlerFunc(a.trustList))
+	handle("GET /.well-known/ikd-trust-list", http.HandlerFunc(a.serveTrustList))
 	handle("GET /status/{id}", http.HandlerFunc(a.statusList))
 	handle("GET /oid4vci/offers/{code}", http.HandlerFunc(a.offer))
 	handle("POST /oid4vci/token", http.HandlerFunc(a.token))

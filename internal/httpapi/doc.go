@@ -21,6 +21,20 @@
 //	POST /api/v1/penduduk/{nik}/cabut           officer: revoke it and release the device
 //	POST /api/v1/verifications                  institution: verify a presentation (Bearer API key)
 //
+// # Freshness of statuses
+//
+// POST /api/v1/verifications reads each credential's status from the
+// database per request (Issuer.EntryStatus): a suspension or revocation
+// counts at once, also one made by another process (ikd kredensial, ikd
+// import); the parsed trust list it reuses for OnlineTrustTTL supplies only
+// the keys. The public trust list is signed once and served from a cache
+// (TrustList): a status or key change in this process re-signs it at once,
+// the database is looked at again after TrustListRecheck (10 s) for changes
+// made elsewhere, and max-age counts down to TrustListCacheFor after the
+// signing. Offline verifiers refresh on their own schedule anyway, so a
+// short server-side delay is acceptable there; reading the database on
+// every public request would let anyone drive its load.
+//
 // # Errors
 //
 // The OpenID4VCI and OAuth endpoints answer errors as

@@ -6,7 +6,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/ikd-project/ikd/internal/audit"
@@ -150,9 +152,38 @@ type cachedToken struct {
 }
 
 func (is *Issuer) invalidate(listID string) {
+	is.changes.Add(1)
 	is.mu.Lock()
 	defer is.mu.Unlock()
 	delete(is.cache, listID)
+}
+
+// Changes counts the status changes made through this Issuer (in this
+// process), so that a cache of what the statuses go into can tell it is
+// out of date without asking the database. It grows when a change is made
+// inside its transaction, before the commit: a cache refilled in between
+// may still miss the change, and changes by other processes are not
+// counted at all, so such a cache must also expire on its own.
+func (is *Issuer) Changes() uint64 { return is.changes.Load() }
+
+// EntryStatus returns the status of entry idx of the status list at uri,
+// as committed in the database now, for an online verification
+// (verify.Options.EntryStatus). ok is false for a URI not of this issuer
+// or an index not allocated.
+func (is *Issuer) EntryStatus(ctx context.Context, uri string, idx uint64) (statuslist.Status, bool, error) {
+	prefix := is.StatusURI("")
+	listID, ours := strings.CutPrefix(uri, prefix)
+	if !ours || listID == "" || strings.Contains(listID, "/") || idx > math.MaxInt32 {
+		return 0, false, nil
+	}
+	e, err := is.Store.GetStatusEntry(ctx, listID, int(idx))
+	if errors.Is(err, store.ErrNotFound) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("issuance: status entry: %w", err)
+	}
+	return statuslist.Status(e.Status), true, nil
 }
 
 // PublishToken returns the signed status list token of a list (sub = the
