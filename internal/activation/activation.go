@@ -149,7 +149,10 @@ func (s *Service) Offer(ctx context.Context, r OfferRequest) (Offer, error) {
 	// The mail goes after the commit: a failed send leaves an offer that
 	// expires unused, never a code for an offer that does not exist.
 	if err := s.Mailer.SendActivationCode(ctx, CodeMail{To: p.Email, Nama: p.Nama, Code: tx6, Expires: out.ExpiresAt, Kantor: r.Kantor}); err != nil {
-		return Offer{}, fmt.Errorf("send activation code: %w", err)
+		// A mail server's error may quote the address (or more); what
+		// reaches a log is masked.
+		err = errs.Redact(err, p.Email, out.EmailMask, p.NIK, nik.Mask(p.NIK), p.Nama, "***", tx6, "******")
+		return Offer{}, fmt.Errorf("%w: %w", ErrMailFailed, err)
 	}
 	return out, nil
 }
@@ -176,6 +179,11 @@ func eligible(ctx context.Context, tx store.Tx, n string) (store.Penduduk, error
 	}
 	return p, nil
 }
+
+// ErrMailFailed is returned by Offer when the activation e-mail could not
+// be sent; the offer expires unused.
+var ErrMailFailed = errs.New(errs.Unavailable, "e-mail kode aktivasi tidak terkirim; periksa alamat e-mail penduduk atau coba lagi",
+	"the activation code e-mail could not be sent; check the resident's e-mail address or try again")
 
 // Errors of the token endpoint, as OpenID4VCI and OAuth name them.
 var (

@@ -44,6 +44,7 @@ func commands() []command {
 		{"keys", "keys list|rotate|retire KEY-ID", "list, rotate or retire the issuer's signing keys", runKeys},
 		{"lembaga", "lembaga add|list|revoke", "register, list or revoke institutions that verify IDs through the API", runLembaga},
 		{"petugas", "petugas add|list|nonaktif USERNAME", "add, list or deactivate officers (API tokens for POST /api/v1/aktivasi)", runPetugas},
+		{"kredensial", "kredensial tangguhkan|pulihkan|cabut NIK", "suspend, unsuspend or revoke a resident's digital ID (--alasan, --petugas)", runKredensial},
 		{"verify", "verify [flags] QR-TEXT|IMAGE", "verify a digital KTP QR code or presentation offline", runVerify},
 		{"version", "version", "print the version", runVersion},
 	}
@@ -131,6 +132,30 @@ func setup(env *Env, fs *flag.FlagSet, cfg *config.Config, args []string) (*slog
 		return nil, err
 	}
 	return app.NewLogger(cfg, env.Stderr)
+}
+
+// setupInterspersed is setup for a command whose flags may come after its
+// positional arguments (ikd kredensial cabut NIK --alasan ...); it returns
+// the positional arguments too.
+func setupInterspersed(env *Env, fs *flag.FlagSet, cfg *config.Config, args []string) (*slog.Logger, []string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, nil, err
+			}
+			return nil, nil, errUsage
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos, args = append(pos, fs.Arg(0)), fs.Args()[1:]
+	}
+	if err := cfg.Finish(env.Getenv); err != nil {
+		return nil, nil, err
+	}
+	logger, err := app.NewLogger(cfg, env.Stderr)
+	return logger, pos, err
 }
 
 // OSEnv returns the Env of the running process.

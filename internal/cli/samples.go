@@ -50,7 +50,8 @@ type sample struct {
 // e-mailed code, token, nonce, device proof, credentials), revokes the
 // second, and writes into DATA-DIR/samples the trust list and three QR
 // images: valid (signed now, so it stays valid for 90 seconds), expired
-// (signed 10 minutes ago) and revoked.
+// (signed 10 minutes ago) and revoked, with the ID of the key that signs
+// the trust list to pin (trust-pin.txt) and a README.txt.
 func writeSamples(ctx context.Context, env *Env, st store.Store, dig *app.DigitalID, api *httpapi.API, dir string) error {
 	residents, err := eligibleResidents(ctx, st, 2)
 	if err != nil {
@@ -105,15 +106,41 @@ func writeSamples(ctx context.Context, env *Env, st store.Store, dig *app.Digita
 	if err := os.WriteFile(trust, []byte(jws), 0o600); err != nil {
 		return err
 	}
+	pin := filepath.Join(dir, "trust-pin.txt")
+	if err := os.WriteFile(pin, []byte(dig.Keys.Active().ID+"\n"), 0o600); err != nil {
+		return err
+	}
 	keyFile, err := demoInstitution(ctx, st, dig, dir)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "contoh QR / sample QR codes in %s (valid.png stays valid for 90 s):\n  ikd verify --trust %s %s\n",
-		dir, trust, filepath.Join(dir, "valid.png"))
+	if err := os.WriteFile(filepath.Join(dir, "README.txt"), []byte(samplesReadme), 0o600); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "contoh QR / sample QR codes in %s (valid.png stays valid for 90 s; see README.txt there):\n  ikd verify --trust %s --pin $(cat %s) %s\n",
+		dir, trust, pin, filepath.Join(dir, "valid.png"))
 	fmt.Fprintf(env.Stdout, "kunci API lembaga demo / demo institution API key: %s (POST /api/v1/verifications)\n", keyFile)
 	return nil
 }
+
+// samplesReadme describes the files of DATA-DIR/samples.
+const samplesReadme = `Contoh KTP digital / digital ID samples (ikd demo --samples)
+
+valid.png, valid.txt      QR of an activated demo resident, signed when the command ran:
+                          VALID for 90 seconds, then stale_presentation
+expired.png, expired.txt  the same resident's QR signed 10 minutes earlier: stale_presentation
+revoked.png, revoked.txt  QR of a resident whose digital ID was revoked: revoked
+trust-list.jwt            the signed trust list (issuer keys and status lists) an offline verifier uses
+trust-pin.txt             the ID of the province's key that signs the trust list: pin it, so a
+                          trust list signed by anyone else is refused
+api-key.txt               API key of a demo institution for POST /api/v1/verifications
+
+Verify, pinning the province's key (as ikd keys list prints it):
+
+  ikd verify --trust data/samples/trust-list.jwt --pin $(cat data/samples/trust-pin.txt) data/samples/valid.png
+
+IKD_TRUST_PIN=KID[,KID...] does the same as --pin.
+`
 
 // demoInstitution registers a demo bank allowed the basic identity fields
 // and writes its API key (shown nowhere else) to DIR/api-key.txt.

@@ -56,9 +56,10 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	api := &httpapi.API{PublicURL: dig.PublicURL, Store: st, Keys: dig.Keys, Issuer: dig.Issuer,
 		Activation: dig.Activation, Logger: logger}
-	// Institutions verify against the trust list this server signs, re-signed
-	// at most once a minute (so a revocation reaches them within a minute).
-	api.Lembaga = &lembaga.Service{Store: st, Audit: auditLog, Trust: lembaga.CachedTrust(api.SignTrustList, time.Minute, nil)}
+	// Institutions verify against the trust list this server signs (for the
+	// keys) and the status of each credential as the database holds it, so
+	// a suspension or revocation counts at once, whichever process made it.
+	api.UseLembaga(&lembaga.Service{Store: st, Audit: auditLog})
 	// Officers start activations with their API tokens (POST /api/v1/aktivasi).
 	api.Petugas = &petugas.Service{Store: st, Audit: auditLog}
 	api.Mount(srv.Handle)

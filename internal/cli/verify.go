@@ -13,7 +13,9 @@ import (
 	"time"
 
 	"github.com/ikd-project/ikd/internal/config"
+	"github.com/ikd-project/ikd/internal/credential"
 	"github.com/ikd-project/ikd/internal/credential/qrcred/qrimage"
+	"github.com/ikd-project/ikd/internal/errs"
 	"github.com/ikd-project/ikd/internal/trustlist"
 	"github.com/ikd-project/ikd/internal/verify"
 )
@@ -45,6 +47,8 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 	trustURL := fs.String("trust-url", "", "fetch the trust list from this URL instead of --trust")
 	nonce := fs.String("nonce", "", "the nonce this verifier showed the holder, if any")
 	aud := fs.String("aud", "", "the audience an SD-JWT key-binding JWT must name")
+	pin := fs.String("pin", env.Getenv("IKD_TRUST_PIN"),
+		"pin the province's keys: the trust list must be signed by one of these key IDs, comma-separated, as ikd keys list prints them (env IKD_TRUST_PIN; the demo's are in data/samples/trust-pin.txt)")
 	if err := parse(env, fs, &cfg, args); err != nil {
 		return err
 	}
@@ -56,6 +60,11 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintln(env.Stderr, "ikd verify: butuh --trust FILE atau --trust-url URL / needs --trust FILE or --trust-url URL")
 		fs.Usage()
 		return errUsage
+	}
+	pins, err := trustlist.ParsePins(*pin)
+	if err != nil {
+		return &errs.Error{Kind: errs.Invalid, ID: "--pin / IKD_TRUST_PIN: " + errs.Message(err, "id", err.Error()),
+			EN: "--pin / IKD_TRUST_PIN: " + errs.Message(err, "en", err.Error())}
 	}
 	var jws []byte
 	if *trustFile != "" {
@@ -72,9 +81,14 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 	}
 	now := time.Now()
 	var res verify.Result
-	if l, perr := trustlist.Parse(string(jws), now, nil); perr != nil {
+	var pe *trustlist.PinError
+	switch l, perr := trustlist.ParsePinnedIDs(string(jws), now, pins); {
+	case errors.As(perr, &pe):
+		printUnpinned(env.Stdout, pe)
+		return fmt.Errorf("%w: %s", errInvalid, pe)
+	case perr != nil:
 		res = verify.VerifyWithTrustList(input, string(jws), now, *nonce) // answers with the trust list's failure
-	} else {
+	default:
 		res = verify.Verify(input, verify.Options{Trust: l, Now: now, Nonce: *nonce, Aud: *aud, RequireKB: *aud != ""})
 	}
 	printResult(env.Stdout, res, cfg.Lang)
@@ -82,6 +96,14 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 		return fmt.Errorf("%w: %s", errInvalid, res.Reason)
 	}
 	return nil
+}
+
+// printUnpinned explains a trust list signed by a key that is not pinned.
+func printUnpinned(w io.Writer, pe *trustlist.PinError) {
+	pinned := strings.Join(pe.Pinned, ",")
+	fmt.Fprintf(w, "TIDAK SAH / INVALID: %s\n", credential.UnknownIssuer)
+	fmt.Fprintf(w, "Daftar tepercaya ditandatangani kunci %s, yang tidak disematkan (--pin %s): daftar ini bukan dari penerbit yang Anda percayai.\n", pe.SignedBy, pinned)
+	fmt.Fprintf(w, "The trust list is signed by key %s, which is not pinned (--pin %s): it is not from the issuer you trust.\n", pe.SignedBy, pinned)
 }
 
 // verifyInput reads the argument: "-" is stdin; an existing file is read,

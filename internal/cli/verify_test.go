@@ -93,6 +93,26 @@ func TestVerifyStaleTrustList(t *testing.T) {
 	}
 }
 
+func TestVerifyPinned(t *testing.T) {
+	f, trust := verifyFixture(t)
+	_, other := verifytest.NewKey(t)
+	qr := f.QR(verifytest.QR{Idx: verifytest.IdxValid, At: time.Now()})
+	ctx := context.Background()
+	for _, pin := range []string{f.KID, other + "," + f.KID} {
+		if code, out, errOut := run(t, ctx, nil, "verify", "--trust", trust, "--pin", pin, qr); code != 0 || !strings.HasPrefix(out, "VALID\n") {
+			t.Errorf("--pin %s: exit %d\n%s%s", pin, code, out, errOut)
+		}
+	}
+	code, out, _ := run(t, ctx, nil, "verify", "--trust", trust, "--pin", other, qr)
+	if code != 1 || !strings.Contains(out, "TIDAK SAH / INVALID: unknown_issuer\n") || !strings.Contains(out, "signed by key "+f.KID+", which is not pinned") {
+		t.Errorf("wrong pin: exit %d\n%s", code, out)
+	}
+	code, out, errOut := run(t, ctx, map[string]string{"IKD_TRUST_PIN": "not-a-key"}, "verify", "--trust", trust, qr)
+	if code != 1 || !strings.Contains(errOut, "--pin") || !strings.Contains(errOut, "bukan ID kunci") || out != "" {
+		t.Errorf("malformed pin: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
 func TestVerifyUsage(t *testing.T) {
 	ctx := context.Background()
 	if code, _, errOut := run(t, ctx, nil, "verify", "IKD1:ABC"); code != 2 || !strings.Contains(errOut, "--trust") {
@@ -128,6 +148,29 @@ func TestDemoSamplesVerify(t *testing.T) {
 		if code != want.code || !strings.Contains(stdout+stderr, want.text) {
 			t.Errorf("ikd verify %s: exit %d, want %d with %q:\n%s%s", name, code, want.code, want.text, stdout, stderr)
 		}
+	}
+	// Pinned to the province's key the samples carry: VALID. Pinned to
+	// another key: refused, naming the problem, also through IKD_TRUST_PIN.
+	pin, err := os.ReadFile(filepath.Join(dir, "trust-pin.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	valid := filepath.Join(dir, "valid.png")
+	if code, stdout, stderr := run(t, ctx, vars, "verify", "--trust", trust, "--pin", strings.TrimSpace(string(pin)), valid); code != 0 || !strings.HasPrefix(stdout, "VALID\n") {
+		t.Errorf("pinned to the samples' key: exit %d\n%s%s", code, stdout, stderr)
+	}
+	_, other := verifytest.NewKey(t)
+	pinVars := map[string]string{"IKD_TRUST_PIN": other}
+	for k, v := range vars {
+		pinVars[k] = v
+	}
+	code, stdout, _ = run(t, ctx, pinVars, "verify", "--trust", trust, valid)
+	if code != 1 || !strings.Contains(stdout, "tidak disematkan") || !strings.Contains(stdout, "is not pinned (--pin "+other+")") ||
+		!strings.Contains(stdout, strings.TrimSpace(string(pin))) || strings.Contains(stdout, "VALID\n") {
+		t.Errorf("wrong pin: exit %d\n%s", code, stdout)
+	}
+	if readme, err := os.ReadFile(filepath.Join(dir, "README.txt")); err != nil || !strings.Contains(string(readme), "--pin $(cat data/samples/trust-pin.txt)") {
+		t.Errorf("samples README: %v\n%s", err, readme)
 	}
 	key, err := os.ReadFile(filepath.Join(dir, "api-key.txt"))
 	if err != nil || !strings.HasPrefix(string(key), "ikdk_") {

@@ -11,6 +11,7 @@ package errs
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Kind classifies an error. It implements error so that it can be matched
@@ -79,4 +80,31 @@ func Message(err error, lang, fallback string) string {
 		return e.Message(lang)
 	}
 	return fallback
+}
+
+// redacted is an error whose text has secrets replaced; it unwraps to the
+// original, so errors.Is and errors.As still see the chain.
+type redacted struct {
+	err  error
+	text string
+}
+
+func (r *redacted) Error() string { return r.text }
+func (r *redacted) Unwrap() error { return r.err }
+
+// Redact returns err with every occurrence of a secret in its text replaced
+// by its mask, for errors that may reach a log: pairs are secret, mask,
+// secret, mask, ... (e.g. an e-mail address and its masked form). Empty
+// secrets are skipped; a nil err stays nil.
+func Redact(err error, pairs ...string) error {
+	if err == nil {
+		return nil
+	}
+	var kept []string
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if pairs[i] != "" {
+			kept = append(kept, pairs[i], pairs[i+1])
+		}
+	}
+	return &redacted{err: err, text: strings.NewReplacer(kept...).Replace(err.Error())}
 }

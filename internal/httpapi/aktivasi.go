@@ -2,16 +2,12 @@ package httpapi
 
 import (
 	"encoding/base64"
-	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/ikd-project/ikd/internal/activation"
 	"github.com/ikd-project/ikd/internal/credential/qrcred/qrimage"
-	"github.com/ikd-project/ikd/internal/errs"
 )
 
 // MaxAktivasiBody is the largest body of POST /api/v1/aktivasi (4 KiB).
@@ -40,40 +36,13 @@ type aktivasiResponse struct {
 // (officer accounts with sessions come with the console). The offer
 // records the officer and their office; the code goes by e-mail.
 func (a *API) aktivasi(w http.ResponseWriter, r *http.Request) {
-	tok := bearer(r)
-	if tok == "" {
-		w.Header().Set("Cache-Control", "no-store")
-		w.Header().Set("WWW-Authenticate", "Bearer")
-		writeJSON(w, http.StatusUnauthorized, oauthError{Error: "invalid_token",
-			Description: pick(r, "token petugas wajib dikirim: Authorization: Bearer <token>", "an officer token is required: Authorization: Bearer <token>")})
-		return
-	}
-	p, err := a.Petugas.Authenticate(r.Context(), tok)
-	if errors.Is(err, errs.Unauthenticated) {
-		fail(w, r, http.StatusUnauthorized, "invalid_token", err, "", "")
-		return
-	}
-	if err != nil {
-		a.internal(w, r, "authenticate petugas", err)
-		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxAktivasiBody))
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		fail(w, r, http.StatusBadRequest, "invalid_request", nil,
-			"isi permintaan lebih dari 4 KiB", "the request body is larger than 4 KiB")
-		return
-	}
-	if err != nil {
-		fail(w, r, http.StatusBadRequest, "invalid_request", nil, "isi permintaan tidak terbaca", "the request body could not be read")
+	p, ok := a.officer(w, r)
+	if !ok {
 		return
 	}
 	var req aktivasiRequest
-	dec := json.NewDecoder(strings.NewReader(string(body)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil || dec.More() {
-		fail(w, r, http.StatusBadRequest, "invalid_request", nil,
-			`isi permintaan harus JSON {"nik": "..."}`, `the body must be JSON {"nik": "..."}`)
+	if err := readJSON(w, r, MaxAktivasiBody, &req, `{"nik": "..."}`); err != nil {
+		a.serviceError(w, r, "aktivasi body", err)
 		return
 	}
 	req.NIK = strings.TrimSpace(req.NIK)
@@ -82,15 +51,8 @@ func (a *API) aktivasi(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	o, err := a.Activation.Offer(r.Context(), activation.OfferRequest{NIK: req.NIK, Petugas: p.Username, Kantor: p.KantorKode})
-	switch {
-	case errors.Is(err, errs.NotFound):
-		fail(w, r, http.StatusNotFound, "not_found", err, "", "")
-		return
-	case errors.Is(err, errs.Invalid):
-		fail(w, r, http.StatusBadRequest, "invalid_request", err, "", "")
-		return
-	case err != nil:
-		a.internal(w, r, "aktivasi offer", err)
+	if err != nil {
+		a.serviceError(w, r, "aktivasi offer", err)
 		return
 	}
 	uri := OfferURI(a.PublicURL, o.Code)

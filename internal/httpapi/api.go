@@ -21,9 +21,12 @@ const MaxBody = 64 << 10
 
 // Lifetimes of what the API publishes.
 const (
-	StatusTokenTTL    = time.Hour          // exp of a status list token
-	StatusCacheFor    = 5 * time.Minute    // Cache-Control max-age of /status/{id}
-	TrustListValid    = 7 * 24 * time.Hour // valid_until of the trust list
+	StatusTokenTTL = time.Hour          // exp of a status list token
+	StatusCacheFor = 5 * time.Minute    // Cache-Control max-age of /status/{id}
+	TrustListValid = 7 * 24 * time.Hour // valid_until of the trust list
+	// TrustListCacheFor is how long a copy of the trust list may be kept
+	// after it was signed: the max-age of /.well-known/ikd-trust-list
+	// counts down to it.
 	TrustListCacheFor = 5 * time.Minute
 )
 
@@ -44,10 +47,12 @@ type API struct {
 	// leaves POST /api/v1/verifications unmounted.
 	Lembaga *lembaga.Service
 	// Petugas authenticates officers by their API tokens; nil leaves
-	// POST /api/v1/aktivasi unmounted.
+	// POST /api/v1/aktivasi and /api/v1/penduduk/{nik}/... unmounted.
 	Petugas *petugas.Service
 	Now     func() time.Time // time.Now when nil
 	Logger  *slog.Logger
+
+	trust trustCache // the signed trust list TrustList serves
 }
 
 func (a *API) now() time.Time {
@@ -62,7 +67,7 @@ func (a *API) Mount(handle func(pattern string, h http.Handler)) {
 	handle("GET /.well-known/openid-credential-issuer", http.HandlerFunc(a.issuerMetadata))
 	handle("GET /.well-known/oauth-authorization-server", http.HandlerFunc(a.authServerMetadata))
 	handle("GET /.well-known/jwt-vc-issuer", http.HandlerFunc(a.jwtVCIssuer))
-	handle("GET /.well-known/ikd-trust-list", http.HandlerFunc(a.trustList))
+	handle("GET /.well-known/ikd-trust-list", http.HandlerFunc(a.serveTrustList))
 	handle("GET /status/{id}", http.HandlerFunc(a.statusList))
 	handle("GET /oid4vci/offers/{code}", http.HandlerFunc(a.offer))
 	handle("POST /oid4vci/token", http.HandlerFunc(a.token))
@@ -73,6 +78,9 @@ func (a *API) Mount(handle func(pattern string, h http.Handler)) {
 	}
 	if a.Petugas != nil {
 		handle("POST /api/v1/aktivasi", http.HandlerFunc(a.aktivasi))
+		for _, act := range issuance.Actions {
+			handle("POST /api/v1/penduduk/{nik}/"+string(act), a.changeStatus(act))
+		}
 	}
 }
 
@@ -118,9 +126,15 @@ func fail(w http.ResponseWriter, r *http.Request, status int, code string, err e
 // internal logs an unexpected error (never the request's content) and
 // answers server_error.
 func (a *API) internal(w http.ResponseWriter, r *http.Request, what string, err error) {
+	a.logError(r, what, err)
+	fail(w, r, http.StatusInternalServerError, "server_error", nil,
+		"terjadi kesalahan di server; coba lagi", "internal server error; try again")
+}
+
+// logError logs an error of a request with its route (never its path or
+// content).
+func (a *API) logError(r *http.Request, what string, err error) {
 	if a.Logger != nil {
 		a.Logger.ErrorContext(r.Context(), "httpapi: "+what, "err", err, "route", r.Pattern)
 	}
-	fail(w, r, http.StatusInternalServerError, "server_error", nil,
-		"terjadi kesalahan di server; coba lagi", "internal server error; try again")
 }

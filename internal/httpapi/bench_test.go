@@ -37,8 +37,8 @@ func BenchmarkVerificationsHTTP(b *testing.B) {
 
 			svc := &lembaga.Service{Store: st, Audit: e.dig.Activation.Audit, Actor: "bench"}
 			api := &httpapi.API{PublicURL: e.dig.PublicURL, Store: st, Keys: e.dig.Keys, Issuer: e.dig.Issuer,
-				Activation: e.dig.Activation, Lembaga: svc}
-			svc.Trust = lembaga.CachedTrust(api.SignTrustList, time.Minute, nil)
+				Activation: e.dig.Activation}
+			api.UseLembaga(svc)
 			_, key, err := svc.Register(ctx, "Bench", "benchmark", []string{"nama"}, lembaga.MaxRate)
 			if err != nil {
 				b.Fatal(err)

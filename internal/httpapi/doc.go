@@ -15,6 +15,25 @@
 //	POST /oid4vci/token                         pre-authorized code + tx_code -> access token
 //	POST /oid4vci/nonce                         fresh c_nonce
 //	POST /oid4vci/credential                    proof of the device key -> credentials
+//	POST /api/v1/aktivasi                       officer: start an activation (Bearer officer token)
+//	POST /api/v1/penduduk/{nik}/tangguhkan      officer: suspend a resident's digital ID
+//	POST /api/v1/penduduk/{nik}/pulihkan        officer: lift the suspension
+//	POST /api/v1/penduduk/{nik}/cabut           officer: revoke it and release the device
+//	POST /api/v1/verifications                  institution: verify a presentation (Bearer API key)
+//
+// # Freshness of statuses
+//
+// POST /api/v1/verifications reads each credential's status from the
+// database per request (Issuer.EntryStatus): a suspension or revocation
+// counts at once, also one made by another process (ikd kredensial, ikd
+// import); the parsed trust list it reuses for OnlineTrustTTL supplies only
+// the keys. The public trust list is signed once and served from a cache
+// (TrustList): a status or key change in this process re-signs it at once,
+// the database is looked at again after TrustListRecheck (10 s) for changes
+// made elsewhere, and max-age counts down to TrustListCacheFor after the
+// signing. Offline verifiers refresh on their own schedule anyway, so a
+// short server-side delay is acceptable there; reading the database on
+// every public request would let anyone drive its load.
 //
 // # Errors
 //
@@ -54,7 +73,9 @@
 // path (which holds the pre-authorized code), and errors are logged
 // without request content.
 //
-// There is no officer API here yet: offers are made with
-// activation.Service.Offer, and OfferURI gives the text of the officer's
-// QR code.
+// The officer and institution endpoints answer errors the same way, with
+// the codes invalid_request (400), invalid_token (401), forbidden (403),
+// not_found (404), conflict (409: e.g. nothing to suspend) and
+// rate_limited (429). Their bodies are decoded strictly: one JSON object,
+// no unknown members, nothing after it.
 package httpapi

@@ -1,9 +1,7 @@
 package httpapi
 
 import (
-	"encoding/json"
 	"errors"
-	"io"
 	"math"
 	"net/http"
 	"strconv"
@@ -50,24 +48,9 @@ func (a *API) verifications(w http.ResponseWriter, r *http.Request) {
 		a.lembagaError(w, r, err)
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		fail(w, r, http.StatusBadRequest, "invalid_request", nil,
-			"isi permintaan lebih dari 64 KiB", "the request body is larger than 64 KiB")
-		return
-	}
-	if err != nil {
-		fail(w, r, http.StatusBadRequest, "invalid_request", nil, "isi permintaan tidak terbaca", "the request body could not be read")
-		return
-	}
 	var req verificationRequest
-	dec := json.NewDecoder(strings.NewReader(string(body)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil || dec.More() {
-		fail(w, r, http.StatusBadRequest, "invalid_request", nil,
-			`isi permintaan harus JSON {"presentation": "...", "nonce": "...", "aud": "..."}`,
-			`the body must be JSON {"presentation": "...", "nonce": "...", "aud": "..."}`)
+	if err := readJSON(w, r, MaxBody, &req, `{"presentation": "...", "nonce": "...", "aud": "..."}`); err != nil {
+		a.serviceError(w, r, "verification body", err)
 		return
 	}
 	if strings.TrimSpace(req.Presentation) == "" {

@@ -32,8 +32,8 @@ func TestVerifications(t *testing.T) {
 		auditLog := e.dig.Issuer.Audit
 		svc := &lembaga.Service{Store: st, Audit: auditLog, Actor: "admin"}
 		api := &httpapi.API{PublicURL: e.dig.PublicURL, Store: st, Keys: e.dig.Keys, Issuer: e.dig.Issuer,
-			Activation: e.dig.Activation, Lembaga: svc}
-		svc.Trust = lembaga.CachedTrust(api.SignTrustList, 0, nil) // no caching: see revocations at once
+			Activation: e.dig.Activation}
+		api.UseLembaga(svc) // as ikd serve does: statuses from the database
 		logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 		srv := httpserver.New(logger, st.Ready, func() any { return nil })
 		api.Mount(srv.Handle)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/ikd-project/ikd/internal/activation"
 	"github.com/ikd-project/ikd/internal/credential/qrcred"
@@ -130,39 +131,58 @@ func (a *API) jwtVCIssuer(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"issuer": a.PublicURL, "jwks": map[string]any{"keys": keys}})
 }
 
-// SignTrustList returns the trust list signed by the active key: the keys
-// that verify and the current token of every status list, valid for
-// TrustListValid.
+// SignTrustList returns the trust list signed now by the active key: the
+// keys that verify and the current token of every status list, valid for
+// TrustListValid. The well-known endpoint serves TrustList, its cached form.
 func (a *API) SignTrustList(ctx context.Context) (string, error) {
-	now := a.now().Truncate(1e9)
+	l, err := a.trustListContent(ctx, a.now().Truncate(time.Second))
+	if err != nil {
+		return "", err
+	}
+	return a.signTrustList(l)
+}
+
+// trustListContent returns the trust list as of now, unsigned.
+func (a *API) trustListContent(ctx context.Context, now time.Time) (trustlist.List, error) {
 	lists, err := a.Store.ListStatusLists(ctx)
 	if err != nil {
-		return "", fmt.Errorf("status lists: %w", err)
+		return trustlist.List{}, fmt.Errorf("status lists: %w", err)
 	}
 	l := trustlist.List{Issuer: a.PublicURL, IssuedAt: now, ValidUntil: now.Add(TrustListValid), IssuerKeys: a.verifyingKeys()}
 	for _, sl := range lists {
 		tok, err := a.Issuer.PublishToken(ctx, sl.ID, StatusTokenTTL)
 		if err != nil {
-			return "", fmt.Errorf("status list token: %w", err)
+			return trustlist.List{}, fmt.Errorf("status list token: %w", err)
 		}
 		l.StatusLists = append(l.StatusLists, trustlist.StatusList{URI: a.Issuer.StatusURI(sl.ID), Token: tok})
 	}
+	return l, nil
+}
+
+// signTrustList signs l with the active key.
+func (a *API) signTrustList(l trustlist.List) (string, error) {
 	key := a.Keys.Active()
 	signer := key.Signer()
 	if signer == nil {
 		return "", errNoActiveKey
 	}
-	return trustlist.Sign(signer, key.ID, l)
+	jws, err := trustlist.Sign(signer, key.ID, l)
+	if err != nil {
+		return "", fmt.Errorf("sign trust list: %w", err)
+	}
+	return jws, nil
 }
 
-// trustList serves SignTrustList.
-func (a *API) trustList(w http.ResponseWriter, r *http.Request) {
-	jws, err := a.SignTrustList(r.Context())
+// serveTrustList serves TrustList, with a max-age that ends
+// TrustListCacheFor after it was signed.
+func (a *API) serveTrustList(w http.ResponseWriter, r *http.Request) {
+	jws, signedAt, err := a.cachedTrustList(r.Context())
 	if err != nil {
 		a.internal(w, r, "trust list", err)
 		return
 	}
+	maxAge := max(0, TrustListCacheFor-a.now().Sub(signedAt))
 	w.Header().Set("Content-Type", "application/jwt")
-	w.Header().Set("Cache-Control", "max-age="+strconv.Itoa(int(TrustListCacheFor.Seconds())))
+	w.Header().Set("Cache-Control", "max-age="+strconv.Itoa(int(maxAge.Seconds())))
 	w.Write([]byte(jws))
 }

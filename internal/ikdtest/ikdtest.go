@@ -58,8 +58,17 @@ func NewStore(t testing.TB) store.Store { return NewSQLite(t, nil) }
 // (time.Now when nil).
 func NewSQLite(t testing.TB, now func() time.Time) store.Store {
 	t.Helper()
+	st, _ := newSQLitePair(t, now)
+	return st
+}
+
+// newSQLitePair returns a fresh, migrated SQLite database and a second
+// handle on the same file.
+func newSQLitePair(t testing.TB, now func() time.Time) (store.Store, store.Store) {
+	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "ikd.db"), now)
+	path := filepath.Join(t.TempDir(), "ikd.db")
+	st, err := sqlite.Open(ctx, path, now)
 	if err != nil {
 		t.Fatalf("open sqlite: %v", err)
 	}
@@ -67,7 +76,12 @@ func NewSQLite(t testing.TB, now func() time.Time) store.Store {
 	if _, err := st.Migrate(ctx); err != nil {
 		t.Fatalf("migrate sqlite: %v", err)
 	}
-	return st
+	other, err := sqlite.Open(ctx, path, now)
+	if err != nil {
+		t.Fatalf("open sqlite again: %v", err)
+	}
+	t.Cleanup(func() { other.Close() })
+	return st, other
 }
 
 // PostgresDSN returns the test server's DSN. It skips the test when none is
@@ -88,6 +102,14 @@ func PostgresDSN(t testing.TB) string {
 // own, using the clock now (time.Now when nil).
 func NewPostgres(t testing.TB, now func() time.Time) store.Store {
 	t.Helper()
+	st, _ := newPostgresPair(t, now)
+	return st
+}
+
+// newPostgresPair returns a fresh, migrated PostgreSQL schema and a second
+// handle (a pool of its own) on it.
+func newPostgresPair(t testing.TB, now func() time.Time) (store.Store, store.Store) {
+	t.Helper()
 	dsn := SchemaDSN(t, PostgresDSN(t))
 	ctx := context.Background()
 	st, err := postgres.Open(ctx, dsn, now)
@@ -98,7 +120,12 @@ func NewPostgres(t testing.TB, now func() time.Time) store.Store {
 	if _, err := st.Migrate(ctx); err != nil {
 		t.Fatalf("migrate postgres: %v", err)
 	}
-	return st
+	other, err := postgres.Open(ctx, dsn, now)
+	if err != nil {
+		t.Fatalf("open postgres again: %v", err)
+	}
+	t.Cleanup(func() { other.Close() })
+	return st, other
 }
 
 // SchemaDSN creates an empty schema on the server at dsn, drops it when the
@@ -140,6 +167,22 @@ type Backend struct {
 var Backends = []Backend{
 	{"sqlite", NewSQLite},
 	{"postgres", NewPostgres},
+}
+
+// ForEachBackendPair runs fn as a subtest on a fresh database of each
+// backend, opened twice: other is a separate handle on the same database,
+// as another process (ikd import, ikd kredensial) would open it.
+func ForEachBackendPair(t *testing.T, fn func(t *testing.T, st, other store.Store)) {
+	pairs := []struct {
+		name string
+		open func(testing.TB, func() time.Time) (store.Store, store.Store)
+	}{{"sqlite", newSQLitePair}, {"postgres", newPostgresPair}}
+	for _, p := range pairs {
+		t.Run(p.name, func(t *testing.T) {
+			st, other := p.open(t, nil)
+			fn(t, st, other)
+		})
+	}
 }
 
 // ForEachBackend runs fn as a subtest on a fresh store of each backend.

@@ -29,6 +29,7 @@ import (
 	"math/big"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ikd-project/ikd/internal/audit"
@@ -88,8 +89,9 @@ type Issuer struct {
 	// Rand draws status indexes and credential IDs; crypto/rand when nil.
 	Rand io.Reader
 
-	mu    sync.Mutex
-	cache map[string]*cachedToken
+	mu      sync.Mutex
+	cache   map[string]*cachedToken
+	changes atomic.Uint64 // status changes made through this Issuer
 }
 
 // Issued is one signed credential.

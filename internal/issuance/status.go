@@ -6,7 +6,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/ikd-project/ikd/internal/audit"
@@ -38,22 +40,30 @@ func (is *Issuer) Unsuspend(ctx context.Context, tx store.Tx, nik, reason string
 // new one), revoking its credentials at once, as officer by at office
 // kantor.
 func (is *Issuer) ReleaseDevice(ctx context.Context, tx store.Tx, nik, by, kantor string) error {
+	_, err := is.releaseDevice(ctx, tx, nik, by, kantor, "perangkat dilepas")
+	return err
+}
+
+// releaseDevice is ReleaseDevice with the reason recorded; it returns how
+// many credentials it revoked.
+func (is *Issuer) releaseDevice(ctx context.Context, tx store.Tx, nik, by, kantor, reason string) (int, error) {
 	dev, err := tx.GetPerangkatAktif(ctx, nik)
 	if err != nil {
-		return fmt.Errorf("issuance: active device: %w", err)
+		return 0, fmt.Errorf("issuance: active device: %w", err)
 	}
-	if _, err := is.change(ctx, tx, nik, store.StatusRevoked, "kredensial.cabut", by, kantor, "perangkat dilepas"); err != nil {
-		return err
+	n, err := is.change(ctx, tx, nik, store.StatusRevoked, "kredensial.cabut", by, kantor, reason)
+	if err != nil {
+		return 0, err
 	}
 	if err := tx.ReleasePerangkat(ctx, dev.ID, is.now()); err != nil {
-		return fmt.Errorf("issuance: release device: %w", err)
+		return 0, fmt.Errorf("issuance: release device: %w", err)
 	}
 	_, err = is.Audit.Record(ctx, tx, audit.Entry{Actor: by, Kantor: kantor, Action: "perangkat.lepas", Subject: nik,
-		Purpose: "pelepasan perangkat", Detail: map[string]any{"perangkat": dev.ID}})
+		Purpose: "pelepasan perangkat", Detail: map[string]any{"perangkat": dev.ID, "alasan": reason}})
 	if err != nil {
-		return fmt.Errorf("issuance: audit: %w", err)
+		return 0, fmt.Errorf("issuance: audit: %w", err)
 	}
-	return nil
+	return n, nil
 }
 
 // allowed reports whether an entry may move from status from to to:
@@ -79,24 +89,9 @@ func (is *Issuer) change(ctx context.Context, tx store.Tx, nik string, to int, a
 	if err != nil {
 		return 0, fmt.Errorf("issuance: active device: %w", err)
 	}
-	creds, err := tx.ListKredensialPerangkat(ctx, dev.ID)
+	creds, current, err := currentStatuses(ctx, tx, dev)
 	if err != nil {
-		return 0, fmt.Errorf("issuance: credentials: %w", err)
-	}
-	current := map[string]int{} // kredensial ID -> non-zero status
-	seen := map[string]bool{}
-	for _, k := range creds {
-		if seen[k.StatusListID] {
-			continue
-		}
-		seen[k.StatusListID] = true
-		nonzero, _, err := tx.StatusEntries(ctx, k.StatusListID)
-		if err != nil {
-			return 0, fmt.Errorf("issuance: status list %s: %w", k.StatusListID, err)
-		}
-		for _, e := range nonzero {
-			current[e.KredensialID] = e.Status
-		}
+		return 0, err
 	}
 	var changed []string
 	lists := map[string]bool{}
@@ -123,6 +118,31 @@ func (is *Issuer) change(ctx context.Context, tx store.Tx, nik string, to int, a
 	return len(changed), nil
 }
 
+// currentStatuses returns a device's credentials and their non-zero
+// statuses by kredensial ID.
+func currentStatuses(ctx context.Context, tx store.Tx, dev store.Perangkat) ([]store.Kredensial, map[string]int, error) {
+	creds, err := tx.ListKredensialPerangkat(ctx, dev.ID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("issuance: credentials: %w", err)
+	}
+	current := map[string]int{}
+	seen := map[string]bool{}
+	for _, k := range creds {
+		if seen[k.StatusListID] {
+			continue
+		}
+		seen[k.StatusListID] = true
+		nonzero, _, err := tx.StatusEntries(ctx, k.StatusListID)
+		if err != nil {
+			return nil, nil, fmt.Errorf("issuance: status list %s: %w", k.StatusListID, err)
+		}
+		for _, e := range nonzero {
+			current[e.KredensialID] = e.Status
+		}
+	}
+	return creds, current, nil
+}
+
 // cachedToken is a signed status list token and what it was made from.
 type cachedToken struct {
 	token       string
@@ -132,9 +152,38 @@ type cachedToken struct {
 }
 
 func (is *Issuer) invalidate(listID string) {
+	is.changes.Add(1)
 	is.mu.Lock()
 	defer is.mu.Unlock()
 	delete(is.cache, listID)
+}
+
+// Changes counts the status changes made through this Issuer (in this
+// process), so that a cache of what the statuses go into can tell it is
+// out of date without asking the database. It grows when a change is made
+// inside its transaction, before the commit: a cache refilled in between
+// may still miss the change, and changes by other processes are not
+// counted at all, so such a cache must also expire on its own.
+func (is *Issuer) Changes() uint64 { return is.changes.Load() }
+
+// EntryStatus returns the status of entry idx of the status list at uri,
+// as committed in the database now, for an online verification
+// (verify.Options.EntryStatus). ok is false for a URI not of this issuer
+// or an index not allocated.
+func (is *Issuer) EntryStatus(ctx context.Context, uri string, idx uint64) (statuslist.Status, bool, error) {
+	prefix := is.StatusURI("")
+	listID, ours := strings.CutPrefix(uri, prefix)
+	if !ours || listID == "" || strings.Contains(listID, "/") || idx > math.MaxInt32 {
+		return 0, false, nil
+	}
+	e, err := is.Store.GetStatusEntry(ctx, listID, int(idx))
+	if errors.Is(err, store.ErrNotFound) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("issuance: status entry: %w", err)
+	}
+	return statuslist.Status(e.Status), true, nil
 }
 
 // PublishToken returns the signed status list token of a list (sub = the

@@ -25,6 +25,7 @@ import (
 	"github.com/ikd-project/ikd/internal/apikey"
 	"github.com/ikd-project/ikd/internal/audit"
 	"github.com/ikd-project/ikd/internal/errs"
+	"github.com/ikd-project/ikd/internal/statuslist"
 	"github.com/ikd-project/ikd/internal/store"
 	"github.com/ikd-project/ikd/internal/trustlist"
 	"github.com/ikd-project/ikd/internal/verify"
@@ -84,6 +85,12 @@ type Service struct {
 	// Trust returns the current parsed trust list; the caller refreshes it
 	// (see CachedTrust). Needed by Verify only.
 	Trust func(ctx context.Context) (*trustlist.List, error)
+	// Status returns the current status of a credential's status list
+	// entry from the database (issuance.Issuer.EntryStatus), so that a
+	// suspension or revocation counts at once, whichever process made it,
+	// however old the cached trust list is. Nil leaves the status to the
+	// trust list's tokens (only as fresh as Trust).
+	Status func(ctx context.Context, uri string, idx uint64) (statuslist.Status, bool, error)
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 	// Actor names who registers and revokes in the audit log;
@@ -230,11 +237,12 @@ func (s *Service) Verify(ctx context.Context, apiKey, input string, opts verify.
 // VerifyFor verifies input for an institution the caller authenticated
 // (with Authenticate): it applies the institution's rate limit,
 // verifies input with verify.Verify against the current trust list (opts
-// supplies Nonce, Aud and RequireKB; Trust and Now are the service's),
+// supplies Nonce, Aud and RequireKB; Trust and Now are the service's, and
+// the credential's status is read through Status when set),
 // keeps only the allowed claims and records the verification in the audit
 // log. An invalid presentation is a Result with Valid false, not an error;
-// errors are ErrRevoked, *RateLimitError or a failure of the trust list or
-// the database.
+// errors are ErrRevoked, *RateLimitError or a failure of the trust list,
+// the status or the database.
 func (s *Service) VerifyFor(ctx context.Context, l store.Lembaga, input string, opts verify.Options) (Result, error) {
 	if l.State != store.LembagaAktif {
 		return Result{}, ErrRevoked
@@ -251,7 +259,18 @@ func (s *Service) VerifyFor(ctx context.Context, l store.Lembaga, input string, 
 		return Result{}, fmt.Errorf("trust list: %w", err)
 	}
 	opts.Trust, opts.Now = trust, now
+	var statusErr error
+	if s.Status != nil {
+		opts.EntryStatus = func(uri string, idx uint64) (statuslist.Status, bool, error) {
+			st, ok, err := s.Status(ctx, uri, idx)
+			statusErr = err
+			return st, ok, err
+		}
+	}
 	vr := verify.Verify(input, opts)
+	if statusErr != nil {
+		return Result{}, fmt.Errorf("credential status: %w", statusErr)
+	}
 	res := Result{Result: vr, Claims: Filter(vr.Claims, l.AllowedFields), Lembaga: l, VerifiedAt: now}
 	res.Result.Claims = nil
 
@@ -342,9 +361,11 @@ func (l *limiter) take(id string, perMinute int, now time.Time) (time.Duration, 
 	return wait, false
 }
 
-// CachedTrust returns a Trust func that signs (fetch) and parses the trust
-// list at most once per ttl. A revocation therefore reaches institutions'
-// verifications within ttl plus the status token's own age.
+// CachedTrust returns a Trust func that fetches and parses the trust list
+// at most once per ttl. With Service.Status set, the cached list supplies
+// only the keys (a new key reaches institutions' verifications within
+// ttl); without it, a revocation reaches them within ttl plus the status
+// token's own age.
 func CachedTrust(fetch func(ctx context.Context) (string, error), ttl time.Duration, now func() time.Time) func(ctx context.Context) (*trustlist.List, error) {
 	if now == nil {
 		now = time.Now

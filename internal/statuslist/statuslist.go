@@ -140,6 +140,13 @@ func (l *List) Check(i int) error {
 	if err != nil {
 		return credential.Fail(credential.StatusUnavailable, "%v", err)
 	}
+	return s.Check(uint64(i))
+}
+
+// Check returns nil when s is Valid, and otherwise the *credential.Error of
+// entry i holding s: revoked, suspended, or status_unavailable for a value
+// ikd does not define.
+func (s Status) Check(i uint64) error {
 	switch s {
 	case Valid:
 		return nil

@@ -18,6 +18,9 @@ type CredentialQueries interface {
 	// StatusEntries returns a list's entries with a status other than
 	// zero, and how many entries are allocated in all.
 	StatusEntries(ctx context.Context, listID string) (nonzero []StatusEntry, allocated int, err error)
+	// GetStatusEntry returns one allocated entry of a list, as committed
+	// now: the online verification reads a credential's status with it.
+	GetStatusEntry(ctx context.Context, listID string, idx int) (StatusEntry, error)
 
 	// Activations.
 	CreateAktivasi(ctx context.Context, a *Aktivasi) error

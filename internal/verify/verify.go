@@ -17,10 +17,12 @@
 //     else is unreadable; then every check of qrcred.Verify or sdjwt.Verify,
 //     with the trust list's keys as they verify at Now (a retired key until
 //     its verify_until)
-//  3. the status: the status list token for the credential's status URI,
-//     from Options.StatusToken first and else the one embedded in the trust
-//     list, checked with statuslist.VerifyToken against the trust list's
-//     keys, then the credential's entry: revoked, suspended; no usable token:
+//  3. the status: the entry's current status from Options.EntryStatus
+//     when it answers (the online path), else the status list token for
+//     the credential's status URI, from Options.StatusToken first and else
+//     the one embedded in the trust list, checked with
+//     statuslist.VerifyToken against the trust list's keys, then the
+//     credential's entry: revoked, suspended; no usable token:
 //     status_unavailable (or trust_list_stale when the token has expired). A
 //     credential without a status entry is status_unavailable too: ikd
 //     issues none without one, and a verifier must be able to tell a revoked
@@ -68,6 +70,12 @@ type Options struct {
 	// (fresher than the embedded one); nil or false falls back to the token
 	// embedded in the trust list.
 	StatusToken func(uri string) (string, bool)
+	// EntryStatus returns the current status of entry idx of the status
+	// list at uri from the issuer's own records (the online path, where a
+	// suspension or revocation must count at once, however old the trust
+	// list's tokens are). When it answers (ok), no token is consulted; ok
+	// false falls back to the tokens; an error is status_unavailable.
+	EntryStatus func(uri string, idx uint64) (s statuslist.Status, ok bool, err error)
 }
 
 // Result is the verifier's answer. It is JSON-ready (the WebAssembly
@@ -183,6 +191,15 @@ func Verify(input string, opts Options) (res Result) {
 
 // checkStatus finds a usable token for uri and checks entry idx.
 func checkStatus(opts Options, keys trustlist.KeySet, uri string, idx uint64) error {
+	if opts.EntryStatus != nil {
+		s, ok, err := opts.EntryStatus(uri, idx)
+		if err != nil {
+			return credential.Fail(credential.StatusUnavailable, "status of %s entry %d: %v", uri, idx, err)
+		}
+		if ok {
+			return s.Check(idx)
+		}
+	}
 	var tokens []string
 	if opts.StatusToken != nil {
 		if t, ok := opts.StatusToken(uri); ok {

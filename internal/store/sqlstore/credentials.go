@@ -82,13 +82,26 @@ func (q *queries) StatusEntries(ctx context.Context, listID string) ([]store.Sta
 	if err != nil {
 		return nil, 0, fmt.Errorf("list status entries: %w", err)
 	}
-	out, err := all(rows, func(r rowScanner) (store.StatusEntry, error) {
-		var e store.StatusEntry
-		err := r.Scan(&e.ListID, &e.Idx, &e.Status, &e.KredensialID, &e.UpdatedAt)
-		e.UpdatedAt = e.UpdatedAt.UTC()
-		return e, err
-	})
+	out, err := all(rows, scanStatusEntry)
 	return out, n, err
+}
+
+func scanStatusEntry(r rowScanner) (store.StatusEntry, error) {
+	var e store.StatusEntry
+	err := r.Scan(&e.ListID, &e.Idx, &e.Status, &e.KredensialID, &e.UpdatedAt)
+	e.UpdatedAt = e.UpdatedAt.UTC()
+	return e, err
+}
+
+// GetStatusEntry returns one entry by its list and index; ErrNotFound when
+// the index is not allocated.
+func (q *queries) GetStatusEntry(ctx context.Context, listID string, idx int) (store.StatusEntry, error) {
+	e, err := one(q.row(ctx, `SELECT list_id, idx, status, kredensial_id, updated_at FROM status_entry
+		WHERE list_id = ? AND idx = ?`, listID, idx), scanStatusEntry)
+	if err != nil {
+		return store.StatusEntry{}, fmt.Errorf("get status entry %s/%d: %w", listID, idx, err)
+	}
+	return e, nil
 }
 
 const aktivasiCols = `id, nik, kabkota_kode, kantor_kode, petugas, code_hash, tx_code_hash, attempts, state,

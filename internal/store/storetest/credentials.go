@@ -66,6 +66,18 @@ func testStatusList(t *testing.T, st store.Store) {
 		nonzero[1].Idx != 1<<20-1 || nonzero[1].Status != store.StatusSuspended {
 		t.Errorf("entries: %d allocated, non-zero %+v", n, nonzero)
 	}
+	e, err := st.GetStatusEntry(ctx, "1", 1<<20-1)
+	must(t, err)
+	if e.ListID != "1" || e.Idx != 1<<20-1 || e.Status != store.StatusSuspended || e.KredensialID != "k2" || e.UpdatedAt.IsZero() {
+		t.Errorf("entry = %+v", e)
+	}
+	if e, err := st.GetStatusEntry(ctx, "1", 3); err != nil || e.Status != store.StatusValid || e.KredensialID != "k1" {
+		t.Errorf("valid entry = %+v, %v", e, err)
+	}
+	_, err = st.GetStatusEntry(ctx, "1", 4)
+	wantErr(t, "unallocated entry", err, store.ErrNotFound)
+	_, err = st.GetStatusEntry(ctx, "9", 3)
+	wantErr(t, "unknown list", err, store.ErrNotFound)
 }
 
 func testAktivasi(t *testing.T, st store.Store) {

@@ -1,0 +1,111 @@
+package httpapi_test
+
+import (
+	"bufio"
+	"bytes"
+	"log/slog"
+	"net"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ikd-project/ikd/internal/audit"
+	"github.com/ikd-project/ikd/internal/httpapi"
+	"github.com/ikd-project/ikd/internal/httpserver"
+	"github.com/ikd-project/ikd/internal/ikdtest"
+	"github.com/ikd-project/ikd/internal/mail"
+	"github.com/ikd-project/ikd/internal/petugas"
+	"github.com/ikd-project/ikd/internal/store"
+)
+
+// rejectingSMTP is an SMTP server that refuses every recipient, quoting
+// the address and the whole command in its reply as real servers do.
+func rejectingSMTP(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				c.SetDeadline(time.Now().Add(10 * time.Second))
+				r := bufio.NewReader(c)
+				c.Write([]byte("220 mx.example.id ESMTP\r\n"))
+				for {
+					line, err := r.ReadString('\n')
+					if err != nil {
+						return
+					}
+					cmd := strings.ToUpper(strings.Fields(line + " x")[0])
+					switch cmd {
+					case "EHLO", "HELO":
+						c.Write([]byte("250 mx.example.id\r\n"))
+					case "MAIL":
+						c.Write([]byte("250 2.1.0 Ok\r\n"))
+					case "RCPT":
+						addr := strings.TrimSpace(line[strings.Index(line, ":")+1:])
+						c.Write([]byte("550 5.1.1 " + addr + ": Recipient address rejected: User unknown in virtual mailbox table\r\n"))
+					case "QUIT":
+						c.Write([]byte("221 Bye\r\n"))
+						return
+					default:
+						c.Write([]byte("250 Ok\r\n"))
+					}
+				}
+			}()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+// TestAktivasiMailErrorLog: when the SMTP server rejects the resident's
+// address, the officer gets a 503 with a clear message, and the error is
+// logged with the address masked and no full NIK.
+func TestAktivasiMailErrorLog(t *testing.T) {
+	ikdtest.ForEachBackend(t, func(t *testing.T, st store.Store) {
+		e := start(t, st)
+		auditLog, err := audit.New([]byte(strings.Repeat("m", 32)), nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		psvc := &petugas.Service{Store: st, Audit: auditLog, Actor: "admin"}
+		svc := *e.dig.Activation
+		svc.Mailer = &mail.SMTP{Addr: rejectingSMTP(t), Now: time.Now, Timeout: 5 * time.Second}
+		var buf bytes.Buffer
+		logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		api := &httpapi.API{PublicURL: e.dig.PublicURL, Store: st, Keys: e.dig.Keys, Issuer: e.dig.Issuer,
+			Activation: &svc, Petugas: psvc, Logger: logger}
+		srv := httpserver.New(logger, st.Ready, func() any { return nil })
+		api.Mount(srv.Handle)
+		ts := httptest.NewServer(srv.Handler())
+		t.Cleanup(ts.Close)
+		_, token, err := psvc.Add(ctx, "budi", "Budi Santoso", office)
+		if err != nil {
+			t.Fatal(err)
+		}
+		officer := &env{url: ts.URL, client: ts.Client()}
+		r := officer.do(t, "POST", "/api/v1/aktivasi", "application/json", `{"nik": "`+siti+`"}`, "Authorization", "Bearer "+token)
+		r.oauthErr(t, 503, "unavailable")
+		if !strings.Contains(string(r.body), "tidak terkirim") {
+			t.Errorf("answer: %s", r.body)
+		}
+		logged := buf.String()
+		if !strings.Contains(logged, "httpapi: aktivasi offer") || !strings.Contains(logged, "s***@example.id") ||
+			!strings.Contains(logged, "Recipient address rejected") {
+			t.Fatalf("the SMTP error was not logged (masked):\n%s", logged)
+		}
+		for _, secret := range []string{"siti@example.id", siti, "SITI AMINAH"} {
+			if strings.Contains(logged, secret) || strings.Contains(string(r.body), secret) {
+				t.Errorf("%q reached the log or the answer:\n%s\n%s", secret, logged, r.body)
+			}
+		}
+	})
+}
