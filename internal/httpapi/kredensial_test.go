@@ -37,10 +37,9 @@ type officerEnv struct {
 func startOfficer(t testing.TB, st store.Store) *officerEnv {
 	t.Helper()
 	e := start(t, st)
-	auditLog, err := audit.New([]byte(strings.Repeat("k", 32)), nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	// The database's own audit log: a log with another key could not
+	// continue its keyed chain.
+	auditLog := e.dig.Issuer.Audit
 	psvc := &petugas.Service{Store: st, Audit: auditLog, Actor: "admin"}
 	lsvc := &lembaga.Service{Store: st, Audit: auditLog, Actor: "admin"}
 	api := &httpapi.API{PublicURL: e.dig.PublicURL, Store: st, Keys: e.dig.Keys, Issuer: e.dig.Issuer,
