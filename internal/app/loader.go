@@ -71,21 +71,29 @@ func (l *BatchLoader) LoadBatch(ctx context.Context, b *store.Batch, firstLine, 
 
 // revokeInactive revokes the credentials of the batch's residents whose NIK
 // is not active: a deceased resident's or a deactivated NIK's digital ID
-// must stop verifying. Residents without a device cost one index lookup.
+// must stop verifying. One query finds which of them have a device.
 func (l *BatchLoader) revokeInactive(ctx context.Context, tx store.Tx, b *store.Batch) error {
 	if l.Revoker == nil {
 		return nil
 	}
+	status := map[string]store.StatusNIK{}
+	var inactive []string
 	for i := range b.Penduduk {
-		p := &b.Penduduk[i]
-		if p.StatusNIK == store.NIKAktif {
-			continue
+		if p := &b.Penduduk[i]; p.StatusNIK != store.NIKAktif {
+			status[p.NIK] = p.StatusNIK
+			inactive = append(inactive, p.NIK)
 		}
+	}
+	withDevice, err := tx.WithPerangkatAktif(ctx, inactive)
+	if err != nil {
+		return fmt.Errorf("revoke credentials of inactive NIKs: %w", err)
+	}
+	for _, nik := range withDevice {
 		reason := "NIK dinonaktifkan"
-		if p.StatusNIK == store.NIKMati {
+		if status[nik] == store.NIKMati {
 			reason = "penduduk meninggal dunia"
 		}
-		if _, err := l.Revoker.Revoke(ctx, tx, p.NIK, reason); err != nil {
+		if _, err := l.Revoker.Revoke(ctx, tx, nik, reason); err != nil {
 			return fmt.Errorf("revoke credentials of an inactive NIK: %w", err)
 		}
 	}

@@ -35,6 +35,9 @@ type CredentialQueries interface {
 	// has an active device.
 	BindPerangkat(ctx context.Context, p *Perangkat) error
 	GetPerangkatAktif(ctx context.Context, nik string) (Perangkat, error)
+	// WithPerangkatAktif returns those of niks that have an active device,
+	// in one query.
+	WithPerangkatAktif(ctx context.Context, niks []string) ([]string, error)
 	ReleasePerangkat(ctx context.Context, id int64, at time.Time) error
 
 	// Issued credentials.

@@ -64,12 +64,16 @@ func Open(ctx context.Context, dsn string, now func() time.Time) (*Store, error)
 		Append:             copyRows,
 		InKeys:             func(col string, keys []string) (string, any) { return col + " = ANY(?)", keys },
 		Stage:              stage,
-		// The key lookups of a bulk load are planned with their values
-		// each time: a plan cached while a table was empty would scan the
-		// whole table once it has millions of rows. The family-card check
-		// keeps a batch's rows in memory (its transition table) instead of
-		// spilling them to a temporary file.
-		BatchSetup:    []string{"SET LOCAL plan_cache_mode = force_custom_plan", "SET LOCAL work_mem = '64MB'"},
+		// Every lookup a bulk load makes is by key, for a batch's keys at a
+		// time: the existence check and the family-card check of the
+		// triggers. While a table grows by millions of rows, the planner
+		// (whose statistics lag behind) prefers scanning it whole for each
+		// batch, which makes a load quadratic; so bulk loads plan with
+		// their values each time and without sequential scans of indexed
+		// tables. The family-card check keeps a batch's rows in memory (its
+		// transition table) instead of spilling them to a temporary file.
+		BatchSetup: []string{"SET LOCAL plan_cache_mode = force_custom_plan", "SET LOCAL enable_seqscan = off",
+			"SET LOCAL work_mem = '64MB'"},
 		Classify:      classify,
 		LatestVersion: m.Latest(),
 		Version:       m.Version,

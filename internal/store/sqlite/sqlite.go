@@ -76,9 +76,9 @@ func Open(ctx context.Context, path string, now func() time.Time) (*Store, error
 		Name:          "sqlite",
 		Date:          formatTime("2006-01-02"),
 		Time:          formatTime("2006-01-02T15:04:05.000000Z"),
-		Append:        appendRows,
+		BulkUpsert:    bulkUpsert,
 		InKeys:        inKeys,
-		Stage:         stage,
+		BatchSetup:    []string{"PRAGMA cache_size = -16384"},
 		Classify:      classify,
 		LatestVersion: m.Latest(),
 		Version:       m.Version,
@@ -146,50 +146,46 @@ func formatTime(layout string) func(time.Time) any {
 // maxVars bounds the parameters of one statement (SQLite allows 32766).
 const maxVars = 30000
 
-// stage empties the temporary table stage_<table> (creating it on first
-// use) and fills it with rows.
-func stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, table string, cols []string, rows sqlstore.Rows) error {
-	st := "stage_" + table
-	if _, err := tx.ExecContext(ctx, "CREATE TEMP TABLE IF NOT EXISTS "+st+" AS SELECT "+strings.Join(cols, ", ")+" FROM main."+table+" WHERE false"); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, "DELETE FROM "+st); err != nil {
-		return err
-	}
-	return appendRows(ctx, conn, tx, st, cols, rows)
-}
-
-// appendRows inserts rows into table with multi-row INSERTs of up to
-// maxVars parameters, the full-size one prepared once.
-func appendRows(ctx context.Context, _ *sql.Conn, tx *sql.Tx, table string, cols []string, rows sqlstore.Rows) error {
+// bulkUpsert writes rows into table with multi-row INSERTs of up to
+// maxVars parameters ending in onConflict, the full-size one prepared once,
+// and returns the rows inserted or changed.
+func bulkUpsert(ctx context.Context, _ *sql.Conn, tx *sql.Tx, table string, cols []string, rows sqlstore.Rows, onConflict string) (int64, error) {
 	per := maxVars / len(cols)
 	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
 	args := make([]any, 0, min(per, rows.N)*len(cols))
 	var stmt *sql.Stmt
+	var changed int64
 	for lo := 0; lo < rows.N; lo += per {
 		n := min(per, rows.N-lo)
 		args = args[:0]
 		for i := lo; i < lo+n; i++ {
 			args = append(args, rows.Row(i)...)
 		}
-		query := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES " + strings.TrimSuffix(strings.Repeat(one+", ", n), ", ")
+		query := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES " +
+			strings.TrimSuffix(strings.Repeat(one+", ", n), ", ") + onConflict
+		var res sql.Result
 		var err error
 		if n == per {
 			if stmt == nil {
 				if stmt, err = tx.PrepareContext(ctx, query); err != nil {
-					return err
+					return 0, err
 				}
 				defer stmt.Close()
 			}
-			_, err = stmt.ExecContext(ctx, args...)
+			res, err = stmt.ExecContext(ctx, args...)
 		} else {
-			_, err = tx.ExecContext(ctx, query, args...)
+			res, err = tx.ExecContext(ctx, query, args...)
 		}
 		if err != nil {
-			return err
+			return 0, err
 		}
+		k, err := res.RowsAffected()
+		if err != nil {
+			return 0, err
+		}
+		changed += k
 	}
-	return nil
+	return changed, nil
 }
 
 // inKeys passes the keys as one JSON array, read back by json_each.

@@ -27,11 +27,13 @@ func splitCols(s string) []string {
 	return parts
 }
 
-// LoadBatch writes a batch with the backend's bulk path. Rows whose key is
-// new (all of them on a first import) are appended straight to their table,
-// in key order; rows that exist already are staged and merged with a
-// set-based upsert that leaves unchanged rows alone, so a re-import touches
-// nothing it need not.
+// LoadBatch writes a batch with the backend's bulk path, in key order (a
+// B-tree then takes its inserts page by page). With the dialect's
+// BulkUpsert (SQLite), every row goes through a multi-row upsert. Without it
+// (PostgreSQL, whose COPY cannot upsert), rows whose key is new (all of a
+// first import) are appended straight to their table, and rows that exist
+// already are staged and merged with a set-based upsert. Either way an
+// unchanged row is left alone, so a re-import touches nothing it need not.
 func (q *queries) LoadBatch(ctx context.Context, b *store.Batch) (store.BatchResult, error) {
 	var res store.BatchResult
 	if q.tx == nil {
@@ -78,36 +80,30 @@ func (q *queries) LoadBatch(ctx context.Context, b *store.Batch) (store.BatchRes
 // batchTable is one table's share of a batch: its rows, each with the
 // unique key an upsert matches on.
 type batchTable struct {
-	name  string
-	key   string   // the unique column
-	cols  []string // the columns written, in row()'s order
-	merge string   // the upsert from stage_<name>
-	keys  []string // keys[i] is row i's key
-	row   func(i int) []any
+	name   string
+	key    string   // the unique column
+	cols   []string // the columns written, in row()'s order
+	merge  string   // the upsert from stage_<name>
+	upsert string   // its ON CONFLICT clause alone
+	keys   []string // keys[i] is row i's key
+	row    func(i int) []any
 }
 
 func (q *queries) batchTables(b *store.Batch, at time.Time) (kk, pd, cards *batchTable) {
-	kk = &batchTable{name: "kartu_keluarga", key: "no_kk", cols: stageKKCols, merge: mergeKK,
+	stamp := q.ts(at) // encoded once for the whole batch
+	kk = &batchTable{name: "kartu_keluarga", key: "no_kk", cols: stageKKCols, merge: mergeKK, upsert: onConflictKK,
 		keys: make([]string, len(b.Keluarga)),
-		row: func(i int) []any {
-			k := b.Keluarga[i]
-			k.CreatedAt, k.UpdatedAt = at, at
-			return q.kkArgs(&k)
-		}}
+		row:  func(i int) []any { return stamped(q.kkArgs(&b.Keluarga[i]), stamp) }}
 	for i := range b.Keluarga {
 		kk.keys[i] = b.Keluarga[i].NoKK
 	}
-	pd = &batchTable{name: "penduduk", key: "nik", cols: stagePendudukCols, merge: mergePenduduk,
+	pd = &batchTable{name: "penduduk", key: "nik", cols: stagePendudukCols, merge: mergePenduduk, upsert: onConflictPenduduk,
 		keys: make([]string, len(b.Penduduk)),
-		row: func(i int) []any {
-			p := b.Penduduk[i]
-			p.CreatedAt, p.UpdatedAt = at, at
-			return q.pendudukArgs(&p)
-		}}
+		row:  func(i int) []any { return stamped(q.pendudukArgs(&b.Penduduk[i]), stamp) }}
 	for i := range b.Penduduk {
 		pd.keys[i] = b.Penduduk[i].NIK
 	}
-	cards = &batchTable{name: "ktpel", key: "blangko_serial", cols: stageKTPelCols, merge: mergeKTPel,
+	cards = &batchTable{name: "ktpel", key: "blangko_serial", cols: stageKTPelCols, merge: mergeKTPel, upsert: onConflictKTPel,
 		keys: make([]string, len(b.KTPel)),
 		row: func(i int) []any {
 			c := b.KTPel[i]
@@ -115,12 +111,19 @@ func (q *queries) batchTables(b *store.Batch, at time.Time) (kk, pd, cards *batc
 			if dicetak.IsZero() {
 				dicetak = at
 			}
-			return []any{c.NIK, c.BlangkoSerial, string(c.Status), c.KantorKode, q.ts(dicetak), q.ts(at)}
+			return []any{c.NIK, c.BlangkoSerial, string(c.Status), c.KantorKode, q.ts(dicetak), stamp}
 		}}
 	for i := range b.KTPel {
 		cards.keys[i] = b.KTPel[i].BlangkoSerial
 	}
 	return kk, pd, cards
+}
+
+// stamped sets the last two values of a row, created_at and updated_at
+// (kkCols and pendudukCols end with them), to the batch's time.
+func stamped(row []any, stamp any) []any {
+	row[len(row)-2], row[len(row)-1] = stamp, stamp
+	return row
 }
 
 // loadTable appends t's new rows and merges its existing ones, returning
@@ -129,11 +132,18 @@ func (q *queries) loadTable(ctx context.Context, t *batchTable) (int, error) {
 	if len(t.keys) == 0 {
 		return 0, nil
 	}
+	d := q.s.dialect
+	if d.BulkUpsert != nil {
+		n, err := d.BulkUpsert(ctx, q.conn, q.tx, t.name, t.cols, pick(t.row, t.byKey()), t.upsert)
+		if err != nil {
+			return 0, fmt.Errorf("upsert %s: %w", t.name, q.s.classify(err))
+		}
+		return int(n), nil
+	}
 	fresh, old, err := q.splitByKey(ctx, t)
 	if err != nil {
 		return 0, err
 	}
-	d := q.s.dialect
 	if len(fresh) > 0 {
 		if err := d.Append(ctx, q.conn, q.tx, t.name, t.cols, pick(t.row, fresh)); err != nil {
 			return 0, fmt.Errorf("insert %s: %w", t.name, q.s.classify(err))
@@ -162,15 +172,24 @@ func (q *queries) splitByKey(ctx context.Context, t *batchTable) (fresh, old []i
 	if err := q.collectKeys(ctx, "SELECT "+t.key+" FROM "+t.name+" WHERE "+cond, arg, exists); err != nil {
 		return nil, nil, fmt.Errorf("look up existing %s: %w", t.name, err)
 	}
-	for i, k := range t.keys {
-		if _, ok := exists[k]; ok {
+	for _, i := range t.byKey() {
+		if _, ok := exists[t.keys[i]]; ok {
 			old = append(old, i)
 		} else {
 			fresh = append(fresh, i)
 		}
 	}
-	slices.SortFunc(fresh, func(a, b int) int { return strings.Compare(t.keys[a], t.keys[b]) })
 	return fresh, old, nil
+}
+
+// byKey returns the indexes of t's rows in key order.
+func (t *batchTable) byKey() []int {
+	idx := make([]int, len(t.keys))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int { return strings.Compare(t.keys[a], t.keys[b]) })
+	return idx
 }
 
 func (q *queries) collectKeys(ctx context.Context, query string, arg any, into map[string]struct{}) error {
@@ -234,10 +253,10 @@ func (q *queries) mergeCount(ctx context.Context, what, query string, args ...an
 	return int(n), nil
 }
 
-// upsert builds INSERT ... SELECT FROM the staging table ... ON CONFLICT DO
-// UPDATE for the given columns, updating only rows whose values differ.
-// "WHERE true" is needed by SQLite's parser before ON CONFLICT.
-func upsert(table, key string, cols, keep []string) string {
+// onConflict builds the ON CONFLICT DO UPDATE clause of an upsert on table
+// that updates the given columns, except key and keep, and only in rows
+// whose values differ.
+func onConflict(table, key string, cols, keep []string) string {
 	var set, differ []string
 	for _, c := range cols {
 		if c == key || contains(keep, c) {
@@ -248,10 +267,15 @@ func upsert(table, key string, cols, keep []string) string {
 			differ = append(differ, table+"."+c+" IS DISTINCT FROM excluded."+c)
 		}
 	}
-	list := strings.Join(cols, ", ")
-	return "INSERT INTO " + table + " (" + list + ") SELECT " + list + " FROM stage_" + table +
-		" WHERE true ON CONFLICT (" + key + ") DO UPDATE SET " + strings.Join(set, ", ") +
+	return " ON CONFLICT (" + key + ") DO UPDATE SET " + strings.Join(set, ", ") +
 		" WHERE " + strings.Join(differ, " OR ")
+}
+
+// mergeFromStage is the upsert of the staging table's rows into table.
+// "WHERE true" is needed by SQLite's parser before ON CONFLICT.
+func mergeFromStage(table string, cols []string, conflict string) string {
+	list := strings.Join(cols, ", ")
+	return "INSERT INTO " + table + " (" + list + ") SELECT " + list + " FROM stage_" + table + " WHERE true" + conflict
 }
 
 func contains(list []string, s string) bool {
@@ -264,9 +288,12 @@ func contains(list []string, s string) bool {
 }
 
 var (
-	mergeKK       = upsert("kartu_keluarga", "no_kk", stageKKCols, []string{"created_at"})
-	mergePenduduk = upsert("penduduk", "nik", stagePendudukCols, []string{"created_at"})
-	mergeKTPel    = upsert("ktpel", "blangko_serial", stageKTPelCols, []string{"nik", "dicetak_at"})
+	onConflictKK       = onConflict("kartu_keluarga", "no_kk", stageKKCols, []string{"created_at"})
+	onConflictPenduduk = onConflict("penduduk", "nik", stagePendudukCols, []string{"created_at"})
+	onConflictKTPel    = onConflict("ktpel", "blangko_serial", stageKTPelCols, []string{"nik", "dicetak_at"})
+	mergeKK            = mergeFromStage("kartu_keluarga", stageKKCols, onConflictKK)
+	mergePenduduk      = mergeFromStage("penduduk", stagePendudukCols, onConflictPenduduk)
+	mergeKTPel         = mergeFromStage("ktpel", stageKTPelCols, onConflictKTPel)
 )
 
 // lastRiwayat returns the id of the newest KK history row (0 for none),

@@ -229,6 +229,26 @@ func (q *queries) GetPerangkatAktif(ctx context.Context, nik string) (store.Pera
 	return p, nil
 }
 
+// WithPerangkatAktif returns those of niks that have an active device.
+func (q *queries) WithPerangkatAktif(ctx context.Context, niks []string) ([]string, error) {
+	if len(niks) == 0 {
+		return nil, nil
+	}
+	cond, arg := q.s.dialect.InKeys("nik", niks)
+	rows, err := q.query(ctx, `SELECT nik FROM perangkat WHERE state = 'AKTIF' AND `+cond+` ORDER BY nik`, arg)
+	if err != nil {
+		return nil, fmt.Errorf("list active perangkat: %w", err)
+	}
+	out, err := all(rows, func(r rowScanner) (string, error) {
+		var n string
+		return n, r.Scan(&n)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list active perangkat: %w", err)
+	}
+	return out, nil
+}
+
 // ReleasePerangkat releases an active device; ErrNotFound if it is not active.
 func (q *queries) ReleasePerangkat(ctx context.Context, id int64, at time.Time) error {
 	res, err := q.exec(ctx, `UPDATE perangkat SET state = 'DILEPAS', released_at = ? WHERE id = ? AND state = 'AKTIF'`,

@@ -44,6 +44,10 @@ type Dialect struct {
 	// connection the transaction runs on.
 	Append func(ctx context.Context, conn *sql.Conn, tx *sql.Tx, table string, cols []string, rows Rows) error
 	Stage  func(ctx context.Context, conn *sql.Conn, tx *sql.Tx, table string, cols []string, rows Rows) error
+	// BulkUpsert, when set, writes rows into table with multi-row INSERTs
+	// ending in the given ON CONFLICT clause, and returns how many rows it
+	// inserted or changed. Append and Stage are then unused.
+	BulkUpsert func(ctx context.Context, conn *sql.Conn, tx *sql.Tx, table string, cols []string, rows Rows, onConflict string) (int64, error)
 	// InKeys returns a condition that col is one of keys, with one
 	// placeholder, and the value to pass for it.
 	InKeys func(col string, keys []string) (cond string, arg any)

@@ -154,10 +154,18 @@ func testPerangkat(t *testing.T, st store.Store) {
 	if got != d || got.State != store.PerangkatAktif || !got.BoundAt.Equal(T0) {
 		t.Errorf("active device = %+v, want %+v", got, d)
 	}
+	among, err := st.WithPerangkatAktif(ctx, []string{nikN(7), a.NIK, nikN(8)})
+	must(t, err)
+	if len(among) != 1 || among[0] != a.NIK {
+		t.Errorf("residents with an active device among three = %v, want only %s", among, a.NIK)
+	}
 	must(t, st.ReleasePerangkat(ctx, d.ID, T0.Add(time.Hour)))
 	wantErr(t, "release twice", st.ReleasePerangkat(ctx, d.ID, T0), store.ErrNotFound)
 	_, err = st.GetPerangkatAktif(ctx, a.NIK)
 	wantErr(t, "no active device after release", err, store.ErrNotFound)
+	if among, err = st.WithPerangkatAktif(ctx, []string{a.NIK}); err != nil || len(among) != 0 {
+		t.Errorf("residents with an active device after release = %v, %v", among, err)
+	}
 	must(t, st.BindPerangkat(ctx, &second))
 	if second.ID == d.ID {
 		t.Errorf("new device reuses id %d", d.ID)
