@@ -49,6 +49,19 @@ CREATE TRIGGER kartu_keluarga_delete AFTER DELETE ON kartu_keluarga
 CREATE TRIGGER kartu_keluarga_update AFTER UPDATE ON kartu_keluarga
     REFERENCING OLD TABLE AS kk_rows FOR EACH STATEMENT EXECUTE FUNCTION kartu_keluarga_unreferenced();
 
+-- The trigger functions find their tables through a pinned search_path:
+-- without it the session's temporary schema comes first, and a role that
+-- may create temporary tables could shadow kartu_keluarga or riwayat_kk.
+-- +goose StatementBegin
+DO $$
+BEGIN
+    EXECUTE format('ALTER FUNCTION penduduk_kk_exists() SET search_path = %I, pg_catalog, pg_temp', current_schema());
+    EXECUTE format('ALTER FUNCTION kartu_keluarga_unreferenced() SET search_path = %I, pg_catalog, pg_temp', current_schema());
+    EXECUTE format('ALTER FUNCTION penduduk_pindah_kk() SET search_path = %I, pg_catalog, pg_temp', current_schema());
+END;
+$$;
+-- +goose StatementEnd
+
 -- 2. NIK and Nomor KK are digit strings: compared byte by byte (collation
 -- "C") they sort the same as before, and every index on them compares with
 -- memcmp instead of the locale's strcoll, about a quarter of a bulk load's
@@ -68,6 +81,7 @@ CREATE TRIGGER penduduk_pindah_kk AFTER UPDATE OF no_kk ON penduduk
     FOR EACH ROW WHEN (OLD.no_kk IS DISTINCT FROM NEW.no_kk) EXECUTE FUNCTION penduduk_pindah_kk();
 
 -- +goose Down
+ALTER FUNCTION penduduk_pindah_kk() RESET search_path;
 DROP TRIGGER penduduk_pindah_kk ON penduduk;
 ALTER TABLE kredensial ALTER COLUMN nik TYPE TEXT COLLATE "default";
 ALTER TABLE perangkat ALTER COLUMN nik TYPE TEXT COLLATE "default";
