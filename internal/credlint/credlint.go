@@ -63,12 +63,13 @@ type Policy struct {
 	MaxLifetime time.Duration
 	// MaxQRBytes caps the dasar and usia issuer CWTs. The presentation is
 	// the CWT wrapped in a device COSE_Sign1 with a timestamp and a 16-byte
-	// nonce (about 110 bytes more), then base45 and "IKD1:". Up to 397
-	// bytes it fits QR version 15 at level L (758 characters), which names
-	// of up to about 21 characters do. The default, 480 bytes (QR version
-	// 17 at L), leaves room for long names: a resident is never refused a
-	// credential for the length of their name. Shorter claim labels in
-	// qrcred would bring long names back to version 15.
+	// nonce (105 bytes more), then base45 and "IKD2:". Up to 397 bytes it
+	// fits QR version 15 at level L (758 characters), the most ikd lets
+	// the default profile need. Since qrcred's format version 2 (integer
+	// claim labels), a dasar CWT of a realistic resident is about 320
+	// bytes plus the name, so names of up to 77 characters fit: more than
+	// the 60 letters a name on a population document may have (Permendagri
+	// 73/2022). qrcred's TestQRBudgetIsVersion15 ties the two numbers.
 	MaxQRBytes int
 	// MaxFotoBytes caps the foto issuer CWT, which carries a thumbnail.
 	MaxFotoBytes int
@@ -80,7 +81,7 @@ type Policy struct {
 var DefaultPolicy = Policy{
 	MaxSkew:       time.Minute,
 	MaxLifetime:   366 * 24 * time.Hour,
-	MaxQRBytes:    480,
+	MaxQRBytes:    397,
 	MaxFotoBytes:  2048,
 	MaxSDJWTBytes: 4096,
 }

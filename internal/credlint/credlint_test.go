@@ -42,7 +42,9 @@ func cwtCred(profile string) *Credential {
 }
 
 func TestCheckPasses(t *testing.T) {
-	for _, c := range []*Credential{sdjwtCred(), cwtCred(ProfileDasar), cwtCred(ProfileUsia), cwtCred(ProfileFoto)} {
+	atBudget := cwtCred(ProfileDasar)
+	atBudget.Size = 397 // QR version 15 at level L with a 16-byte nonce
+	for _, c := range []*Credential{sdjwtCred(), cwtCred(ProfileDasar), cwtCred(ProfileUsia), cwtCred(ProfileFoto), atBudget} {
 		if err := Check(c, Policy{}, now); err != nil {
 			t.Errorf("%s %s: %v", c.Format, c.Profile, err)
 		}
@@ -96,6 +98,8 @@ func TestCheckFails(t *testing.T) {
 		{"age not boolean", sdjwtCred, func(c *Credential) { c.Claims["age_over_17"] = "ya" }, "age_consistency"},
 		{"birth date mismatch", sdjwtCred, func(c *Credential) { c.BirthDate = "1991-01-01" }, "age_consistency"},
 		{"dasar too big", func() *Credential { return cwtCred(ProfileDasar) }, func(c *Credential) { c.Size = 600 }, "size_budget"},
+		{"dasar one byte over QR version 15", func() *Credential { return cwtCred(ProfileDasar) }, func(c *Credential) { c.Size = 398 }, "size_budget"},
+		{"usia one byte over QR version 15", func() *Credential { return cwtCred(ProfileUsia) }, func(c *Credential) { c.Size = 398 }, "size_budget"},
 		{"foto too big", func() *Credential { return cwtCred(ProfileFoto) }, func(c *Credential) { c.Size = 5000 }, "size_budget"},
 		{"sd-jwt too big", sdjwtCred, func(c *Credential) { c.Size = 9000 }, "size_budget"},
 		{"size unknown", sdjwtCred, func(c *Credential) { c.Size = 0 }, "size_budget"},

@@ -108,21 +108,13 @@ func (in jobInput) cwtJob(prof qrcred.Profile) func(crypto.Signer, string, credl
 		if err != nil {
 			return nil, err
 		}
-		var all map[any]any
-		if err := cbor.Unmarshal(msg.Payload, &all); err != nil {
-			return nil, fmt.Errorf("read claims: %w", err)
-		}
-		claims := map[string]any{}
-		for k, v := range all {
-			if name, ok := k.(string); ok && !registered[name] {
-				claims[name] = v
-			}
-		}
+		// ParseIssued refuses claims outside qrcred's claim-key table, so
+		// the named claims are all the payload carries.
 		lc := credlint.Credential{
 			Format: credlint.FormatCWT, Profile: string(cred.Profile), Issuer: cred.Issuer,
 			IssuedAt: cred.IAT, Expiry: cred.Exp, HolderKey: cred.DeviceKey != nil,
 			Status: &credlint.Status{Idx: int(cred.Status.Idx), URI: cred.Status.URI},
-			Claims: claims, BirthDate: in.birth, Size: len(cwt),
+			Claims: cred.Claims.Named(), BirthDate: in.birth, Size: len(cwt),
 		}
 		finish := func(raw []byte) (Issued, error) {
 			signed := *msg

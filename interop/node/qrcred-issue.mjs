@@ -1,6 +1,8 @@
 // Issue and present ikd QR credentials with @ldclabs/cose-ts (and, for one
 // case, @auth0/cose), independently of Go, for the Go verifier to check.
 //
+// Claims use the private claim-key table of qrcred-lib.mjs (IKD_CLAIM).
+//
 // stdin:  {"iat": unix, "exp": unix, "signedAt": unix, "nonceHex": "..."}
 // stdout: {"issuerPubHex": "04...", "kidHex": "...", "deviceKeyHex": "04...",
 //          "cases": [{"name", "profile", "text", "want"}]}
@@ -8,7 +10,7 @@
 // carries the device key uncompressed (y as 32 bytes), where ikd's own
 // issuer writes the compressed form, so both are exercised.
 import { randomBytes, createHash } from 'node:crypto';
-import { auth0, coseTs, base45, hex, uncompressed, print, readStdin } from './qrcred-lib.mjs';
+import { auth0, coseTs, base45, hex, uncompressed, print, readStdin, IKD_CLAIM, PROFILE, LABEL, days } from './qrcred-lib.mjs';
 
 const input = await readStdin();
 const { ECDSAKey, Sign1Message, Header, encodeCBOR } = coseTs;
@@ -28,15 +30,16 @@ const claims = (profile) => {
     [7, new Uint8Array(randomBytes(16))],
     [8, new Map([[1, new Map([[1, 2], [-1, 1], [-2, devicePub.subarray(1, 33)], [-3, devicePub.subarray(33)]])]])],
     [65535, new Map([['status_list', new Map([['idx', 4242], ['uri', 'https://ikd.bengkuluprov.go.id/status/1']])]])],
-    ['p', profile],
   ]);
+  // The private claim-key table, under the private-use label -65537.
+  const ikd = new Map([[LABEL.profile, PROFILE[profile] ?? 9]]);
   if (profile === 'usia') {
-    c.set('age_over_17', true).set('age_over_21', false);
+    ikd.set(LABEL.age_over_17, true).set(LABEL.age_over_21, false);
   } else {
-    c.set('nama', 'RAHMAT HIDAYAT').set('nik', '1771021203050002').set('tanggal_lahir', '2005-03-12')
-      .set('jenis_kelamin', 'L').set('foto_hash', new Uint8Array(createHash('sha256').update('portrait').digest().subarray(0, 16)));
+    ikd.set(LABEL.nama, 'RAHMAT HIDAYAT').set(LABEL.nik, '1771021203050002').set(LABEL.tanggal_lahir, days('2005-03-12'))
+      .set(LABEL.jenis_kelamin, 'L').set(LABEL.foto_hash, new Uint8Array(createHash('sha256').update('portrait').digest().subarray(0, 16)));
   }
-  return c;
+  return c.set(IKD_CLAIM, ikd);
 };
 
 // The issuer's COSE_Sign1, tag 18, protected {alg: ES256, kid}.
@@ -51,7 +54,7 @@ const presentation = (cwt) => {
 };
 // The device's COSE_Sign1, tag 18, protected {alg: ES256}.
 const present = (cwt, key = device) =>
-  'IKD1:' + base45.encode(Sign1Message.withTag(new Sign1Message(presentation(cwt), new Header().setParam(1, -7), new Header()).toBytes(key)));
+  'IKD2:' + base45.encode(Sign1Message.withTag(new Sign1Message(presentation(cwt), new Header().setParam(1, -7), new Header()).toBytes(key)));
 
 const cases = [];
 const add = (name, profile, text, want) => cases.push({ name, profile, text, want });
@@ -68,7 +71,7 @@ add('cose-ts usia', 'usia', present(issue(encodeCBOR(claims('usia')))), 'VALID')
   const key = await importJWK(privJwk, 'ES256');
   const signed = await auth0.Sign1.sign(new auth0.ProtectedHeaders([[auth0.Headers.Algorithm, auth0.Algorithms.ES256]]),
     new auth0.UnprotectedHeaders([]), presentation(issue(encodeCBOR(claims('dasar')))), key);
-  add('@auth0/cose outer layer', 'dasar', 'IKD1:' + base45.encode(signed.encode()), 'VALID');
+  add('@auth0/cose outer layer', 'dasar', 'IKD2:' + base45.encode(signed.encode()), 'VALID');
 }
 
 // Negative cases made here, not by Go.
@@ -84,7 +87,14 @@ add('cose-ts usia', 'usia', present(issue(encodeCBOR(claims('usia')))), 'VALID')
   const es384 = ECDSAKey.generate(-35);
   const prot384 = new Header().setParam(1, -35).setParam(4, new Uint8Array(kid));
   add('issuer alg ES384', 'dasar', present(Sign1Message.withTag(new Sign1Message(encodeCBOR(claims('dasar')), prot384, new Header()).toBytes(es384))), 'unsupported');
-  add('IKD2 prefix', 'dasar', present(cwt).replace('IKD1:', 'IKD2:'), 'unsupported');
+  add('IKD1 prefix (format version 1)', 'dasar', present(cwt).replace('IKD2:', 'IKD1:'), 'unsupported');
+  // Strict claims: unknown labels, version 1's text keys, wrong types.
+  const edited = (fn) => { const c = claims('dasar'); fn(c); return present(issue(encodeCBOR(c))); };
+  add('unknown ikd label', 'dasar', edited((c) => c.get(IKD_CLAIM).set(10, 'x')), 'bad_encoding');
+  add('unknown claim label', 'dasar', edited((c) => c.set(2, '1771021203050002')), 'bad_encoding');
+  add('version 1 text keys', 'dasar', edited((c) => c.set('nama', 'RAHMAT HIDAYAT')), 'bad_encoding');
+  add('tanggal_lahir as text', 'dasar', edited((c) => c.get(IKD_CLAIM).set(LABEL.tanggal_lahir, '2005-03-12')), 'bad_encoding');
+  add('no profile', 'dasar', edited((c) => c.get(IKD_CLAIM).delete(LABEL.profile)), 'bad_encoding');
 }
 
 print({ issuerPubHex: hex(issuerPub), kidHex: hex(kid), deviceKeyHex: hex(devicePub), cases });

@@ -18,6 +18,17 @@ export const coseTs = {
   ...(await import('@ldclabs/cose-ts/utils')),
 };
 
+// IKD_CLAIM is the private-use CWT claim label under which ikd's issuer
+// CWT carries the profile and the resident claims, with the labels of
+// PROFILE and LABEL (the private claim-key table of package qrcred).
+export const IKD_CLAIM = -65537;
+export const PROFILE = { dasar: 1, usia: 2, foto: 3 };
+export const LABEL = {
+  profile: 1, nama: 2, nik: 3, tanggal_lahir: 4, jenis_kelamin: 5, foto_hash: 6, foto: 7, age_over_17: 8, age_over_21: 9,
+};
+// days returns a YYYY-MM-DD date as days since 1970-01-01 (RFC 8943).
+export const days = (date) => Date.parse(date + 'T00:00:00Z') / 86400000;
+
 export const hex = (b) => Buffer.from(b).toString('hex');
 export const unhex = (h) => new Uint8Array(Buffer.from(h, 'hex'));
 const b64u = (b) => Buffer.from(b).toString('base64url');

@@ -1,14 +1,14 @@
-// Verify an ikd QR presentation ("IKD1:" + base45 of a device-signed
+// Verify an ikd QR presentation ("IKD2:" + base45 of a device-signed
 // COSE_Sign1 wrapping the issuer's COSE_Sign1 CWT) with two independent COSE
 // libraries, and print what it carries.
 //
-// stdin:  {"text": "IKD1:...", "issuerPubHex": "04..."}
+// stdin:  {"text": "IKD2:...", "issuerPubHex": "04..."}
 // stdout: {"ok": bool, "checks": {...}, "tamper": {...}, "kidHex", "outerAlg",
 //          "innerAlg", "signedAt", "nonceHex", "deviceKeyHex", "claims": {...}}
 // ok is true when both libraries verify both layers; each check is "ok" or
 // the error. tamper reports what each library said of copies with one byte
 // of the issuer claims or of the signing time flipped ("rejected" is right).
-import { auth0, coseTs, base45, hex, unhex, joseKey, coseKeyPoint, uncompressed, plain, print, readStdin } from './qrcred-lib.mjs';
+import { auth0, coseTs, base45, hex, unhex, joseKey, coseKeyPoint, uncompressed, plain, print, readStdin, IKD_CLAIM, LABEL } from './qrcred-lib.mjs';
 
 const input = await readStdin();
 const out = { ok: false, checks: {}, tamper: {} };
@@ -16,7 +16,7 @@ const check = async (name, fn) => {
   try { await fn(); out.checks[name] = 'ok'; return true; } catch (e) { out.checks[name] = String(e.message || e); return false; }
 };
 try {
-  if (!input.text.startsWith('IKD1:')) throw new Error('no IKD1: prefix');
+  if (!input.text.startsWith('IKD2:')) throw new Error('no IKD2: prefix');
   const outerBytes = new Uint8Array(base45.decode(input.text.slice(5)));
   if (base45.encode(outerBytes) !== input.text.slice(5)) throw new Error('base45 does not round-trip');
 
@@ -52,8 +52,12 @@ try {
   // Negative controls: one flipped byte must break each signature.
   const flip = (b, i) => { const c = b.slice(); c[i] ^= 0x01; return c; };
   const at = (hay, needle) => { for (let i = 0; i + needle.length <= hay.length; i++) if (needle.every((x, j) => hay[i + j] === x)) return i; return -1; };
-  const namaAt = at(innerBytes, [...new TextEncoder().encode(typeof claims.get('nama') === 'string' ? claims.get('nama') : 'age_over_17')]);
-  const badInner = flip(innerBytes, namaAt + 1);
+  // In the ikd claim: a letter of the name, or for usia age_over_21 (the
+  // payload's last byte: true and false differ in their low bit).
+  const nama = claims.get(IKD_CLAIM).get(LABEL.nama);
+  const badInner = typeof nama === 'string'
+    ? flip(innerBytes, at(innerBytes, [...new TextEncoder().encode(nama)]) + 1)
+    : flip(innerBytes, at(innerBytes, [...inner.payload]) + inner.payload.length - 1);
   const presAt = at(outerBytes, [...outer.payload]);
   const badOuter = flip(outerBytes, presAt + outer.payload.length - 1); // last byte of the signing time
   const verdict = async (fn) => { try { await fn(); return 'ACCEPTED'; } catch { return 'rejected'; } };

@@ -13,7 +13,7 @@ import (
 )
 
 // CBOR labels of the CWT claims (RFC 8392 §4, RFC 8747 §3.1, Token Status
-// List §6.2) and of the presentation map.
+// List §6.2), of ikd's private claim and of the presentation map.
 const (
 	claimIss    = 1
 	claimExp    = 4
@@ -22,10 +22,27 @@ const (
 	claimCti    = 7
 	claimCnf    = 8
 	claimStatus = 65535
+	// claimIKD holds ikd's resident claims, keyed by the labels below. It
+	// is in the private-use range of the CWT Claims registry (below
+	// -65536, RFC 8392 §9.1), as EU DCC nests its payload under one claim.
+	claimIKD = -65537
 
 	presCredential = 1
 	presSignedAt   = 2
 	presNonce      = 3
+)
+
+// Labels of the private claim-key table: the members of the claimIKD map.
+const (
+	labelProfile      = 1 // uint: profileCodes
+	labelNama         = 2 // tstr
+	labelNIK          = 3 // tstr of 16 digits
+	labelTanggalLahir = 4 // int: days since 1970-01-01 (RFC 8943, untagged)
+	labelJenisKelamin = 5 // tstr: "L" or "P"
+	labelFotoHash     = 6 // bstr of FotoHashSize bytes
+	labelFoto         = 7 // bstr: JPEG thumbnail
+	labelAgeOver17    = 8 // bool
+	labelAgeOver21    = 9 // bool
 )
 
 var (
@@ -37,6 +54,9 @@ var (
 	// and tags are errors, struct fields match case-sensitively, and sizes
 	// are capped well below anything a QR code can carry.
 	decMode cbor.DecMode
+	// strictMode is decMode that also rejects map keys the struct does not
+	// name: the CWT claims set and ikd's claim map carry no unknown labels.
+	strictMode cbor.DecMode
 )
 
 func init() {
@@ -44,7 +64,7 @@ func init() {
 	if encMode, err = cbor.CoreDetEncOptions().EncMode(); err != nil {
 		panic(err)
 	}
-	decMode, err = cbor.DecOptions{
+	opts := cbor.DecOptions{
 		DupMapKey:         cbor.DupMapKeyEnforcedAPF,
 		IndefLength:       cbor.IndefLengthForbidden,
 		TagsMd:            cbor.TagsForbidden,
@@ -53,15 +73,20 @@ func init() {
 		MaxArrayElements:  64,
 		MaxMapPairs:       64,
 		UTF8:              cbor.UTF8RejectInvalid,
-	}.DecMode()
-	if err != nil {
+	}
+	if decMode, err = opts.DecMode(); err != nil {
+		panic(err)
+	}
+	opts.ExtraReturnErrors = cbor.ExtraDecErrorUnknownField
+	if strictMode, err = opts.DecMode(); err != nil {
 		panic(err)
 	}
 }
 
-// cwtClaims is the issuer CWT's claims set. Registered claims have integer
-// labels; ikd's own claims are text-keyed. Deterministic encoding sorts
-// them: 1, 4, 5, 6, 7, 8, 65535, then the text keys by length and bytes.
+// cwtClaims is the issuer CWT's claims set: the registered claims and
+// ikd's one private claim, all with integer labels. Deterministic
+// encoding sorts them 1, 4, 5, 6, 7, 8, 65535, -65537. It is decoded with
+// strictMode: any other label is an error.
 type cwtClaims struct {
 	Iss    string       `cbor:"1,keyasint,omitempty"`
 	Exp    *numericDate `cbor:"4,keyasint,omitempty"`
@@ -70,21 +95,34 @@ type cwtClaims struct {
 	Cti    []byte       `cbor:"7,keyasint,omitempty"`
 	Cnf    *cnfClaim    `cbor:"8,keyasint,omitempty"`
 	Status *statusClaim `cbor:"65535,keyasint,omitempty"`
+	IKD    *ikdClaims   `cbor:"-65537,keyasint,omitempty"`
+}
 
-	Profile      string `cbor:"p,omitempty"`
-	Nama         string `cbor:"nama,omitempty"`
-	NIK          string `cbor:"nik,omitempty"`
-	TanggalLahir string `cbor:"tanggal_lahir,omitempty"`
-	JenisKelamin string `cbor:"jenis_kelamin,omitempty"`
-	FotoHash     []byte `cbor:"foto_hash,omitempty"`
-	Foto         []byte `cbor:"foto,omitempty"`
-	AgeOver17    *bool  `cbor:"age_over_17,omitempty"`
-	AgeOver21    *bool  `cbor:"age_over_21,omitempty"`
+// ikdClaims is the private claim-key table (claimIKD): the profile and
+// the profile's resident claims, with one-byte labels. Unknown labels are
+// errors (strictMode).
+type ikdClaims struct {
+	Profile      uint64 `cbor:"1,keyasint,omitempty"`
+	Nama         string `cbor:"2,keyasint,omitempty"`
+	NIK          string `cbor:"3,keyasint,omitempty"`
+	TanggalLahir *int64 `cbor:"4,keyasint,omitempty"`
+	JenisKelamin string `cbor:"5,keyasint,omitempty"`
+	FotoHash     []byte `cbor:"6,keyasint,omitempty"`
+	Foto         []byte `cbor:"7,keyasint,omitempty"`
+	AgeOver17    *bool  `cbor:"8,keyasint,omitempty"`
+	AgeOver21    *bool  `cbor:"9,keyasint,omitempty"`
 }
 
 // cnfClaim is the RFC 8747 confirmation claim holding a COSE_Key.
 type cnfClaim struct {
 	Key *coseKey `cbor:"1,keyasint"`
+}
+
+// UnmarshalCBOR reads cnf leniently (decMode): a COSE_Key may carry
+// parameters ikd does not use.
+func (c *cnfClaim) UnmarshalCBOR(b []byte) error {
+	type plain cnfClaim
+	return decMode.Unmarshal(b, (*plain)(c))
 }
 
 // coseKey is an RFC 9052 §7 / RFC 9053 §7.1.1 EC2 key: kty 2, crv 1
@@ -102,6 +140,13 @@ type coseKey struct {
 // statusClaim is the Token Status List CWT claim (label 65535).
 type statusClaim struct {
 	StatusList *statusList `cbor:"status_list"`
+}
+
+// UnmarshalCBOR reads the status claim leniently (decMode), as Token
+// Status List lets it grow members.
+func (c *statusClaim) UnmarshalCBOR(b []byte) error {
+	type plain statusClaim
+	return decMode.Unmarshal(b, (*plain)(c))
 }
 
 type statusList struct {

@@ -135,36 +135,78 @@ func AgeOver(birth string, years int, t time.Time) (bool, error) {
 // zone keeps the package free of the tz database.
 var wib = time.FixedZone("WIB", 7*60*60)
 
-// subjectClaims fills the profile's resident claims into c.
-func subjectClaims(c *cwtClaims, p Profile, r Resident, iat time.Time) error {
+// profileCodes are the profiles' values of the profile label in the
+// private claim-key table.
+var profileCodes = map[Profile]uint64{Dasar: 1, Usia: 2, Foto: 3}
+
+// profileOfCode returns the profile a wire code names.
+func profileOfCode(code uint64) (Profile, bool) {
+	for p, c := range profileCodes {
+		if c == code {
+			return p, true
+		}
+	}
+	return "", false
+}
+
+// Birth dates travel as days since 1970-01-01 (RFC 8943's full-date as an
+// integer, without its tag): three bytes for any date from 1791 to 2149.
+const (
+	secondsPerDay = 24 * 60 * 60
+	minDays       = -719162 // 0001-01-01
+	maxDays       = 2932896 // 9999-12-31
+)
+
+// daysOf returns a YYYY-MM-DD date as days since 1970-01-01.
+func daysOf(date string) (int64, error) {
+	t, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return 0, fmt.Errorf("date %q: %w", date, err)
+	}
+	return t.Unix() / secondsPerDay, nil // t is midnight UTC: exact
+}
+
+// dateOfDays returns days since 1970-01-01 as YYYY-MM-DD.
+func dateOfDays(days int64) (string, error) {
+	if days < minDays || days > maxDays {
+		return "", fmt.Errorf("birth date of %d days out of range", days)
+	}
+	return time.Unix(days*secondsPerDay, 0).UTC().Format(time.DateOnly), nil
+}
+
+// subjectClaims returns the private claim of profile p for resident r.
+func subjectClaims(p Profile, r Resident, iat time.Time) (*ikdClaims, error) {
+	c := &ikdClaims{Profile: profileCodes[p]}
 	switch p {
 	case Usia:
 		if r.TanggalLahir == "" {
-			return errors.New("usia needs TanggalLahir to derive the age claims")
+			return nil, errors.New("usia needs TanggalLahir to derive the age claims")
 		}
 		o17, err := AgeOver(r.TanggalLahir, 17, iat)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		o21, _ := AgeOver(r.TanggalLahir, 21, iat)
 		c.AgeOver17, c.AgeOver21 = &o17, &o21
-		return nil
+		return c, nil
 	case Dasar, Foto:
 		if err := checkResident(r); err != nil {
-			return err
+			return nil, err
 		}
-		c.Nama, c.NIK, c.TanggalLahir, c.JenisKelamin = r.Nama, r.NIK, r.TanggalLahir, r.JenisKelamin
+		days, err := daysOf(r.TanggalLahir)
+		if err != nil {
+			return nil, err
+		}
+		c.Nama, c.NIK, c.TanggalLahir, c.JenisKelamin = r.Nama, r.NIK, &days, r.JenisKelamin
 		c.FotoHash = FotoHash(r.Portrait)
 		if p == Foto {
-			t, err := Thumbnail(r.Portrait)
-			if err != nil {
-				return err
+			if c.Foto, err = Thumbnail(r.Portrait); err != nil {
+				return nil, err
 			}
-			c.Foto = t
 		}
-		return nil
+		return c, nil
 	}
-	return fmt.Errorf("unknown profile %q", p)
+	return nil, fmt.Errorf("unknown profile %q", p)
 }
 
 func checkResident(r Resident) error {
@@ -196,14 +238,14 @@ func allDigits(s string) bool {
 }
 
 // disclosedOf checks that c carries exactly the resident claims of its
-// profile, and returns them.
-func disclosedOf(c *cwtClaims) (Profile, Disclosed, error) {
-	p := Profile(c.Profile)
+// profile, and returns them. c.Profile must be known (profileOfCode).
+func disclosedOf(c *ikdClaims) (Profile, Disclosed, error) {
+	p, _ := profileOfCode(c.Profile)
 	d := Disclosed{
-		Nama: c.Nama, NIK: c.NIK, TanggalLahir: c.TanggalLahir, JenisKelamin: c.JenisKelamin,
+		Nama: c.Nama, NIK: c.NIK, JenisKelamin: c.JenisKelamin,
 		FotoHash: c.FotoHash, Foto: c.Foto, AgeOver17: c.AgeOver17, AgeOver21: c.AgeOver21,
 	}
-	personal := c.Nama != "" || c.NIK != "" || c.TanggalLahir != "" || c.JenisKelamin != "" || c.FotoHash != nil
+	personal := c.Nama != "" || c.NIK != "" || c.TanggalLahir != nil || c.JenisKelamin != "" || c.FotoHash != nil
 	switch p {
 	case Usia:
 		if c.AgeOver17 == nil || c.AgeOver21 == nil {
@@ -213,7 +255,7 @@ func disclosedOf(c *cwtClaims) (Profile, Disclosed, error) {
 			return p, d, errors.New("usia carries personal claims")
 		}
 	case Dasar, Foto:
-		if c.Nama == "" || c.NIK == "" || c.TanggalLahir == "" || c.JenisKelamin == "" || len(c.FotoHash) != FotoHashSize {
+		if c.Nama == "" || c.NIK == "" || c.TanggalLahir == nil || c.JenisKelamin == "" || len(c.FotoHash) != FotoHashSize {
 			return p, d, fmt.Errorf("%s lacks a claim (nama, nik, tanggal_lahir, jenis_kelamin or a %d-byte foto_hash)", p, FotoHashSize)
 		}
 		if c.AgeOver17 != nil || c.AgeOver21 != nil {
@@ -222,6 +264,38 @@ func disclosedOf(c *cwtClaims) (Profile, Disclosed, error) {
 		if (p == Foto) != (len(c.Foto) > 0) {
 			return p, d, fmt.Errorf("foto claim and profile %s do not match", p)
 		}
+		if len(c.NIK) != 16 || !allDigits(c.NIK) || c.JenisKelamin != "L" && c.JenisKelamin != "P" {
+			return p, d, fmt.Errorf("nik %q is not 16 digits or jenis_kelamin %q is not L or P", c.NIK, c.JenisKelamin)
+		}
+		date, err := dateOfDays(*c.TanggalLahir)
+		if err != nil {
+			return p, d, err
+		}
+		d.TanggalLahir = date
 	}
 	return p, d, nil
+}
+
+// Named returns the claims d carries by their names in the claim-key
+// table (nama, nik, tanggal_lahir as YYYY-MM-DD, jenis_kelamin,
+// foto_hash and foto as bytes, age_over_17, age_over_21), leaving out the
+// claims its profile does not carry.
+func (d Disclosed) Named() map[string]any {
+	m := map[string]any{}
+	for k, v := range map[string]string{"nama": d.Nama, "nik": d.NIK, "tanggal_lahir": d.TanggalLahir, "jenis_kelamin": d.JenisKelamin} {
+		if v != "" {
+			m[k] = v
+		}
+	}
+	for k, v := range map[string][]byte{"foto_hash": d.FotoHash, "foto": d.Foto} {
+		if v != nil {
+			m[k] = v
+		}
+	}
+	for k, v := range map[string]*bool{"age_over_17": d.AgeOver17, "age_over_21": d.AgeOver21} {
+		if v != nil {
+			m[k] = *v
+		}
+	}
+	return m
 }

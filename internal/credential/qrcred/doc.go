@@ -6,20 +6,53 @@
 //
 // The issuer layer is a CWT (RFC 8392) in a COSE_Sign1 (RFC 9052, tag 18),
 // signed ES256 by the province's issuer key with alg and kid in the
-// protected header (Issue). Its claims, in deterministic CBOR:
+// protected header (Issue). Its claims, in deterministic CBOR, all with
+// integer labels:
 //
 //	1 iss, 4 exp, 5 nbf (optional), 6 iat, 7 cti (the credential ID)
 //	8 cnf: {1: COSE_Key} — the holder's device key, EC2 P-256 (RFC 8747)
 //	65535 status: {"status_list": {"idx": n, "uri": "…"}} (Token Status List)
-//	"p": the profile, then the profile's text-keyed resident claims
+//	-65537 ikd: the profile and its resident claims (the table below)
+//
+// ikd's own claims sit in one map under -65537, a label of the CWT
+// registry's private-use range (below -65536), as EU DCC nests its payload
+// under one claim: one 5-byte label, then one-byte labels inside. The
+// private claim-key table:
+//
+//	label  claim          CBOR type
+//	1      profile        uint: 1 dasar, 2 usia, 3 foto
+//	2      nama           tstr
+//	3      nik            tstr, 16 digits
+//	4      tanggal_lahir  int: days since 1970-01-01 (RFC 8943, untagged)
+//	5      jenis_kelamin  tstr: "L" or "P"
+//	6      foto_hash      bstr, 16 bytes
+//	7      foto           bstr: JPEG thumbnail
+//	8      age_over_17    bool
+//	9      age_over_21    bool
+//
+// The verifier is strict: a label that is neither registered above nor in
+// the table, at the top or inside -65537, a claim of another CBOR type, or
+// a claim missing is bad_encoding; a profile code it does not know is
+// unsupported. (Inside cnf's COSE_Key and the status claim, members ikd
+// does not use are ignored.)
 //
 // The device layer is a second COSE_Sign1, ES256 by that device key, over
 // {1: the issuer COSE_Sign1 bytes, 2: signing time (seconds since the
 // epoch), 3: the verifier's nonce, when it gave one} (Present). It is
-// written "IKD1:" + base45 (RFC 9285), uncompressed: at a few hundred
-// bytes of signatures, keys and short strings zlib saves nothing. Base45
-// uses only the QR alphanumeric alphabet, so qrimage.QRPNG encodes
+// written Prefix ("IKD2:") + base45 (RFC 9285), uncompressed: at a few
+// hundred bytes of signatures, keys and short strings zlib saves nothing.
+// Base45 uses only the QR alphanumeric alphabet, so qrimage.QRPNG encodes
 // it in alphanumeric mode.
+//
+// # Format versions
+//
+// The digit of the prefix is the format version. Version 1 ("IKD1:") had
+// the profile ("p") and the resident claims under text keys at the top of
+// the CWT and the birth date as "YYYY-MM-DD"; version 2 moved them into
+// the table above, 50 bytes (75 characters) shorter for dasar, so that
+// dasar stays at QR version 15 for names of 40 characters and more. This
+// verifier refuses version 1 presentations as unsupported: wallets fetch
+// version 2 CWTs at their next refresh.
 //
 // # Profiles
 //
@@ -49,9 +82,11 @@
 //
 // The QR code has to be read off one phone's screen by another cheap
 // phone's camera, which needs a small code. A dasar presentation is about
-// 480 bytes, 724 alphanumeric characters: QR version 15 at level L. The
-// same data as an SD-JWT VC presentation with a key-binding JWT is over
-// 1,100 characters, version 27, which browser decoders read unreliably.
+// 430 bytes, 649 alphanumeric characters: QR version 14 at level L. With
+// a verifier's 16-byte nonce it stays at version 15 for names of up to 77
+// characters (95 without a nonce; TestSizes measures it). The same data as an SD-JWT VC presentation with a
+// key-binding JWT is over 1,100 characters, version 27, which browser
+// decoders read unreliably.
 // Online, where size does not matter, ikd presents SD-JWT VC (package
 // sdjwt): selective disclosure per claim and the OpenID4VP ecosystem.
 //

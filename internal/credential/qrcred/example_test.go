@@ -116,7 +116,7 @@ func ExampleQRPNG() {
 	version, modules, _ := qrimage.QRVersion(text)
 	fmt.Printf("%d characters, QR version %d (%d×%d modules), read back: %v\n", len(text), version, modules, modules, err == nil && read == text)
 	// Output:
-	// 724 characters, QR version 15 (77×77 modules), read back: true
+	// 649 characters, QR version 14 (73×73 modules), read back: true
 }
 
 func ExampleAgeOver() {

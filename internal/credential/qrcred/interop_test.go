@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -151,37 +152,11 @@ func TestInteropNodeVerifiesGo(t *testing.T) {
 
 func textOf(raw []byte) string { return text(raw) }
 
-// compareClaims checks the claims node decoded against what Go verified.
+// compareClaims checks the claims node decoded against what Go verified:
+// the registered claims at the top, the resident claims under claimIKD by
+// the labels of the private claim-key table.
 func compareClaims(t *testing.T, c map[string]json.RawMessage, v *Verified) {
 	t.Helper()
-	str := func(k string) string {
-		var s string
-		if err := json.Unmarshal(c[k], &s); err != nil {
-			t.Errorf("claim %s: %s", k, c[k])
-		}
-		return s
-	}
-	num := func(k string) int64 {
-		var n int64
-		if err := json.Unmarshal(c[k], &n); err != nil {
-			t.Errorf("claim %s: %s", k, c[k])
-		}
-		return n
-	}
-	bin := func(k string) string {
-		var h struct{ Hex string }
-		if err := json.Unmarshal(c[k], &h); err != nil {
-			t.Errorf("claim %s: %s", k, c[k])
-		}
-		return h.Hex
-	}
-	boolean := func(k string) *bool {
-		var b bool
-		if err := json.Unmarshal(c[k], &b); err != nil {
-			t.Errorf("claim %s: %s", k, c[k])
-		}
-		return &b
-	}
 	var status struct {
 		StatusList struct {
 			Idx uint64
@@ -191,27 +166,62 @@ func compareClaims(t *testing.T, c map[string]json.RawMessage, v *Verified) {
 	if err := json.Unmarshal(c["65535"], &status); err != nil {
 		t.Errorf("status: %s", c["65535"])
 	}
-	if str("1") != v.Issuer || num("4") != v.Exp.Unix() || num("6") != v.IAT.Unix() || bin("7") != hex.EncodeToString(v.CTI) ||
-		str("p") != string(v.Profile) || status.StatusList.Idx != v.Status.Idx || status.StatusList.URI != v.Status.URI {
+	top := nodeClaims{t, c}
+	if top.str(claimIss) != v.Issuer || top.num(claimExp) != v.Exp.Unix() || top.num(claimIat) != v.IAT.Unix() ||
+		top.bin(claimCti) != hex.EncodeToString(v.CTI) || status.StatusList.Idx != v.Status.Idx || status.StatusList.URI != v.Status.URI {
 		t.Errorf("registered claims: node %s, Go %+v", mapString(c), v.Credential)
+	}
+	if len(c) != 7 { // 1 4 6 7 8 65535 -65537
+		t.Errorf("node sees %d claims, want 7: %s", len(c), mapString(c))
+	}
+	var ikd map[string]json.RawMessage
+	if err := json.Unmarshal(c[strconv.Itoa(claimIKD)], &ikd); err != nil {
+		t.Fatalf("claim %d: %s", claimIKD, c[strconv.Itoa(claimIKD)])
+	}
+	in := nodeClaims{t, ikd}
+	if uint64(in.num(labelProfile)) != profileCodes[v.Profile] {
+		t.Errorf("profile: node %s, Go %s", ikd["1"], v.Profile)
 	}
 	got := Disclosed{}
 	if v.Profile == Usia {
-		got.AgeOver17, got.AgeOver21 = boolean("age_over_17"), boolean("age_over_21")
+		got.AgeOver17, got.AgeOver21 = in.boolean(labelAgeOver17), in.boolean(labelAgeOver21)
 	} else {
-		got.Nama, got.NIK, got.TanggalLahir, got.JenisKelamin = str("nama"), str("nik"), str("tanggal_lahir"), str("jenis_kelamin")
-		got.FotoHash, _ = hex.DecodeString(bin("foto_hash"))
+		got.Nama, got.NIK, got.JenisKelamin = in.str(labelNama), in.str(labelNIK), in.str(labelJenisKelamin)
+		got.TanggalLahir, _ = dateOfDays(in.num(labelTanggalLahir))
+		got.FotoHash, _ = hex.DecodeString(in.bin(labelFotoHash))
 		if v.Profile == Foto {
-			got.Foto, _ = hex.DecodeString(bin("foto"))
+			got.Foto, _ = hex.DecodeString(in.bin(labelFoto))
 		}
 	}
 	if !equalDisclosed(got, v.Claims) {
 		t.Errorf("resident claims: node %+v, Go %+v", got, v.Claims)
 	}
-	want := map[Profile]int{Dasar: 12, Usia: 9, Foto: 13}[v.Profile] // 1 4 6 7 8 65535 p + the resident claims
-	if len(c) != want {
-		t.Errorf("node sees %d claims, want %d: %s", len(c), want, mapString(c))
+	if want := map[Profile]int{Dasar: 6, Usia: 3, Foto: 7}[v.Profile]; len(ikd) != want {
+		t.Errorf("node sees %d ikd claims, want %d: %s", len(ikd), want, mapString(ikd))
 	}
+}
+
+// nodeClaims reads a claims map as qrcred-lib.mjs's plain() prints it:
+// labels as decimal text, byte strings as {"hex": "..."}.
+type nodeClaims struct {
+	t *testing.T
+	c map[string]json.RawMessage
+}
+
+func (n nodeClaims) get(label int, v any) {
+	n.t.Helper()
+	if err := json.Unmarshal(n.c[strconv.Itoa(label)], v); err != nil {
+		n.t.Errorf("claim %d: %s", label, n.c[strconv.Itoa(label)])
+	}
+}
+
+func (n nodeClaims) str(label int) (s string) { n.get(label, &s); return s }
+func (n nodeClaims) num(label int) (i int64)  { n.get(label, &i); return i }
+func (n nodeClaims) boolean(label int) *bool  { var b bool; n.get(label, &b); return &b }
+func (n nodeClaims) bin(label int) string {
+	var h struct{ Hex string }
+	n.get(label, &h)
+	return h.Hex
 }
 
 func mapString(c map[string]json.RawMessage) string {

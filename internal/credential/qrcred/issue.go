@@ -58,18 +58,17 @@ func issuerPayload(c Claims, profile Profile) ([]byte, error) {
 		return nil, fmt.Errorf("DeviceKey: %w", err)
 	}
 	cw := cwtClaims{
-		Iss:     c.Issuer,
-		Exp:     dateOf(c.Exp),
-		Iat:     dateOf(c.IAT),
-		Cti:     c.CTI,
-		Cnf:     &cnfClaim{Key: key},
-		Status:  &statusClaim{StatusList: &statusList{Idx: &c.Status.Idx, URI: c.Status.URI}},
-		Profile: string(profile),
+		Iss:    c.Issuer,
+		Exp:    dateOf(c.Exp),
+		Iat:    dateOf(c.IAT),
+		Cti:    c.CTI,
+		Cnf:    &cnfClaim{Key: key},
+		Status: &statusClaim{StatusList: &statusList{Idx: &c.Status.Idx, URI: c.Status.URI}},
 	}
 	if !c.NBF.IsZero() {
 		cw.Nbf = dateOf(c.NBF)
 	}
-	if err := subjectClaims(&cw, profile, c.Resident, c.IAT); err != nil {
+	if cw.IKD, err = subjectClaims(profile, c.Resident, c.IAT); err != nil {
 		return nil, err
 	}
 	return encMode.Marshal(&cw)
@@ -124,14 +123,14 @@ func ParseIssued(cwt []byte, keys KeyFunc) (*Credential, error) {
 // credentialOf decodes and checks a CWT claims set.
 func credentialOf(payload []byte) (*Credential, error) {
 	var c cwtClaims
-	if err := decMode.Unmarshal(payload, &c); err != nil {
+	if err := strictMode.Unmarshal(payload, &c); err != nil {
 		return nil, credential.Fail(credential.BadEncoding, "CWT claims: %v", err)
 	}
-	if c.Profile == "" {
-		return nil, credential.Fail(credential.BadEncoding, "CWT has no profile claim \"p\"")
+	if c.IKD == nil || c.IKD.Profile == 0 {
+		return nil, credential.Fail(credential.BadEncoding, "CWT has no profile (claim %d, label %d)", claimIKD, labelProfile)
 	}
-	if !Profile(c.Profile).Known() {
-		return nil, credential.Fail(credential.Unsupported, "profile %q", c.Profile)
+	if _, ok := profileOfCode(c.IKD.Profile); !ok {
+		return nil, credential.Fail(credential.Unsupported, "profile %d", c.IKD.Profile)
 	}
 	switch {
 	case c.Iss == "":
@@ -149,7 +148,7 @@ func credentialOf(payload []byte) (*Credential, error) {
 	if err != nil {
 		return nil, credential.Fail(credential.BadEncoding, "cnf: %v", err)
 	}
-	p, d, err := disclosedOf(&c)
+	p, d, err := disclosedOf(c.IKD)
 	if err != nil {
 		return nil, credential.Fail(credential.BadEncoding, "claims: %v", err)
 	}

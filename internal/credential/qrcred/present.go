@@ -17,8 +17,10 @@ import (
 
 // Prefix starts every ikd QR presentation of this version. The digit is
 // the format version: other versions are recognised and refused as
-// unsupported.
-const Prefix = "IKD1:"
+// unsupported. Version 2 carries the resident claims under integer labels
+// (the private claim-key table, see the package documentation); version
+// 1 had text keys.
+const Prefix = "IKD2:"
 
 // MaxNonceSize caps the verifier nonce a presentation may carry.
 const MaxNonceSize = 64

@@ -8,8 +8,8 @@ import (
 	"crypto/rand"
 	"errors"
 	"image/jpeg"
+	"maps"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -105,30 +105,37 @@ func TestClaimsLayout(t *testing.T) {
 		if again, _ := encMode.Marshal(m); !bytes.Equal(again, msg.Payload) {
 			t.Errorf("%s: payload is not in deterministic encoding", p)
 		}
-		var keys []string
+		var keys []int64
 		for k := range m {
 			switch k := k.(type) {
 			case uint64:
-				keys = append(keys, "#"+strconv.FormatUint(k, 10))
-			case string:
+				keys = append(keys, int64(k))
+			case int64:
 				keys = append(keys, k)
 			default:
-				t.Errorf("%s: key %v of type %T", p, k, k)
+				t.Errorf("%s: key %v of type %T, want an integer label", p, k, k)
 			}
 		}
 		slices.Sort(keys)
-		want := []string{"#1", "#4", "#5", "#6", "#7", "#8", "#65535", "p"}
-		switch p {
-		case Usia:
-			want = append(want, "age_over_17", "age_over_21")
-		case Dasar:
-			want = append(want, "nama", "nik", "tanggal_lahir", "jenis_kelamin", "foto_hash")
-		case Foto:
-			want = append(want, "nama", "nik", "tanggal_lahir", "jenis_kelamin", "foto_hash", "foto")
+		if want := []int64{claimIKD, 1, 4, 5, 6, 7, 8, 65535}; !slices.Equal(keys, want) {
+			t.Errorf("%s: claim labels %v, want %v", p, keys, want)
 		}
-		slices.Sort(want)
-		if !slices.Equal(keys, want) {
-			t.Errorf("%s: claim keys %v, want %v", p, keys, want)
+		ikd := m[int64(claimIKD)].(map[any]any)
+		var labels []uint64
+		for k := range ikd {
+			labels = append(labels, k.(uint64))
+		}
+		slices.Sort(labels)
+		want := map[Profile][]uint64{
+			Dasar: {labelProfile, labelNama, labelNIK, labelTanggalLahir, labelJenisKelamin, labelFotoHash},
+			Usia:  {labelProfile, labelAgeOver17, labelAgeOver21},
+			Foto:  {labelProfile, labelNama, labelNIK, labelTanggalLahir, labelJenisKelamin, labelFotoHash, labelFoto},
+		}[p]
+		if !slices.Equal(labels, want) {
+			t.Errorf("%s: ikd labels %v, want %v", p, labels, want)
+		}
+		if p != Usia && ikd[uint64(labelTanggalLahir)] != uint64(7533) { // 1990-08-17
+			t.Errorf("%s: tanggal_lahir %v, want 7533 days", p, ikd[uint64(labelTanggalLahir)])
 		}
 		cnf := m[uint64(8)].(map[any]any)[uint64(1)].(map[any]any)
 		if cnf[uint64(1)] != uint64(2) || cnf[int64(-1)] != uint64(1) || len(cnf[int64(-2)].([]byte)) != 32 {
@@ -141,8 +148,8 @@ func TestClaimsLayout(t *testing.T) {
 		if sl["idx"] != testIdx || sl["uri"] != testURI {
 			t.Errorf("%s: status %v", p, sl)
 		}
-		if m["p"] != string(p) || m[uint64(1)] != testIss || m[uint64(6)] != uint64(f.claims.IAT.Unix()) {
-			t.Errorf("%s: p/iss/iat %v %v %v", p, m["p"], m[uint64(1)], m[uint64(6)])
+		if ikd[uint64(labelProfile)] != profileCodes[p] || m[uint64(1)] != testIss || m[uint64(6)] != uint64(f.claims.IAT.Unix()) {
+			t.Errorf("%s: profile/iss/iat %v %v %v", p, ikd[uint64(labelProfile)], m[uint64(1)], m[uint64(6)])
 		}
 	}
 }
@@ -336,6 +343,33 @@ func TestGoCoseVerifiesBothLayers(t *testing.T) {
 		}
 		if err := c.m.Verify(nil, v); err != nil {
 			t.Error(err)
+		}
+	}
+}
+
+// TestNamed: Disclosed.Named gives each profile's claims by name, with the
+// birth date back as YYYY-MM-DD, and nothing else.
+func TestNamed(t *testing.T) {
+	f := newFixture(t)
+	want := map[Profile][]string{
+		Dasar: {"foto_hash", "jenis_kelamin", "nama", "nik", "tanggal_lahir"},
+		Usia:  {"age_over_17", "age_over_21"},
+		Foto:  {"foto", "foto_hash", "jenis_kelamin", "nama", "nik", "tanggal_lahir"},
+	}
+	for _, p := range Profiles {
+		c, err := ParseIssued(f.issue(t, p), f.keys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := c.Claims.Named()
+		if got := slices.Sorted(maps.Keys(m)); !slices.Equal(got, want[p]) {
+			t.Errorf("%s: claims %v, want %v", p, got, want[p])
+		}
+		if p != Usia && (m["tanggal_lahir"] != testSiti.TanggalLahir || m["nik"] != testSiti.NIK) {
+			t.Errorf("%s: tanggal_lahir %v, nik %v", p, m["tanggal_lahir"], m["nik"])
+		}
+		if p == Usia && m["age_over_17"] != true {
+			t.Errorf("usia: age_over_17 %v", m["age_over_17"])
 		}
 	}
 }

@@ -136,7 +136,8 @@ func TestVerifyFailures(t *testing.T) {
 		{"empty", "", nil, credential.Unreadable},
 		{"a URL", "https://ikd.bengkuluprov.go.id/", nil, credential.Unreadable},
 		{"an EU DCC", "HC1:6BFOXN*TS0BI$ZD4N9:9S6RCVN5+O30K3/XIV0W23NTDEXWK G2EP4J0BGJLFX3R3VHXK.PJ:2DPF6R:5SVBHABVCNN95SWMPHQUHQN%A0SOE+QQAB-HQ/HQ7IR.SQEEOK9SAI4- 7Y15KBPD34  QWSP0WRGTQFNPLIR.KQNA7N95U/3FJCTG90OARH9P1J4HGZJKBEG%123ZC$0BCI757TLXKIBTV5TN%2LXK-$CH4TSXKZ4S/$K%0KPQ1HEP9.PZE9Q$95:UENEUW6646936HRTO$9KZ56DE/.QC$Q3J62:6LZ6O59++9-G9+E93ZM$96TV6NRN3T59YLQM1VRMP$I/XK$M8PK66YBTJ1ZO8B-S-*O5W41FD$ 81JP%KNEV45G1H*KESHMN2/TU3UQQKE*QHXSMNV25$1PK50C9B/9OK5NE1 9V2:U6A1ELUCT16DEETUM/UIN9P8Q:KPFY1W+UN MUNU8T1PEEG%5TW5A 6YO67N6BBEWED/3LS3N6YU.:KJWKPZ9+CQP2IOMH.PR97QC:ACZAH.SYEDK3EL-FIK9J8JRBC7ADHWQYSK48UNZGG NAVEHWEOSUI2L.9OR8FHB0T5HM7I", nil, credential.Unreadable},
-		{"version 2", "IKD2:6BFOXN*TS0BI$ZD", nil, credential.Unsupported},
+		{"version 1 (text claim keys)", "IKD1:6BFOXN*TS0BI$ZD", nil, credential.Unsupported},
+		{"version 3", "IKD3:6BFOXN*TS0BI$ZD", nil, credential.Unsupported},
 		{"version 10", "IKD10:X", nil, credential.Unsupported},
 		{"lower case prefix", strings.ToLower(Prefix) + "ABC", nil, credential.Unreadable},
 		{"nothing after the prefix", Prefix, nil, credential.BadEncoding},
@@ -166,19 +167,33 @@ func TestVerifyFailures(t *testing.T) {
 		{"tampered issuer payload", f.wrap(t, tampered, fresh, nil), nil, credential.BadSignature},
 		{"swapped device key", func() string { s, _ := present(good, other, fresh, nil); return s }(), nil, credential.WrongHolder},
 		{"tampered signing time", flippedTime, nil, credential.WrongHolder},
-		{"unknown profile", withClaims(Dasar, func(c *cwtClaims) { c.Profile = "lengkap" }), nil, credential.Unsupported},
-		{"no profile", withClaims(Dasar, func(c *cwtClaims) { c.Profile = "" }), nil, credential.BadEncoding},
-		{"usia with a name", withClaims(Usia, func(c *cwtClaims) { c.Nama = "SITI" }), nil, credential.BadEncoding},
-		{"dasar without nik", withClaims(Dasar, func(c *cwtClaims) { c.NIK = "" }), nil, credential.BadEncoding},
-		{"dasar with foto", withClaims(Dasar, func(c *cwtClaims) { c.Foto = []byte{0xff, 0xd8} }), nil, credential.BadEncoding},
-		{"foto_hash of 32 bytes", withClaims(Dasar, func(c *cwtClaims) { c.FotoHash = make([]byte, 32) }), nil, credential.BadEncoding},
+		{"unknown profile", withClaims(Dasar, func(c *cwtClaims) { c.IKD.Profile = 4 }), nil, credential.Unsupported},
+		{"no profile", withClaims(Dasar, func(c *cwtClaims) { c.IKD.Profile = 0 }), nil, credential.BadEncoding},
+		{"no ikd claim", withClaims(Dasar, func(c *cwtClaims) { c.IKD = nil }), nil, credential.BadEncoding},
+		{"usia with a name", withClaims(Usia, func(c *cwtClaims) { c.IKD.Nama = "SITI" }), nil, credential.BadEncoding},
+		{"usia with a birth date", withClaims(Usia, func(c *cwtClaims) { d := int64(7533); c.IKD.TanggalLahir = &d }), nil, credential.BadEncoding},
+		{"dasar without nik", withClaims(Dasar, func(c *cwtClaims) { c.IKD.NIK = "" }), nil, credential.BadEncoding},
+		{"nik of 15 digits", withClaims(Dasar, func(c *cwtClaims) { c.IKD.NIK = "177101570890000" }), nil, credential.BadEncoding},
+		{"jenis_kelamin X", withClaims(Dasar, func(c *cwtClaims) { c.IKD.JenisKelamin = "X" }), nil, credential.BadEncoding},
+		{"dasar without tanggal_lahir", withClaims(Dasar, func(c *cwtClaims) { c.IKD.TanggalLahir = nil }), nil, credential.BadEncoding},
+		{"tanggal_lahir after 9999", withClaims(Dasar, func(c *cwtClaims) { d := int64(maxDays + 1); c.IKD.TanggalLahir = &d }), nil, credential.BadEncoding},
+		{"dasar with foto", withClaims(Dasar, func(c *cwtClaims) { c.IKD.Foto = []byte{0xff, 0xd8} }), nil, credential.BadEncoding},
+		{"foto_hash of 32 bytes", withClaims(Dasar, func(c *cwtClaims) { c.IKD.FotoHash = make([]byte, 32) }), nil, credential.BadEncoding},
 		{"no cnf", withClaims(Dasar, func(c *cwtClaims) { c.Cnf = nil }), nil, credential.BadEncoding},
 		{"cnf not on the curve", withClaims(Dasar, func(c *cwtClaims) { c.Cnf.Key.X = bytes.Repeat([]byte{0xff}, 32) }), nil, credential.BadEncoding},
 		{"cnf P-384", withClaims(Dasar, func(c *cwtClaims) { c.Cnf.Key.Crv = 2 }), nil, credential.BadEncoding},
 		{"no status", withClaims(Dasar, func(c *cwtClaims) { c.Status = nil }), nil, credential.BadEncoding},
 		{"no exp", withClaims(Dasar, func(c *cwtClaims) { c.Exp = nil }), nil, credential.BadEncoding},
 		{"no iss", withClaims(Dasar, func(c *cwtClaims) { c.Iss = "" }), nil, credential.BadEncoding},
-		{"nama as bytes", f.wrap(t, f.craft(t, map[any]any{1: testIss, 4: 2e9, 6: 1e9, 7: testCTI, "p": "dasar", "nama": []byte("SITI")}), fresh, nil), nil, credential.BadEncoding},
+		{"nama as bytes", f.wrap(t, f.craft(t, f.edited(t, Dasar, labelNama, []byte("SITI"))), fresh, nil), nil, credential.BadEncoding},
+		{"nik as an integer", f.wrap(t, f.craft(t, f.edited(t, Dasar, labelNIK, uint64(1771015708900001))), fresh, nil), nil, credential.BadEncoding},
+		{"tanggal_lahir as text", f.wrap(t, f.craft(t, f.edited(t, Dasar, labelTanggalLahir, "1990-08-17")), fresh, nil), nil, credential.BadEncoding},
+		{"profile as text", f.wrap(t, f.craft(t, f.edited(t, Dasar, labelProfile, "dasar")), fresh, nil), nil, credential.BadEncoding},
+		{"age_over_17 as an integer", f.wrap(t, f.craft(t, f.edited(t, Usia, labelAgeOver17, uint64(1))), fresh, nil), nil, credential.BadEncoding},
+		{"unknown ikd label", f.wrap(t, f.craft(t, f.edited(t, Dasar, 10, "1771")), fresh, nil), nil, credential.BadEncoding},
+		{"unknown claim label", f.wrap(t, f.craft(t, withClaim(t, f.mustPayload(t, Dasar), uint64(2), "1771015708900001")), fresh, nil), nil, credential.BadEncoding},
+		{"unknown text claim", f.wrap(t, f.craft(t, withClaim(t, f.mustPayload(t, Dasar), "kab_kota", "1771")), fresh, nil), nil, credential.BadEncoding},
+		{"version 1 text keys", f.wrap(t, f.craft(t, withClaim(t, f.mustPayload(t, Dasar), "nama", "SITI")), fresh, nil), nil, credential.BadEncoding},
 		{"expired", withClaims(Dasar, func(c *cwtClaims) { c.Exp = dateOf(testNow.Add(-time.Minute)) }), nil, credential.Expired},
 		{"nbf in the future", withClaims(Dasar, func(c *cwtClaims) { c.Nbf = dateOf(testNow.Add(time.Hour)) }), nil, credential.NotYetValid},
 		{"iat in the future", withClaims(Dasar, func(c *cwtClaims) { c.Iat = dateOf(testNow.Add(time.Hour)) }), nil, credential.NotYetValid},
@@ -223,7 +238,7 @@ func TestVerifyFailures(t *testing.T) {
 			c.Cnf.Key.Y = y
 		}), nil, "VALID"},
 		{"float dates", f.wrap(t, f.craft(t, floatDates(t, f.mustPayload(t, Dasar))), fresh, nil), nil, "VALID"},
-		{"unknown extra claim", f.wrap(t, f.craft(t, extraClaim(t, f.mustPayload(t, Dasar))), fresh, nil), nil, "VALID"},
+		{"COSE_Key with a kid", f.wrap(t, f.craft(t, withCnfKid(t, f.mustPayload(t, Dasar))), fresh, nil), nil, "VALID"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -267,15 +282,35 @@ func floatDates(t testing.TB, payload []byte) map[any]any {
 	return m
 }
 
-// extraClaim adds a claim this package does not know, which it must ignore.
-func extraClaim(t testing.TB, payload []byte) map[any]any {
+// generic decodes payload into a map for a test to change.
+func generic(t testing.TB, payload []byte) map[any]any {
 	t.Helper()
 	var m map[any]any
 	if err := decMode.Unmarshal(payload, &m); err != nil {
 		t.Fatal(err)
 	}
-	m["kab_kota"] = "1771"
-	m[uint64(2)] = "1771015708900001" // sub
+	return m
+}
+
+// withClaim sets the top-level claim key to v.
+func withClaim(t testing.TB, payload []byte, key, v any) map[any]any {
+	m := generic(t, payload)
+	m[key] = v
+	return m
+}
+
+// edited returns profile p's claims with label of the ikd claim set to v.
+func (f *fixture) edited(t testing.TB, p Profile, label uint64, v any) map[any]any {
+	m := generic(t, f.mustPayload(t, p))
+	m[int64(claimIKD)].(map[any]any)[label] = v
+	return m
+}
+
+// withCnfKid adds a kid (COSE_Key parameter 2) to the cnf key, which the
+// verifier must ignore.
+func withCnfKid(t testing.TB, payload []byte) map[any]any {
+	m := generic(t, payload)
+	m[uint64(claimCnf)].(map[any]any)[uint64(1)].(map[any]any)[uint64(2)] = []byte("device-1")
 	return m
 }
 

@@ -1,4 +1,4 @@
-// Package qrimage draws and reads the QR codes of package qrcred's IKD1:
+// Package qrimage draws and reads the QR codes of package qrcred's IKD2:
 // presentations: QRPNG renders one (alphanumeric mode, level L by
 // default), DecodeImage and DecodeFile read one from a screenshot or a
 // camera photo. It is split from qrcred so that a verifier that gets the
@@ -123,8 +123,15 @@ func QRVersionLevel(text string, level QRLevel) (version, modules int, err error
 	return (c.Size - 17) / 4, c.Size, nil
 }
 
+// skippedVersion is never drawn: jsQR 1.4.0, the decoder of ikd's
+// verifier page, has a wrong alignment pattern centre for version 23 and
+// reads no code of that version (cozmo/jsQR#251). encodeQR uses version
+// 24 instead.
+const skippedVersion = 23
+
 // encodeQR encodes text in the densest single mode it fits (numeric,
-// alphanumeric or byte), at the smallest version that holds it, with the
+// alphanumeric or byte), at the smallest version that holds it (but not
+// skippedVersion), with the
 // mask that ISO/IEC 18004 §7.8.3's penalty rules score lowest. rsc.io/qr's
 // own Encode always uses mask 0, which leaves some codes with finder-like
 // patterns and large blocks that decoders misread: gozxing could not find
@@ -148,6 +155,9 @@ func encodeQR(text string, level QRLevel) (*qr.Code, error) {
 		if v == coding.MaxVersion {
 			return nil, fmt.Errorf("qrcred: qr: %d characters do not fit in a QR code at level %v", len(text), level)
 		}
+	}
+	if v == skippedVersion {
+		v++
 	}
 	var best *coding.Code
 	bestScore := 0

@@ -151,3 +151,22 @@ func reasonOf(err error) credential.Reason {
 	}
 	return ""
 }
+
+// TestSkipsVersion23: a text whose smallest version is 23 is drawn at 24,
+// which jsQR reads, while texts just below and above keep their versions.
+func TestSkipsVersion23(t *testing.T) {
+	for _, c := range []struct{ chars, want int }{{1400, 22}, {1550, 24}, {1600, 24}} {
+		text := qrcred.Prefix + strings.Repeat("A", c.chars-len(qrcred.Prefix))
+		v, modules, err := QRVersion(text)
+		if err != nil || v != c.want || modules != 17+4*c.want {
+			t.Errorf("%d chars: version %d (%d modules), %v; want %d", c.chars, v, modules, err, c.want)
+		}
+		b, err := QRPNG(text, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := DecodeFile(b); err != nil || got != text {
+			t.Errorf("%d chars: read back %d chars, %v", c.chars, len(got), err)
+		}
+	}
+}
