@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -30,10 +31,12 @@ func splitCols(s string) []string {
 // LoadBatch writes a batch with the backend's bulk path, in key order (a
 // B-tree then takes its inserts page by page). With the dialect's
 // BulkUpsert (SQLite), every row goes through a multi-row upsert. Without it
-// (PostgreSQL, whose COPY cannot upsert), rows whose key is new (all of a
-// first import) are appended straight to their table, and rows that exist
-// already are staged and merged with a set-based upsert. Either way an
-// unchanged row is left alone, so a re-import touches nothing it need not.
+// (PostgreSQL, whose COPY cannot upsert), the rows are first appended
+// straight to their table as if all were new (so they are on a first
+// import); if a key exists already, that is undone, the keys are looked up
+// in one query, new rows are appended and existing ones are staged and
+// merged with a set-based upsert. Either way an unchanged row is left
+// alone, so a re-import touches nothing it need not.
 func (q *queries) LoadBatch(ctx context.Context, b *store.Batch) (store.BatchResult, error) {
 	var res store.BatchResult
 	if q.tx == nil {
@@ -140,7 +143,11 @@ func (q *queries) loadTable(ctx context.Context, t *batchTable) (int, error) {
 		}
 		return int(n), nil
 	}
-	fresh, old, err := q.splitByKey(ctx, t)
+	order := t.byKey()
+	if ok, err := q.tryAppend(ctx, t, order); err != nil || ok {
+		return len(order), err
+	}
+	fresh, old, err := q.splitByKey(ctx, t, order)
 	if err != nil {
 		return 0, err
 	}
@@ -163,16 +170,40 @@ func pick(row func(int) []any, idx []int) Rows {
 	return Rows{N: len(idx), Row: func(i int) []any { return row(idx[i]) }}
 }
 
+// tryAppend appends all of t's rows, in order, as if every key were new,
+// which is so for a first import: it saves looking the keys up. When a key
+// exists already, the append stops at it and is undone (a savepoint), and
+// tryAppend reports false.
+func (q *queries) tryAppend(ctx context.Context, t *batchTable, order []int) (bool, error) {
+	if _, err := q.exec(ctx, "SAVEPOINT bulk_append"); err != nil {
+		return false, fmt.Errorf("insert %s: %w", t.name, err)
+	}
+	err := q.s.dialect.Append(ctx, q.conn, q.tx, t.name, t.cols, pick(t.row, order))
+	if err == nil {
+		if _, err := q.exec(ctx, "RELEASE SAVEPOINT bulk_append"); err != nil {
+			return false, fmt.Errorf("insert %s: %w", t.name, err)
+		}
+		return true, nil
+	}
+	if err = q.s.classify(err); !errors.Is(err, store.ErrConflict) {
+		return false, fmt.Errorf("insert %s: %w", t.name, err)
+	}
+	if _, err := q.exec(ctx, "ROLLBACK TO SAVEPOINT bulk_append"); err != nil {
+		return false, fmt.Errorf("insert %s: %w", t.name, err)
+	}
+	return false, nil
+}
+
 // splitByKey returns the indexes of t's rows whose key is not yet in the
-// table, sorted by key (B-tree inserts in order touch each page once), and
-// of those whose key is. One query asks about the whole batch.
-func (q *queries) splitByKey(ctx context.Context, t *batchTable) (fresh, old []int, err error) {
+// table and of those whose key is, both in order. One query asks about the
+// whole batch.
+func (q *queries) splitByKey(ctx context.Context, t *batchTable, order []int) (fresh, old []int, err error) {
 	cond, arg := q.s.dialect.InKeys(t.key, t.keys)
 	exists := make(map[string]struct{})
 	if err := q.collectKeys(ctx, "SELECT "+t.key+" FROM "+t.name+" WHERE "+cond, arg, exists); err != nil {
 		return nil, nil, fmt.Errorf("look up existing %s: %w", t.name, err)
 	}
-	for _, i := range t.byKey() {
+	for _, i := range order {
 		if _, ok := exists[t.keys[i]]; ok {
 			old = append(old, i)
 		} else {

@@ -606,6 +606,26 @@ func testLoadBatch(t *testing.T, st store.Store) {
 	if n := countPenduduk(t, st); n != 2500 {
 		t.Errorf("%d residents after the mixed load, want 2500", n)
 	}
+	// New keys that sort before an existing one: a bulk path that appends
+	// optimistically gets as far as the existing key before it must undo.
+	late := &store.Batch{At: day(2026, 5, 1), Keluarga: []store.KartuKeluarga{kk(kkN(900), "1771015708800000")}}
+	for i := 0; i < 50; i++ {
+		late.Penduduk = append(late.Penduduk, resident(fmt.Sprintf("17710157088%05d", i), kkN(900), store.Anak))
+	}
+	last := resident(nikN(2499), kkN(2499/4), store.Anak)
+	last.Nama = "NAMA TERAKHIR"
+	late.Penduduk = append(late.Penduduk, last)
+	res, err = load(t, st, late)
+	must(t, err)
+	if res != (store.BatchResult{Penduduk: 51, Keluarga: 1}) {
+		t.Errorf("late-conflict load: %+v, want 51 residents and 1 KK", res)
+	}
+	if got, err = st.GetPenduduk(ctx, nikN(2499)); err != nil || got.Nama != "NAMA TERAKHIR" {
+		t.Errorf("resident changed by the late-conflict load = %+v, %v", got, err)
+	}
+	if n := countPenduduk(t, st); n != 2550 {
+		t.Errorf("%d residents after the late-conflict load, want 2550", n)
+	}
 }
 
 // testKKStillReferenced checks that the database itself refuses to strand
