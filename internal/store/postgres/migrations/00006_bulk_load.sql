@@ -15,7 +15,8 @@ ALTER TABLE penduduk DROP CONSTRAINT penduduk_no_kk_fkey;
 -- +goose StatementBegin
 CREATE FUNCTION penduduk_kk_exists() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM 1 FROM penduduk_rows n
+    -- A family has several members: each card is looked up once.
+    PERFORM 1 FROM (SELECT DISTINCT no_kk FROM penduduk_rows) n
      WHERE NOT EXISTS (SELECT 1 FROM kartu_keluarga k WHERE k.no_kk = n.no_kk) LIMIT 1;
     IF FOUND THEN
         RAISE EXCEPTION 'penduduk refers to a kartu_keluarga that does not exist'
