@@ -155,8 +155,8 @@ func (s *Service) Offer(ctx context.Context, r OfferRequest) (Offer, error) {
 	// The mail goes after the commit: a failed send leaves an offer that
 	// expires unused, never a code for an offer that does not exist.
 	if err := s.Mailer.SendActivationCode(ctx, CodeMail{To: p.Email, Nama: p.Nama, Code: tx6, Expires: out.ExpiresAt, Kantor: r.Kantor}); err != nil {
-		// A mail server's error may quote the address (or more); what
-		// reaches a log is masked.
+		// The SMTP mailer's errors hold the step and reply code only
+		// (mail.Error); for any mailer, what reaches a log is masked too.
 		err = errs.Redact(err, p.Email, out.EmailMask, p.NIK, nik.Mask(p.NIK), p.Nama, "***", tx6, "******")
 		return Offer{}, fmt.Errorf("%w: %w", ErrMailFailed, err)
 	}
