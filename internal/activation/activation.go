@@ -32,6 +32,7 @@ import (
 
 	"github.com/ikd-project/ikd/internal/audit"
 	"github.com/ikd-project/ikd/internal/errs"
+	"github.com/ikd-project/ikd/internal/kantor"
 	"github.com/ikd-project/ikd/internal/nik"
 	"github.com/ikd-project/ikd/internal/penduduk"
 	"github.com/ikd-project/ikd/internal/store"
@@ -114,8 +115,15 @@ type Offer struct {
 	EmailMask string // where the code went, masked: s***@gmail.com
 }
 
-// Offer creates an activation offer for a resident who exists, has an
-// active NIK, a recorded e-KTP and an e-mail address, and mails the code.
+// ActionRefused is the audit action of an activation offer refused
+// because the resident is not in the officer's area (or unknown).
+const ActionRefused = "aktivasi.ditolak"
+
+// Offer creates an activation offer for a resident who exists, lives in
+// the area of the officer's office, has an active NIK, a recorded e-KTP
+// and an e-mail address, and mails the code. For a resident outside the
+// area, and for an unknown NIK, the error is a *kantor.Refusal and the
+// refused attempt is audited as ActionRefused.
 func (s *Service) Offer(ctx context.Context, r OfferRequest) (Offer, error) {
 	now := s.Now().UTC()
 	code, codeHash := newSecret()
@@ -124,11 +132,8 @@ func (s *Service) Offer(ctx context.Context, r OfferRequest) (Offer, error) {
 	var p store.Penduduk
 	err := s.Store.InTx(ctx, func(tx store.Tx) error {
 		var err error
-		if p, err = eligible(ctx, tx, r.NIK); err != nil {
+		if p, err = eligible(ctx, tx, r); err != nil {
 			return err
-		}
-		if _, err := tx.GetKantor(ctx, r.Kantor); err != nil {
-			return errs.Newf(errs.Invalid, "kantor %q tidak dikenal", "unknown office %q", r.Kantor)
 		}
 		a := store.Aktivasi{
 			ID: randomID(), NIK: p.NIK, KabKotaKode: wilayah.Ancestor(p.DesaKode, wilayah.KabKota), KantorKode: r.Kantor,
@@ -144,30 +149,29 @@ func (s *Service) Offer(ctx context.Context, r OfferRequest) (Offer, error) {
 		return err
 	})
 	if err != nil {
-		return Offer{}, err
+		return Offer{}, kantor.AuditRefusal(ctx, s.Store, s.Audit, kantor.Attempt{Action: ActionRefused,
+			Petugas: r.Petugas, Kantor: r.Kantor, NIK: r.NIK, Purpose: "aktivasi IKD atas permintaan penduduk"}, err)
 	}
 	// The mail goes after the commit: a failed send leaves an offer that
 	// expires unused, never a code for an offer that does not exist.
 	if err := s.Mailer.SendActivationCode(ctx, CodeMail{To: p.Email, Nama: p.Nama, Code: tx6, Expires: out.ExpiresAt, Kantor: r.Kantor}); err != nil {
-		// A mail server's error may quote the address (or more); what
-		// reaches a log is masked.
+		// The SMTP mailer's errors hold the step and reply code only
+		// (mail.Error); for any mailer, what reaches a log is masked too.
 		err = errs.Redact(err, p.Email, out.EmailMask, p.NIK, nik.Mask(p.NIK), p.Nama, "***", tx6, "******")
 		return Offer{}, fmt.Errorf("%w: %w", ErrMailFailed, err)
 	}
 	return out, nil
 }
 
-// eligible checks the activation rules for a resident.
-func eligible(ctx context.Context, tx store.Tx, n string) (store.Penduduk, error) {
-	if _, err := nik.Parse(n); err != nil {
+// eligible checks the activation rules for the resident of an offer
+// request, the officer's area first.
+func eligible(ctx context.Context, tx store.Tx, r OfferRequest) (store.Penduduk, error) {
+	if _, err := nik.Parse(r.NIK); err != nil {
 		return store.Penduduk{}, err
 	}
-	p, err := tx.GetPenduduk(ctx, n)
-	if store.IsNotFound(err) {
-		return p, errs.New(errs.NotFound, "penduduk dengan NIK ini tidak ditemukan", "no resident has this NIK")
-	}
+	p, err := kantor.Resident(ctx, tx, r.Kantor, r.NIK)
 	if err != nil {
-		return p, err
+		return p, fmt.Errorf("activation: %w", err)
 	}
 	switch {
 	case p.StatusNIK != store.NIKAktif:

@@ -161,8 +161,11 @@ func TestOfferRules(t *testing.T) {
 				t.Errorf("offer for %s: %v, want %q", nik[:min(4, len(nik))], err, want)
 			}
 		}
+		// The offer is audited, and so is the attempt on an unknown NIK
+		// (refused like a resident of another area).
 		events, err := st.ListAudit(ctx, 0, 10)
-		if err != nil || len(events) != 1 || events[0].Action != "aktivasi.tawarkan" || events[0].Actor != "petugas1" {
+		if err != nil || len(events) != 2 || events[0].Action != "aktivasi.tawarkan" || events[0].Actor != "petugas1" ||
+			events[1].Action != activation.ActionRefused || !strings.Contains(events[1].Detail, "nik_tidak_dikenal") {
 			t.Errorf("audit events: %+v, %v", events, err)
 		}
 	})

@@ -142,15 +142,20 @@ func choose(ctx context.Context, st store.Store, seed int64, asOf time.Time) ([]
 	return out, nil
 }
 
-// office picks where the activation happened: mostly the kab/kota's Dinas.
+// office picks where the activation happened: mostly the kab/kota's Dinas,
+// always an office whose area holds the resident's desa (the MPP of Kota
+// Bengkulu serves Kota Bengkulu only).
 func office(desa string, u float64) string {
+	kabkota := wilayah.Ancestor(desa, wilayah.KabKota)
 	switch {
 	case u < 0.7:
-		return "DISDUKCAPIL-" + wilayah.Ancestor(desa, wilayah.KabKota)
+		return "DISDUKCAPIL-" + kabkota
 	case u < 0.92:
 		return "KEC-" + wilayah.Ancestor(desa, wilayah.Kecamatan)
+	case kabkota == "17.71":
+		return "MPP-17.71"
 	}
-	return "MPP-17.71"
+	return "DISDUKCAPIL-" + kabkota
 }
 
 // draw returns three uniform numbers in [0, 1) determined by seed and NIK.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os/user"
 	"slices"
 	"strings"
 
@@ -23,8 +24,11 @@ Ubah status KTP digital (IKD) seorang penduduk / change a resident's digital ID:
   pulihkan    unsuspend: the suspended digital ID is valid again
   cabut       revoke for good and release the phone; the resident activates again on a new phone
 
-The change is recorded in the audit log under the officer (--petugas, an
-officer added with "ikd petugas add") and their office. Institutions'
+The officer may act only on residents of their office's area (the
+provincial Dinas: the province; a kab/kota Dinas: its kab/kota; a kecamatan
+office: its kecamatan). The change, or the refused attempt, is recorded in
+the audit log under the officer (--petugas, an officer added with "ikd
+petugas add"), their office and the OS account that ran the command. Institutions'
 online verifications (a running ikd serve) answer with it at once; offline
 verifiers see it when they refresh their trust list (the server publishes it
 within 10 seconds; verifiers may keep a copy up to 5 minutes).
@@ -91,7 +95,7 @@ func runKredensial(ctx context.Context, env *Env, args []string) error {
 	}
 	is := &issuance.Issuer{Store: st, Audit: auditLog}
 	res, err := is.ChangeStatus(ctx, issuance.StatusChange{Action: issuance.Action(sub), NIK: pos[0], Alasan: *alasan,
-		Petugas: p.Username, Kantor: p.KantorKode})
+		Petugas: p.Username, Kantor: p.KantorKode, OSUser: osUser(env)})
 	if err != nil {
 		return err
 	}
@@ -116,4 +120,17 @@ func activePetugas(ctx context.Context, st store.Store, username string) (store.
 		return store.Petugas{}, errs.Newf(errs.Forbidden, "petugas %s sudah dinonaktifkan", "officer %s is deactivated", username)
 	}
 	return list[i], nil
+}
+
+// osUser names the operating-system account running the command, for the
+// audit log: the account of the process's user ID, else $USER, else
+// "unknown".
+func osUser(env *Env) string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	if u := strings.TrimSpace(env.Getenv("USER")); u != "" {
+		return u
+	}
+	return "unknown"
 }

@@ -94,8 +94,10 @@ func TestKredensial(t *testing.T) {
 			if backend == "postgres" {
 				vars["IKD_DATABASE"] = ikdtest.SchemaDSN(t, ikdtest.PostgresDSN(t))
 			}
-			if code, _, stderr := run(t, ctx, vars, "petugas", "add", "--username", "budi", "--nama", "Budi", "--kantor", "DISDUKCAPIL-17.71"); code != 0 {
-				t.Fatalf("petugas add: %s", stderr)
+			for _, o := range [][2]string{{"budi", "DISDUKCAPIL-17.71"}, {"andi", "DISDUKCAPIL-17.01"}, {"rina", "DISDUKCAPIL-17"}} {
+				if code, _, stderr := run(t, ctx, vars, "petugas", "add", "--username", o[0], "--nama", o[0], "--kantor", o[1]); code != 0 {
+					t.Fatalf("petugas add %s: %s", o[0], stderr)
+				}
 			}
 			dig, s := activatedResident(t, ctx, vars)
 			want := func(step string, valid bool, reason credential.Reason) {
@@ -125,6 +127,10 @@ func TestKredensial(t *testing.T) {
 				{[]string{"pulihkan", cliSiti, "--alasan", "bosan", "--petugas", "budi"}, 1, "perangkat_ditemukan"},
 				{[]string{"pulihkan", cliSiti, "--alasan", "perangkat_ditemukan", "--petugas", "siapa"}, 1, "petugas siapa tidak ada"},
 				{[]string{"pulihkan", "1771015708909999", "--alasan", "perangkat_ditemukan", "--petugas", "budi"}, 1, "tidak ditemukan"},
+				// An officer of Bengkulu Selatan (17.01) may not touch a
+				// resident of Kota Bengkulu (17.71).
+				{[]string{"pulihkan", cliSiti, "--alasan", "perangkat_ditemukan", "--petugas", "andi"}, 1, "wilayah kerja kantor Anda"},
+				{[]string{"cabut", cliSiti, "--alasan", "perangkat_hilang", "--petugas", "andi"}, 1, "wilayah kerja kantor Anda"},
 				{[]string{"pulihkan", cliSiti, "--alasan", "perangkat_ditemukan"}, 2, "--petugas"},
 				{[]string{"pulihkan", "--alasan", "perangkat_ditemukan", "--petugas", "budi"}, 2, "tepat satu NIK"},
 				{[]string{"hapus", cliSiti}, 2, "tangguhkan|pulihkan|cabut"},
@@ -138,7 +144,8 @@ func TestKredensial(t *testing.T) {
 			want("after refusals", false, credential.Suspended)
 			ok("dipulihkan", "pulihkan", "--petugas", "budi", "--alasan", "perangkat_ditemukan", cliSiti)
 			want("unsuspended", true, "")
-			ok("dicabut", "cabut", cliSiti, "--alasan", "perangkat_hilang", "--petugas", "budi")
+			// The provincial Dinas covers the whole province.
+			ok("dicabut", "cabut", cliSiti, "--alasan", "perangkat_hilang", "--petugas", "rina")
 			want("revoked", false, credential.Revoked)
 
 			// -h explains every reason and gives an example; exit 0.
@@ -150,13 +157,21 @@ func TestKredensial(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// Every change and refused attempt is audited under the officer,
+			// their office and the OS account that ran the command.
+			offices := map[string]string{"budi": "DISDUKCAPIL-17.71", "andi": "DISDUKCAPIL-17.01", "rina": "DISDUKCAPIL-17"}
 			var got []string
 			for _, ev := range evs {
-				if ev.Actor == "budi" && ev.KantorKode == "DISDUKCAPIL-17.71" {
-					got = append(got, ev.Action)
+				if k, ok := offices[ev.Actor]; ok && ev.KantorKode == k && strings.HasPrefix(ev.Action, "kredensial.") {
+					got = append(got, ev.Actor+":"+ev.Action)
+					if !strings.Contains(ev.Detail, `"pengguna_os":"`+osUser(&Env{Getenv: func(string) string { return "" }})+`"`) ||
+						strings.Contains(ev.Detail, cliSiti) {
+						t.Errorf("audit detail %s", ev.Detail)
+					}
 				}
 			}
-			if strings.Join(got, ",") != "kredensial.tangguhkan,kredensial.pulihkan,kredensial.cabut,perangkat.lepas" {
+			if strings.Join(got, ",") != "budi:kredensial.tangguhkan,budi:kredensial.ditolak,andi:kredensial.ditolak,andi:kredensial.ditolak,"+
+				"budi:kredensial.pulihkan,rina:kredensial.cabut" {
 				t.Errorf("audit: %v", got)
 			}
 		})

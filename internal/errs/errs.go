@@ -11,6 +11,7 @@ package errs
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -94,17 +95,54 @@ func (r *redacted) Unwrap() error { return r.err }
 
 // Redact returns err with every occurrence of a secret in its text replaced
 // by its mask, for errors that may reach a log: pairs are secret, mask,
-// secret, mask, ... (e.g. an e-mail address and its masked form). Empty
-// secrets are skipped; a nil err stays nil.
+// secret, mask, ... (e.g. an e-mail address and its masked form). Secrets
+// match whatever their case, since servers echo addresses normalised; for
+// a secret that is an e-mail address, its local part alone (at least 3
+// characters) is replaced too, by "***". Empty secrets are skipped; a nil
+// err stays nil.
 func Redact(err error, pairs ...string) error {
 	if err == nil {
 		return nil
 	}
-	var kept []string
+	text := err.Error()
+	for _, p := range redactions(pairs) {
+		text = replaceFold(text, p[0], p[1])
+	}
+	return &redacted{err: err, text: text}
+}
+
+// redactions returns the secret-mask pairs to apply, e-mail local parts
+// added, longest secret first so that a local part never splits its
+// address.
+func redactions(pairs []string) [][2]string {
+	var out [][2]string
 	for i := 0; i+1 < len(pairs); i += 2 {
-		if pairs[i] != "" {
-			kept = append(kept, pairs[i], pairs[i+1])
+		secret := pairs[i]
+		if secret == "" {
+			continue
+		}
+		out = append(out, [2]string{secret, pairs[i+1]})
+		if at := strings.LastIndexByte(secret, '@'); at >= 3 {
+			out = append(out, [2]string{secret[:at], "***"})
 		}
 	}
-	return &redacted{err: err, text: strings.NewReplacer(kept...).Replace(err.Error())}
+	sort.SliceStable(out, func(i, j int) bool { return len(out[i][0]) > len(out[j][0]) })
+	return out
+}
+
+// replaceFold replaces every case-insensitive occurrence of old in s (of
+// the same length in bytes, which holds for ASCII such as e-mail
+// addresses) by repl.
+func replaceFold(s, old, repl string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if i+len(old) <= len(s) && strings.EqualFold(s[i:i+len(old)], old) {
+			b.WriteString(repl)
+			i += len(old)
+			continue
+		}
+		b.WriteByte(s[i])
+		i++
+	}
+	return b.String()
 }

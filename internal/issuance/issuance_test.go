@@ -33,7 +33,7 @@ var (
 	t0  = time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC)
 )
 
-const kantor = "DISDUKCAPIL-17.71"
+const kantorKota = "DISDUKCAPIL-17.71"
 
 type env struct {
 	st    store.Store
@@ -51,7 +51,7 @@ func setup(t *testing.T, st store.Store) *env {
 	must(t, err)
 	log, err := audit.New(bytes.Repeat([]byte{7}, 32), clock.Now, nil)
 	must(t, err)
-	must(t, st.CreateKantor(ctx, &store.Kantor{Kode: kantor, Nama: "Dinas Dukcapil Kota Bengkulu",
+	must(t, st.CreateKantor(ctx, &store.Kantor{Kode: kantorKota, Nama: "Dinas Dukcapil Kota Bengkulu",
 		Jenis: store.DinasKabKota, WilayahKode: "17.71"}))
 	must(t, st.CreateKK(ctx, &store.KartuKeluarga{NoKK: "1771010101150001", KepalaNIK: nikN(1), Alamat: "JL. SUDIRMAN NO. 1",
 		RT: "001", RW: "002", DesaKode: "17.71.01.1001", TanggalTerbit: time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC)}))
@@ -85,7 +85,7 @@ func (e *env) resident(t *testing.T, birth time.Time) (store.Penduduk, store.Per
 		p.Nama = e.nama
 	}
 	must(t, e.st.CreatePenduduk(ctx, &p))
-	a := store.Aktivasi{ID: fmt.Sprint("akt-", e.n), NIK: p.NIK, KabKotaKode: "17.71", KantorKode: kantor,
+	a := store.Aktivasi{ID: fmt.Sprint("akt-", e.n), NIK: p.NIK, KabKotaKode: "17.71", KantorKode: kantorKota,
 		Petugas: "petugas1", CodeHash: fmt.Sprint("code-", e.n), TxCodeHash: "tx", State: store.Ditukar,
 		ExpiresAt: t0.Add(10 * time.Minute)}
 	must(t, e.st.CreateAktivasi(ctx, &a))
@@ -410,7 +410,7 @@ func TestReleaseDevice(t *testing.T) {
 		e := setup(t, st)
 		out, p, _ := e.issue(t, adult())
 		must(t, st.InTx(ctx, func(tx store.Tx) error {
-			return e.is.ReleaseDevice(ctx, tx, p.NIK, "petugas1", kantor)
+			return e.is.ReleaseDevice(ctx, tx, p.NIK, "petugas1", kantorKota)
 		}))
 		if sts, _ := e.statusOf(t, out); !all(sts, statuslist.Revoked) {
 			t.Errorf("statuses after release %v", sts)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/ikd-project/ikd/internal/errs"
+	"github.com/ikd-project/ikd/internal/kantor"
 	"github.com/ikd-project/ikd/internal/nik"
 	"github.com/ikd-project/ikd/internal/store"
 )
@@ -81,6 +82,14 @@ type StatusChange struct {
 	Alasan  string // a Reason code allowed for Action
 	Petugas string // the officer's username
 	Kantor  string // the officer's office code
+	// OSUser is the operating-system account that ran the CLI for the
+	// officer, recorded in the audit detail; "" over HTTP.
+	OSUser string
+}
+
+// actor is who an officer's change is recorded under.
+func (c StatusChange) actor() actor {
+	return actor{by: c.Petugas, kantor: c.Kantor, osUser: c.OSUser}
 }
 
 // StatusResult is the outcome of a StatusChange.
@@ -106,10 +115,13 @@ var (
 // ChangeStatus suspends, unsuspends or revokes a resident's digital ID for
 // an officer, in one transaction with its audit events (actor and office
 // the officer's). Revoking also releases the device, so the resident
-// activates again on a new phone. Errors are *errs.Error: Invalid for a
-// bad NIK, action or reason, NotFound for an unknown resident, and
-// Conflict (ErrNoDigitalID, ErrAlreadySuspended, ...) when there is
-// nothing to change.
+// activates again on a new phone. The officer may act only on residents of
+// their office's area: for others, and for an unknown NIK, the error is a
+// *kantor.Refusal (Forbidden, or NotFound for a NIK of the area), and the
+// refused attempt is audited as "kredensial.ditolak". Other errors are
+// *errs.Error: Invalid for a bad NIK, action or reason, and Conflict
+// (ErrNoDigitalID, ErrAlreadySuspended, ...) when there is nothing to
+// change.
 func (is *Issuer) ChangeStatus(ctx context.Context, c StatusChange) (StatusResult, error) {
 	if err := c.check(); err != nil {
 		return StatusResult{}, err
@@ -121,9 +133,23 @@ func (is *Issuer) ChangeStatus(ctx context.Context, c StatusChange) (StatusResul
 		return err
 	})
 	if err != nil {
-		return StatusResult{}, err
+		return StatusResult{}, kantor.AuditRefusal(ctx, is.Store, is.Audit, c.refused(), err)
 	}
 	return res, nil
+}
+
+// ActionRefused is the audit action of an officer's status change refused
+// because the resident is not in the officer's area (or unknown).
+const ActionRefused = "kredensial.ditolak"
+
+// refused describes the change as a refused attempt for the audit log.
+func (c StatusChange) refused() kantor.Attempt {
+	detail := map[string]any{"tindakan": string(c.Action), "alasan": c.Alasan}
+	if c.OSUser != "" {
+		detail["pengguna_os"] = c.OSUser
+	}
+	return kantor.Attempt{Action: ActionRefused, Petugas: c.Petugas, Kantor: c.Kantor, NIK: c.NIK,
+		Purpose: "status kredensial", Detail: detail}
 }
 
 // check validates the request's action, NIK and reason.
@@ -151,10 +177,8 @@ func (c *StatusChange) check() error {
 // changeFor applies a checked StatusChange in tx and returns how many
 // credentials changed and their status now.
 func (is *Issuer) changeFor(ctx context.Context, tx store.Tx, c StatusChange) (int, string, error) {
-	if _, err := tx.GetPenduduk(ctx, c.NIK); store.IsNotFound(err) {
-		return 0, "", errs.New(errs.NotFound, "penduduk dengan NIK ini tidak ditemukan", "no resident has this NIK")
-	} else if err != nil {
-		return 0, "", fmt.Errorf("issuance: resident: %w", err)
+	if _, err := kantor.Resident(ctx, tx, c.Kantor, c.NIK); err != nil {
+		return 0, "", fmt.Errorf("issuance: %w", err)
 	}
 	if _, err := tx.GetPerangkatAktif(ctx, c.NIK); errors.Is(err, store.ErrNotFound) {
 		return 0, "", ErrNoDigitalID
@@ -162,14 +186,14 @@ func (is *Issuer) changeFor(ctx context.Context, tx store.Tx, c StatusChange) (i
 		return 0, "", fmt.Errorf("issuance: active device: %w", err)
 	}
 	if c.Action == Cabut {
-		n, err := is.releaseDevice(ctx, tx, c.NIK, c.Petugas, c.Kantor, c.Alasan)
+		n, err := is.releaseDevice(ctx, tx, c.NIK, c.actor(), c.Alasan)
 		return n, "revoked", err
 	}
 	to, action, want := store.StatusSuspended, "kredensial.tangguhkan", "suspended"
 	if c.Action == Pulihkan {
 		to, action, want = store.StatusValid, "kredensial.pulihkan", "valid"
 	}
-	n, err := is.change(ctx, tx, c.NIK, to, action, c.Petugas, c.Kantor, c.Alasan)
+	n, err := is.change(ctx, tx, c.NIK, to, action, c.actor(), c.Alasan)
 	if err != nil || n > 0 {
 		return n, want, err
 	}

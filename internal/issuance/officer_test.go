@@ -18,7 +18,7 @@ func TestChangeStatus(t *testing.T) {
 		e := setup(t, st)
 		out, p, _ := e.issue(t, adult())
 		change := func(act Action, n, alasan string) (StatusResult, error) {
-			return e.is.ChangeStatus(ctx, StatusChange{Action: act, NIK: n, Alasan: alasan, Petugas: "budi", Kantor: kantor})
+			return e.is.ChangeStatus(ctx, StatusChange{Action: act, NIK: n, Alasan: alasan, Petugas: "budi", Kantor: kantorKota})
 		}
 		ok := func(act Action, alasan string, want statuslist.Status, status string) {
 			t.Helper()
@@ -66,7 +66,7 @@ func TestChangeStatus(t *testing.T) {
 		for _, ev := range events {
 			switch ev.Action {
 			case "kredensial.tangguhkan", "kredensial.pulihkan", "kredensial.cabut", "perangkat.lepas":
-				if ev.Actor != "budi" || ev.KantorKode != kantor || !strings.Contains(ev.Detail, "alasan") {
+				if ev.Actor != "budi" || ev.KantorKode != kantorKota || !strings.Contains(ev.Detail, "alasan") {
 					t.Errorf("event %+v", ev)
 				}
 				got = append(got, ev.Action)
@@ -89,7 +89,7 @@ func TestChangeStatusRevoked(t *testing.T) {
 			return err
 		}))
 		for _, act := range []Action{Tangguhkan, Pulihkan} {
-			_, err := e.is.ChangeStatus(ctx, StatusChange{Action: act, NIK: p.NIK, Alasan: "permintaan_penduduk", Petugas: "budi", Kantor: kantor})
+			_, err := e.is.ChangeStatus(ctx, StatusChange{Action: act, NIK: p.NIK, Alasan: "permintaan_penduduk", Petugas: "budi", Kantor: kantorKota})
 			if !errors.Is(err, ErrAllRevoked) {
 				t.Errorf("%s a revoked ID: %v", act, err)
 			}

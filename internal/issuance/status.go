@@ -21,45 +21,45 @@ import (
 // changed. Credentials of earlier devices were revoked when those devices
 // were released.
 func (is *Issuer) Revoke(ctx context.Context, tx store.Tx, nik, reason string) (int, error) {
-	return is.change(ctx, tx, nik, store.StatusRevoked, "kredensial.cabut", systemActor, "", reason)
+	return is.change(ctx, tx, nik, store.StatusRevoked, "kredensial.cabut", actor{by: systemActor}, reason)
 }
 
 // Suspend suspends the valid credentials of the resident's active device
 // (status 2); revoked ones stay revoked.
 func (is *Issuer) Suspend(ctx context.Context, tx store.Tx, nik, reason string) (int, error) {
-	return is.change(ctx, tx, nik, store.StatusSuspended, "kredensial.tangguhkan", systemActor, "", reason)
+	return is.change(ctx, tx, nik, store.StatusSuspended, "kredensial.tangguhkan", actor{by: systemActor}, reason)
 }
 
 // Unsuspend makes the suspended credentials of the resident's active device
 // valid again (status 0); revoked ones stay revoked.
 func (is *Issuer) Unsuspend(ctx context.Context, tx store.Tx, nik, reason string) (int, error) {
-	return is.change(ctx, tx, nik, store.StatusValid, "kredensial.pulihkan", systemActor, "", reason)
+	return is.change(ctx, tx, nik, store.StatusValid, "kredensial.pulihkan", actor{by: systemActor}, reason)
 }
 
 // ReleaseDevice releases the resident's active device (a lost phone or a
 // new one), revoking its credentials at once, as officer by at office
 // kantor.
 func (is *Issuer) ReleaseDevice(ctx context.Context, tx store.Tx, nik, by, kantor string) error {
-	_, err := is.releaseDevice(ctx, tx, nik, by, kantor, "perangkat dilepas")
+	_, err := is.releaseDevice(ctx, tx, nik, actor{by: by, kantor: kantor}, "perangkat dilepas")
 	return err
 }
 
 // releaseDevice is ReleaseDevice with the reason recorded; it returns how
 // many credentials it revoked.
-func (is *Issuer) releaseDevice(ctx context.Context, tx store.Tx, nik, by, kantor, reason string) (int, error) {
+func (is *Issuer) releaseDevice(ctx context.Context, tx store.Tx, nik string, who actor, reason string) (int, error) {
 	dev, err := tx.GetPerangkatAktif(ctx, nik)
 	if err != nil {
 		return 0, fmt.Errorf("issuance: active device: %w", err)
 	}
-	n, err := is.change(ctx, tx, nik, store.StatusRevoked, "kredensial.cabut", by, kantor, reason)
+	n, err := is.change(ctx, tx, nik, store.StatusRevoked, "kredensial.cabut", who, reason)
 	if err != nil {
 		return 0, err
 	}
 	if err := tx.ReleasePerangkat(ctx, dev.ID, is.now()); err != nil {
 		return 0, fmt.Errorf("issuance: release device: %w", err)
 	}
-	_, err = is.Audit.Record(ctx, tx, audit.Entry{Actor: by, Kantor: kantor, Action: "perangkat.lepas", Subject: nik,
-		Purpose: "pelepasan perangkat", Detail: map[string]any{"perangkat": dev.ID, "alasan": reason}})
+	_, err = is.Audit.Record(ctx, tx, audit.Entry{Actor: who.by, Kantor: who.kantor, Action: "perangkat.lepas", Subject: nik,
+		Purpose: "pelepasan perangkat", Detail: who.detail(map[string]any{"perangkat": dev.ID, "alasan": reason})})
 	if err != nil {
 		return 0, fmt.Errorf("issuance: audit: %w", err)
 	}
@@ -81,7 +81,23 @@ func allowed(from, to int) bool {
 	return false
 }
 
-func (is *Issuer) change(ctx context.Context, tx store.Tx, nik string, to int, action, actor, kantor, reason string) (int, error) {
+// actor is who a status change is recorded under in the audit log.
+type actor struct {
+	by, kantor string // the officer (or system component) and their office
+	osUser     string // the OS account that ran the CLI, "" otherwise
+}
+
+// detail adds the OS account, when known, to an audit event's detail.
+func (a actor) detail(d map[string]any) map[string]any {
+	if a.osUser != "" {
+		d["pengguna_os"] = a.osUser
+	}
+	return d
+}
+
+// change moves the issued credentials of the resident's active device to
+// status to, with an audit event, and returns how many changed.
+func (is *Issuer) change(ctx context.Context, tx store.Tx, nik string, to int, action string, who actor, reason string) (int, error) {
 	dev, err := tx.GetPerangkatAktif(ctx, nik)
 	if errors.Is(err, store.ErrNotFound) {
 		return 0, nil
@@ -108,8 +124,8 @@ func (is *Issuer) change(ctx context.Context, tx store.Tx, nik string, to int, a
 	if len(changed) == 0 {
 		return 0, nil
 	}
-	if _, err := is.Audit.Record(ctx, tx, audit.Entry{Actor: actor, Kantor: kantor, Action: action, Subject: nik,
-		Purpose: "status kredensial", Detail: map[string]any{"kredensial": changed, "status": to, "alasan": reason}}); err != nil {
+	if _, err := is.Audit.Record(ctx, tx, audit.Entry{Actor: who.by, Kantor: who.kantor, Action: action, Subject: nik,
+		Purpose: "status kredensial", Detail: who.detail(map[string]any{"kredensial": changed, "status": to, "alasan": reason})}); err != nil {
 		return 0, fmt.Errorf("issuance: audit: %w", err)
 	}
 	for id := range lists {

@@ -3,10 +3,13 @@ package mail
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"net"
 	netmail "net/mail"
 	"net/smtp"
+	"net/textproto"
+	"strings"
 	"time"
 
 	"github.com/ikd-project/ikd/internal/activation"
@@ -52,34 +55,110 @@ func (s *SMTP) send(ctx context.Context, to string, msg []byte) error {
 	c, err := smtp.NewClient(conn, host)
 	if err != nil {
 		conn.Close()
-		return fmt.Errorf("smtp: %w", err)
+		return stageError("greeting", err)
 	}
 	defer c.Close()
+	if err := s.open(c, host); err != nil {
+		return err
+	}
+	return deliver(c, from.Address, to, msg)
+}
+
+// open secures the conversation with STARTTLS when the server offers it,
+// and authenticates when a username is set.
+func (s *SMTP) open(c *smtp.Client, host string) error {
 	if ok, _ := c.Extension("STARTTLS"); ok {
 		if err := c.StartTLS(&tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}); err != nil {
-			return fmt.Errorf("smtp: STARTTLS: %w", err)
+			return stageError("STARTTLS", err)
 		}
 	}
 	if s.Username != "" {
 		if err := c.Auth(smtp.PlainAuth("", s.Username, s.Password, host)); err != nil {
-			return fmt.Errorf("smtp: authenticate: %w", err)
+			return stageError("AUTH", err)
 		}
 	}
-	if err := c.Mail(from.Address); err != nil {
-		return fmt.Errorf("smtp: MAIL FROM: %w", err)
+	return nil
+}
+
+// deliver sends one message from from to to over an open conversation.
+func deliver(c *smtp.Client, from, to string, msg []byte) error {
+	if err := c.Mail(from); err != nil {
+		return stageError("MAIL", err)
 	}
 	if err := c.Rcpt(to); err != nil {
-		return fmt.Errorf("smtp: RCPT TO: %w", err)
+		return stageError("RCPT", err)
 	}
 	w, err := c.Data()
 	if err != nil {
-		return fmt.Errorf("smtp: DATA: %w", err)
+		return stageError("DATA", err)
 	}
 	if _, err := w.Write(msg); err != nil {
-		return fmt.Errorf("smtp: write message: %w", err)
+		return stageError("DATA", err)
 	}
 	if err := w.Close(); err != nil {
-		return fmt.Errorf("smtp: end of message: %w", err)
+		return stageError("end of message", err)
 	}
-	return c.Quit()
+	if err := c.Quit(); err != nil {
+		return stageError("QUIT", err)
+	}
+	return nil
+}
+
+// Error is a failed step of an SMTP conversation. It keeps the step and
+// the server's reply code, never the reply's text: servers quote the
+// recipient's address in it (as sent, lower-cased, or only its local
+// part), and the error reaches logs.
+type Error struct {
+	Stage    string // e.g. "greeting", "AUTH", "MAIL", "RCPT", "DATA", "end of message"
+	Code     int    // the reply code, e.g. 550; 0 when the step failed without a reply
+	Enhanced string // the enhanced status code (RFC 3463) the reply starts with, e.g. "5.1.1"; "" when none
+	Err      error  // when Code is 0: the local or network error; nil otherwise
+}
+
+// Error names the step and the reply code, e.g. "smtp: RCPT 550 5.1.1".
+func (e *Error) Error() string {
+	switch {
+	case e.Code != 0 && e.Enhanced != "":
+		return fmt.Sprintf("smtp: %s %d %s", e.Stage, e.Code, e.Enhanced)
+	case e.Code != 0:
+		return fmt.Sprintf("smtp: %s %d", e.Stage, e.Code)
+	}
+	return fmt.Sprintf("smtp: %s: %v", e.Stage, e.Err)
+}
+
+// Unwrap returns the local or network error, if any.
+func (e *Error) Unwrap() error { return e.Err }
+
+// errMalformed stands for a reply that is no valid SMTP reply; its text is
+// dropped like any reply's.
+var errMalformed = errors.New("malformed reply")
+
+// stageError turns an error of step stage into an *Error, dropping any
+// text the server sent.
+func stageError(stage string, err error) error {
+	var reply *textproto.Error
+	if errors.As(err, &reply) {
+		return &Error{Stage: stage, Code: reply.Code, Enhanced: enhancedCode(reply.Msg)}
+	}
+	var bad textproto.ProtocolError
+	if errors.As(err, &bad) {
+		return &Error{Stage: stage, Err: errMalformed}
+	}
+	return &Error{Stage: stage, Err: err}
+}
+
+// enhancedCode returns the enhanced status code ("5.1.1") a reply text
+// starts with, or "".
+func enhancedCode(msg string) string {
+	f, _, _ := strings.Cut(msg, " ")
+	parts := strings.Split(f, ".")
+	if len(parts) != 3 || len(parts[0]) != 1 || !strings.Contains("245", parts[0]) {
+		return ""
+	}
+	for _, p := range parts[1:] {
+		if len(p) < 1 || len(p) > 3 || strings.Trim(p, "0123456789") != "" {
+			return ""
+		}
+	}
+	return f
 }

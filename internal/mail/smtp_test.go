@@ -77,7 +77,7 @@ func TestSMTPWrongPassword(t *testing.T) {
 	addr, _ := sink(t, "AUTH_USER=ikd", "AUTH_PASS=rahasia")
 	s := &SMTP{Addr: addr, Username: "ikd", Password: "salah", Now: mailNow}
 	err := s.SendActivationCode(context.Background(), activation.CodeMail{To: "siti@example.id", Code: "1"})
-	if err == nil || !strings.Contains(err.Error(), "authenticate") {
+	if err == nil || !strings.HasPrefix(err.Error(), "smtp: AUTH 535") {
 		t.Errorf("wrong password: %v", err)
 	}
 }
