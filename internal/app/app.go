@@ -5,10 +5,7 @@ package app
 
 import (
 	"context"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"github.com/ikd-project/ikd/internal/atomicfile"
@@ -127,14 +124,40 @@ func NewAuditLog(ctx context.Context, cfg *config.Config, st store.Store, logger
 	if err != nil {
 		return nil, err
 	}
-	since, err := l.Bind(ctx, st)
-	if err != nil {
-		return nil, fmt.Errorf("audit key %s: %w", cfg.AuditKeyFile, err)
-	}
-	if logger != nil && since > 1 {
-		logger.Info("audit chain keyed with HMAC-SHA256 from this event on; earlier events keep plain SHA-256", "since", since)
+	if err := bindChain(ctx, cfg, st, l, logger); err != nil {
+		return nil, err
 	}
 	return l, nil
+}
+
+// bindChain binds l to the keyed chain of st. The chain file next to the
+// audit key records, outside the database, from which event the chain is
+// keyed; when it exists, the database's marker must agree with it (a
+// deleted marker is an error, not a chain from before the keyed chain).
+// Only a database without the file, new or from before the keyed chain,
+// is marked (audit.Log.Bind), and the file then written once.
+func bindChain(ctx context.Context, cfg *config.Config, st store.Store, l *audit.Log, logger *slog.Logger) error {
+	file := audit.ChainFile(cfg.AuditKeyFile)
+	recorded, ok, err := l.ReadChainFile(file)
+	if err != nil {
+		return err
+	}
+	if ok {
+		l.Expect(recorded)
+	}
+	since, err := l.Bind(ctx, st)
+	if err != nil {
+		return fmt.Errorf("audit key %s: %w", cfg.AuditKeyFile, err)
+	}
+	if !ok {
+		if err := l.WriteChainFile(file, since); err != nil {
+			return err
+		}
+	}
+	if logger != nil && !ok && since > 1 {
+		logger.Info("audit chain keyed with HMAC-SHA256 from this event on; earlier events keep plain SHA-256", "since", since)
+	}
+	return nil
 }
 
 // OpenAuditLog loads the existing audit key of a database, to read and
@@ -158,7 +181,18 @@ func OpenAuditLog(ctx context.Context, cfg *config.Config, st store.Store) (*aud
 	if err := checkKeyID(cfg, key, want); err != nil {
 		return nil, err
 	}
-	return audit.New(key, time.Now, nil)
+	l, err := audit.New(key, time.Now, nil)
+	if err != nil {
+		return nil, err
+	}
+	since, ok, err := l.ReadChainFile(audit.ChainFile(cfg.AuditKeyFile))
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		l.Expect(since)
+	}
+	return l, nil
 }
 
 // boundKeyID returns the fingerprint of the key the database's audit log
@@ -184,11 +218,7 @@ func checkKeyID(cfg *config.Config, key []byte, want string) error {
 }
 
 // keyID is a key's public fingerprint: it names the key without revealing it.
-func keyID(key []byte) string {
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte("ikd-audit-key-id"))
-	return hex.EncodeToString(m.Sum(nil))[:16]
-}
+func keyID(key []byte) string { return audit.KeyID(key) }
 
 // LoadOrCreateKey reads a secret key file, or creates it with size random
 // bytes and mode 0600 when it does not exist. A file that is readable by

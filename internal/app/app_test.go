@@ -109,3 +109,94 @@ func TestOpenAuditLogCreatesNothing(t *testing.T) {
 		t.Error("OpenAuditLog created a key file")
 	}
 }
+
+// TestChainFileKeepsTheChainKeyed (security review, HIGH): the first start
+// records next to the audit key, outside the database, that the chain is
+// keyed from event 1. After the marker is deleted from the database, the
+// next start refuses rather than re-marking the chain from its head, and
+// OpenAuditLog (ikd audit verify) reports the deleted marker.
+func TestChainFileKeepsTheChainKeyed(t *testing.T) {
+	ctx := context.Background()
+	ikdtest.ForEachBackend(t, func(t *testing.T, st store.Store) {
+		cfg := &config.Config{AuditKeyFile: filepath.Join(t.TempDir(), "audit.key")}
+		l, err := NewAuditLog(ctx, cfg, st, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		file := audit.ChainFile(cfg.AuditKeyFile)
+		if info, err := os.Stat(file); err != nil || info.Mode().Perm() != 0o600 {
+			t.Fatalf("chain file %s: %v %v", file, info, err)
+		}
+		recordTest(t, st, l)
+		if _, err := NewAuditLog(ctx, cfg, st, nil); err != nil {
+			t.Fatalf("restart: %v", err)
+		}
+		if _, err := ikdtest.AuditRawDB(t, st).Exec("DELETE FROM meta WHERE key = 'audit.chain'"); err != nil {
+			t.Fatal(err)
+		}
+		ikdtest.RechainAuditPlain(t, st, 1, "penyusup")
+		if _, err := NewAuditLog(ctx, cfg, st, nil); err == nil || !strings.Contains(err.Error(), "MISSING") {
+			t.Errorf("restart with the marker deleted: %v, want the missing-marker error", err)
+		}
+		if _, err := st.GetMeta(ctx, audit.ChainMeta); !store.IsNotFound(err) {
+			t.Errorf("a new marker was written over the deleted one: %v", err)
+		}
+		v, err := OpenAuditLog(ctx, cfg, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := v.Verify(ctx, st, nil)
+		if err != nil || len(res.Problems) == 0 || res.Problems[0].Kind != audit.BadMarker || res.Bound != 1 {
+			t.Errorf("verify: %+v %v", res, err)
+		}
+	})
+}
+
+// TestChainFileUpgrade: a database from before the keyed chain (plain
+// events, no marker, no chain file) is marked at its first start from its
+// next event and the chain file records it; later starts keep it, and a
+// deleted marker is then refused too. A database keyed by an ikd from
+// before the chain file gets the file from its marker.
+func TestChainFileUpgrade(t *testing.T) {
+	ctx := context.Background()
+	ikdtest.ForEachBackend(t, func(t *testing.T, st store.Store) {
+		cfg := &config.Config{AuditKeyFile: filepath.Join(t.TempDir(), "audit.key")}
+		ikdtest.AppendAuditPlain(t, st, 3)
+		l, err := NewAuditLog(ctx, cfg, st, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		recordTest(t, st, l)
+		if since, ok, err := l.ReadChainFile(audit.ChainFile(cfg.AuditKeyFile)); since != 4 || !ok || err != nil {
+			t.Fatalf("chain file after the upgrade: %d %v %v", since, ok, err)
+		}
+		os.Remove(audit.ChainFile(cfg.AuditKeyFile)) // as written by an ikd from before the chain file
+		if _, err := NewAuditLog(ctx, cfg, st, nil); err != nil {
+			t.Fatalf("start without the chain file: %v", err)
+		}
+		v, err := OpenAuditLog(ctx, cfg, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res, err := v.Verify(ctx, st, nil); err != nil || len(res.Problems) != 0 || res.Bound != 4 || res.KeyedSince != 4 {
+			t.Fatalf("verify the upgraded database: %+v %v", res, err)
+		}
+		if _, err := ikdtest.AuditRawDB(t, st).Exec("DELETE FROM meta WHERE key = 'audit.chain'"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := NewAuditLog(ctx, cfg, st, nil); err == nil {
+			t.Error("start of an upgraded database with its marker deleted succeeded")
+		}
+	})
+}
+
+// recordTest records one event through l.
+func recordTest(t *testing.T, st store.Store, l *audit.Log) {
+	t.Helper()
+	if err := st.InTx(context.Background(), func(tx store.Tx) error {
+		_, err := l.Record(context.Background(), tx, audit.Entry{Actor: "system:test", Action: "test"})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+}

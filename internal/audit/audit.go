@@ -11,6 +11,9 @@
 // chain behind it. Databases written by an ikd from before the keyed chain
 // hold plain SHA-256 events; the meta key ChainMeta records, under a MAC,
 // the first keyed event, and Verify checks each part with its own hash.
+// Because the marker is in the database, the same fact is also kept in a
+// chain file next to the audit key (ChainFile); a Log bound to it (Expect)
+// refuses a marker that was deleted or moved instead of writing a new one.
 // The subject of an
 // event is stored as a masked NIK for people to read and an HMAC of the full
 // NIK under a key kept outside the database, so a resident's own history can
@@ -25,6 +28,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/ikd-project/ikd/internal/nik"
@@ -54,6 +58,9 @@ type Log struct {
 	chainKey []byte // chain HMACs, derived from key
 	now      func() time.Time
 	logger   *slog.Logger
+	// bound is the first keyed event of the chain as recorded outside the
+	// database (Expect) or found at start (Bind); 0: unbound.
+	bound atomic.Int64
 }
 
 // New returns a Log that hashes subjects with key (at least 32 bytes), takes

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ikd-project/ikd/internal/errs"
 	"github.com/ikd-project/ikd/internal/store"
 )
 
@@ -111,7 +112,8 @@ type metaReader interface {
 }
 
 // readSince returns the first keyed event recorded in the database, 0 when
-// the database has no marker (a chain from before the keyed chain).
+// the database has no marker (a chain from before the keyed chain, or one
+// whose marker was deleted).
 func (l *Log) readSince(ctx context.Context, m metaReader) (int64, error) {
 	v, err := m.GetMeta(ctx, ChainMeta)
 	if store.IsNotFound(err) {
@@ -130,29 +132,89 @@ type Marker interface {
 	SetMeta(ctx context.Context, key, value string) error
 }
 
-// ensureSince returns the first keyed event of the chain, marking the chain
-// keyed from the next event when it has no marker yet: a new database is
-// keyed from event 1, a database written by an earlier ikd from its first
-// event after the upgrade. The caller holds the head (AuditHead in the same
-// transaction), so two processes cannot mark at once.
+// ensureSince returns the first keyed event of the chain. A Log that is
+// bound (Expect, Bind) accepts only the marker it is bound to: a missing
+// or different marker is an error, never re-written (see boundSince). An
+// unbound Log marks a chain without a marker keyed from the next event: a
+// new database from event 1, a database written by an earlier ikd from its
+// first event after the upgrade. The caller holds the head (AuditHead in
+// the same transaction), so two processes cannot mark at once.
 func (l *Log) ensureSince(ctx context.Context, m Marker, head store.AuditHead) (int64, error) {
-	// The marker is read in every transaction, not cached: one Log may
-	// serve several stores (tests do), and a transaction that wrote the
-	// marker may yet roll back. It is one primary-key read.
+	// The marker is read in every transaction, not cached: a transaction
+	// that wrote the marker may yet roll back, and someone may delete it
+	// while ikd runs. It is one primary-key read.
 	since, err := l.readSince(ctx, m)
-	if err != nil || since > 0 {
-		return since, err
+	if err != nil {
+		return 0, err
 	}
-	since = head.Seq + 1
+	if bound := l.bound.Load(); bound > 0 {
+		return l.boundSince(ctx, m, head, since, bound)
+	}
+	if since > 0 {
+		return since, nil
+	}
+	return l.mark(ctx, m, head.Seq+1)
+}
+
+// boundSince checks the database's marker (since, 0: none) against the one
+// the Log is bound to. The one marker a bound Log writes is the bound one
+// itself, and only into a database without events (a database re-created
+// next to its data directory): there it can hide nothing.
+func (l *Log) boundSince(ctx context.Context, m Marker, head store.AuditHead, since, bound int64) (int64, error) {
+	switch {
+	case since == bound:
+		return since, nil
+	case since == 0 && bound == 1 && head.Seq == 0:
+		return l.mark(ctx, m, 1)
+	case since == 0:
+		return 0, ErrMarkerMissing(bound)
+	default:
+		return 0, ErrMarkerMoved(since, bound)
+	}
+}
+
+// mark writes the marker of a chain keyed from since.
+func (l *Log) mark(ctx context.Context, m Marker, since int64) (int64, error) {
 	if err := m.SetMeta(ctx, ChainMeta, l.marker(since)); err != nil {
 		return 0, fmt.Errorf("mark audit chain keyed: %w", err)
 	}
 	return since, nil
 }
 
+// ErrMarkerMissing is the error of a database without a chain marker whose
+// chain is known, from outside the database, to be keyed from bound.
+func ErrMarkerMissing(bound int64) error {
+	return errs.Newf(errs.Conflict,
+		"penanda rantai audit (meta %s) HILANG, padahal rantai basis data ini berkunci sejak kejadian %d (tercatat di luar basis data): "+
+			"penanda dihapus dan log audit mungkin ditulis ulang; periksa dengan ikd audit verify dan pulihkan dari cadangan",
+		"the audit chain marker (meta %s) is MISSING, but this database's chain is keyed from event %d (recorded outside the database): "+
+			"the marker was deleted and the audit log may have been rewritten; check with ikd audit verify and restore from a backup",
+		ChainMeta, bound)
+}
+
+// ErrMarkerMoved is the error of a chain marker that names another first
+// keyed event than the one recorded outside the database.
+func ErrMarkerMoved(since, bound int64) error {
+	return errs.Newf(errs.Conflict,
+		"penanda rantai audit (meta %s) menyatakan berkunci sejak kejadian %d, padahal tercatat di luar basis data sejak kejadian %d: "+
+			"log audit mungkin ditulis ulang; periksa dengan ikd audit verify",
+		"the audit chain marker (meta %s) says keyed from event %d, but it is recorded outside the database as keyed from event %d: "+
+			"the audit log may have been rewritten; check with ikd audit verify",
+		ChainMeta, since, bound)
+}
+
+// Expect binds the Log to a chain keyed from since, as recorded outside the
+// database (the chain file next to the audit key): from then on Record,
+// Bind and Verify refuse a database whose marker is missing or different.
+// ikd calls it at start, before Bind.
+func (l *Log) Expect(since int64) { l.bound.Store(since) }
+
+// Bound returns the first keyed event the Log is bound to, 0 when unbound.
+func (l *Log) Bound() int64 { return l.bound.Load() }
+
 // Bind marks the chain of st keyed (see ensureSince) in a transaction of
-// its own and returns the first keyed event. ikd calls it at start, so a
-// new database is keyed from its first event.
+// its own, binds the Log to the marker and returns the first keyed event.
+// ikd calls it at start, so a new database is keyed from its first event.
 func (l *Log) Bind(ctx context.Context, st store.Store) (int64, error) {
 	var since int64
 	err := st.InTx(ctx, func(tx store.Tx) error {
@@ -163,5 +225,9 @@ func (l *Log) Bind(ctx context.Context, st store.Store) (int64, error) {
 		since, err = l.ensureSince(ctx, tx, head)
 		return err
 	})
-	return since, err
+	if err != nil {
+		return 0, err
+	}
+	l.bound.Store(since)
+	return since, nil
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/ikd-project/ikd/internal/audit"
 	"github.com/ikd-project/ikd/internal/ikdtest"
@@ -39,26 +38,8 @@ func TestRechainWithoutKeyCaught(t *testing.T) {
 	})
 }
 
-// fillPlain writes n events the way an ikd from before the keyed chain did:
-// plain SHA-256, no chain marker.
-func fillPlain(t *testing.T, st store.Store, n int) {
-	t.Helper()
-	for i := 0; i < n; i++ {
-		err := st.InTx(ctx, func(tx store.Tx) error {
-			head, err := tx.AuditHead(ctx)
-			if err != nil {
-				return err
-			}
-			e := store.AuditEvent{Seq: head.Seq + 1, At: time.Date(2025, 1, 2, 3, 4, 5, i*1000, time.UTC), Actor: "petugas-lama",
-				Action: "penduduk.read", Purpose: "layanan", Detail: "{}", PrevHash: head.Hash}
-			e.Hash = audit.PlainHash(&e)
-			return tx.AppendAudit(ctx, &e)
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-}
+// fillPlain writes n events the way an ikd from before the keyed chain did.
+func fillPlain(t *testing.T, st store.Store, n int) { ikdtest.AppendAuditPlain(t, st, n) }
 
 // TestUpgradeFromPlainChain: a database written before the keyed chain
 // stays verifiable, continues keyed, and tampering in either part, or with

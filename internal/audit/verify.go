@@ -46,6 +46,10 @@ type Result struct {
 	KeyedSince int64
 	// Head is the last event read: the end of the chain.
 	Head store.AuditHead
+	// Bound is the first keyed event as recorded outside the database (the
+	// chain file next to the audit key), 0 when the Log is unbound. A
+	// marker that is missing or differs from it is a BadMarker problem.
+	Bound int64
 }
 
 // reorderWindow bounds how far from its place Verify looks for a moved event.
@@ -63,6 +67,15 @@ func (l *Log) Verify(ctx context.Context, st Lister, progress func(read int64)) 
 		// chain as keyed, the stricter reading.
 		res.Problems = append(res.Problems, Problem{BadMarker, 0, err.Error()})
 		since = 1
+	}
+	res.Bound = l.bound.Load()
+	if res.Bound > 0 && since != res.Bound {
+		// The record outside the database wins: check the chain as keyed
+		// from where it says.
+		if err == nil {
+			res.Problems = append(res.Problems, l.markerProblem(since, res.Bound))
+		}
+		since = res.Bound
 	}
 	res.KeyedSince = since
 	prevHash, next := "", int64(1)
@@ -99,6 +112,17 @@ func (l *Log) Verify(ctx context.Context, st Lister, progress func(read int64)) 
 			fmt.Sprintf("the head records event %d with hash %.12s, the log ends at event %d with hash %.12s", head.Seq, head.Hash, next-1, prevHash)})
 	}
 	return res, nil
+}
+
+// markerProblem describes a database marker (since, 0: none) that is not
+// the bound one.
+func (l *Log) markerProblem(since, bound int64) Problem {
+	if since == 0 {
+		return Problem{BadMarker, 0, fmt.Sprintf("the chain marker meta %s is missing, but this database's chain is keyed from event %d "+
+			"(recorded outside the database): it was deleted, and the chain is checked as keyed from event %d", ChainMeta, bound, bound)}
+	}
+	return Problem{BadMarker, 0, fmt.Sprintf("the chain marker meta %s says keyed from event %d, but this database's chain is keyed from event %d "+
+		"(recorded outside the database): it was moved, and the chain is checked as keyed from event %d", ChainMeta, since, bound, bound)}
 }
 
 // check compares one event with the place it should hold.

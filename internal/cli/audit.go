@@ -45,12 +45,12 @@ func runAudit(ctx context.Context, env *Env, args []string) error {
 	if sub == "checkpoint" {
 		return writeCheckpoint(ctx, env, st, log, *out)
 	}
-	return verifyAudit(ctx, env, st, log, *checkpoint)
+	return verifyAudit(ctx, env, st, log, audit.ChainFile(cfg.AuditKeyFile), *checkpoint)
 }
 
 // verifyAudit walks the chain, and compares it with a checkpoint file when
 // one is given.
-func verifyAudit(ctx context.Context, env *Env, st store.Store, log *audit.Log, checkpointFile string) error {
+func verifyAudit(ctx context.Context, env *Env, st store.Store, log *audit.Log, chainFile, checkpointFile string) error {
 	res, err := log.Verify(ctx, st, nil)
 	if err != nil {
 		return err
@@ -66,6 +66,14 @@ func verifyAudit(ctx context.Context, env *Env, st store.Store, log *audit.Log, 
 		fmt.Fprintln(env.Stdout, p)
 	}
 	printChainMode(env, res)
+	if markerTampered(res) {
+		return errs.Newf(errs.Conflict,
+			"log audit RUSAK: penanda rantai (meta %s) hilang, dipindah atau diubah, padahal %s mencatat rantai berkunci sejak kejadian %d; "+
+				"rantai berkunci mungkin diturunkan ke SHA-256 biasa (%d masalah dalam %d kejadian)",
+			"audit log TAMPERED: the chain marker (meta %s) is missing, moved or altered, but %s records the chain keyed from event %d; "+
+				"the keyed chain may have been downgraded to plain SHA-256 (%d problems in %d events)",
+			audit.ChainMeta, chainFile, res.Bound, len(res.Problems), res.Events)
+	}
 	if len(res.Problems) > 0 {
 		return errs.Newf(errs.Conflict, "log audit RUSAK: %d masalah dalam %d kejadian", "audit log TAMPERED: %d problems in %d events",
 			len(res.Problems), res.Events)
@@ -114,6 +122,21 @@ func writeCheckpoint(ctx context.Context, env *Env, st store.Store, log *audit.L
 	fmt.Fprintf(env.Stderr, "simpan baris ini di luar server; periksa dengan ikd audit verify --checkpoint FILE / "+
 		"keep this line off the server; check it with ikd audit verify --checkpoint FILE\n")
 	return nil
+}
+
+// markerTampered reports whether the database's chain marker disagrees with
+// the chain file, which records outside the database from which event the
+// chain is keyed.
+func markerTampered(res audit.Result) bool {
+	if res.Bound == 0 {
+		return false
+	}
+	for _, p := range res.Problems {
+		if p.Kind == audit.BadMarker && p.Seq == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // printChainMode says how the chain is hashed and where it ends.

@@ -112,28 +112,44 @@ func TestAuditCheckpointTruncation(t *testing.T) {
 	}
 }
 
-// TestAuditCheckpointDowngrade: deleting the chain marker and re-chaining
-// the whole log with plain SHA-256 passes the chain check with a warning,
-// and fails against a checkpoint.
-func TestAuditCheckpointDowngrade(t *testing.T) {
-	ctx := context.Background()
-	vars := backendVars(t, "sqlite")
-	addPetugas(t, vars, "ani", "budi")
-	cp := filepath.Join(t.TempDir(), "checkpoint.txt")
-	if code, _, stderr := run(t, ctx, vars, "audit", "checkpoint", "--out", cp); code != 0 {
-		t.Fatalf("checkpoint: exit %d %s", code, stderr)
-	}
-	st := openVars(t, vars)
-	ikdtest.RechainAuditPlain(t, st, 1, "penyusup")
-	if _, err := ikdtest.AuditRawDB(t, st).Exec("DELETE FROM meta WHERE key = 'audit.chain'"); err != nil {
-		t.Fatal(err)
-	}
-	if code, stdout, _ := run(t, ctx, vars, "audit", "verify"); code != 0 || !strings.Contains(stdout, "WARNING: the chain is not keyed") {
-		t.Errorf("verify a downgraded log: exit %d\n%s", code, stdout)
-	}
-	code, stdout, _ := run(t, ctx, vars, "audit", "verify", "--checkpoint", cp)
-	if code != 1 || !strings.Contains(stdout, "bad_marker") || !strings.Contains(stdout, "event 2: checkpoint_mismatch") {
-		t.Errorf("verify a downgraded log against its checkpoint: exit %d\n%s", code, stdout)
+// TestAuditVerifyDowngrade (security review, HIGH): deleting the chain
+// marker and re-chaining the whole log with plain SHA-256, as someone with
+// the database but not the audit key can, fails ikd audit verify (the
+// chain file next to the audit key says the chain is keyed), with and
+// without a checkpoint, and the next command that records refuses to run
+// rather than re-marking the chain.
+func TestAuditVerifyDowngrade(t *testing.T) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			ctx := context.Background()
+			vars := backendVars(t, backend)
+			addPetugas(t, vars, "ani", "budi")
+			cp := filepath.Join(t.TempDir(), "checkpoint.txt")
+			if code, _, stderr := run(t, ctx, vars, "audit", "checkpoint", "--out", cp); code != 0 {
+				t.Fatalf("checkpoint: exit %d %s", code, stderr)
+			}
+			st := openVars(t, vars)
+			ikdtest.RechainAuditPlain(t, st, 1, "penyusup")
+			if _, err := ikdtest.AuditRawDB(t, st).Exec("DELETE FROM meta WHERE key = 'audit.chain'"); err != nil {
+				t.Fatal(err)
+			}
+			code, stdout, stderr := run(t, ctx, vars, "audit", "verify")
+			if code != 1 || !strings.Contains(stdout, "bad_marker") || !strings.Contains(stdout, "event 1: edited") ||
+				!strings.Contains(stderr, "penanda rantai (meta audit.chain) hilang") {
+				t.Errorf("verify a downgraded log: exit %d\n%s\n%s", code, stdout, stderr)
+			}
+			code, stdout, _ = run(t, ctx, vars, "audit", "verify", "--checkpoint", cp)
+			if code != 1 || !strings.Contains(stdout, "bad_marker") || !strings.Contains(stdout, "event 2: checkpoint_mismatch") {
+				t.Errorf("verify a downgraded log against its checkpoint: exit %d\n%s", code, stdout)
+			}
+			if code, _, stderr := run(t, ctx, vars, "petugas", "add", "--username", "citra", "--nama", "citra", "--kantor", "DISDUKCAPIL-17.71"); code != 1 ||
+				!strings.Contains(stderr, "HILANG") {
+				t.Errorf("a command that records, after the marker was deleted: exit %d %s", code, stderr)
+			}
+			if _, err := st.GetMeta(ctx, "audit.chain"); !store.IsNotFound(err) {
+				t.Errorf("a new chain marker was written over the deleted one: %v", err)
+			}
+		})
 	}
 }
 

@@ -133,7 +133,7 @@ func (c *Config) Finish(getenv func(string) string) error {
 		return err
 	}
 	if backend, _, _ := ParseDatabase(c.Database); backend == "postgres" {
-		if _, err := postgresTLS(c.Database, getenv); err != nil {
+		if _, err := postgresTLS(c.Database); err != nil {
 			return err
 		}
 	}

@@ -3,7 +3,11 @@ package config
 import (
 	"net"
 	"net/url"
+	"os"
+	"slices"
 	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/ikd-project/ikd/internal/errs"
 )
@@ -32,22 +36,30 @@ var weakSSLModes = map[string]string{
 // one explicit word (sslmode=verify-full, or sslmode=disable on a network
 // the operator trusts) is cheap. An explicit weak mode is the operator's
 // decision, and is warned about at every start.
-func postgresTLS(dsn string, getenv func(string) string) (warning string, err error) {
-	u, perr := url.Parse(dsn)
+//
+// The hosts and TLS settings are those the driver will use: pgconn's own
+// parse of the DSN, with PGHOST, PGSSLMODE, a service file and the other
+// PG* variables of the environment, not a second reading of the URL, which
+// would miss a host that the driver takes from elsewhere.
+func postgresTLS(dsn string) (warning string, err error) {
+	pc, perr := pgconn.ParseConfig(dsn)
 	if perr != nil {
-		return "", nil // the driver reports a malformed DSN, without echoing it
+		return "", nil // the driver reports an unusable DSN, without echoing it
 	}
-	q := u.Query()
-	remote := remoteHosts(u, q)
+	var remote []string
+	var targets []*pgconn.FallbackConfig
+	for _, t := range connTargets(pc) {
+		if !isLocalHost(t.Host) {
+			remote = append(remote, t.Host)
+			targets = append(targets, t)
+		}
+	}
 	if len(remote) == 0 {
 		return "", nil
 	}
-	mode := q.Get("sslmode")
-	if mode == "" {
-		mode = getenv("PGSSLMODE")
-	}
-	hosts := strings.Join(remote, ",")
-	if mode == "" {
+	hosts := strings.Join(slices.Compact(remote), ",")
+	mode := tlsMode(targets)
+	if mode == "prefer" && !sslmodeExplicit(dsn) {
 		return "", errs.Newf(errs.Invalid,
 			"--database menunjuk server PostgreSQL jarak jauh (%s) tanpa sslmode: koneksi bisa tidak terenkripsi. Tambahkan ?sslmode=verify-full (disarankan, dengan sslrootcert=FILE bila perlu) atau, hanya di jaringan tepercaya, ?sslmode=disable",
 			"--database names a remote PostgreSQL server (%s) with no sslmode: the connection may be unencrypted. Add ?sslmode=verify-full (recommended, with sslrootcert=FILE if needed) or, on a trusted network only, ?sslmode=disable",
@@ -60,31 +72,61 @@ func postgresTLS(dsn string, getenv func(string) string) (warning string, err er
 	return "", nil
 }
 
-// remoteHosts returns the hosts of a postgres:// URL that are not this
-// machine: not localhost, a loopback address or a unix socket directory.
-// The host query parameter, when given, overrides the URL's hosts, as it
-// does in the driver.
-func remoteHosts(u *url.URL, q url.Values) []string {
-	list := u.Host
-	if h := q.Get("host"); h != "" {
-		list = h
-	}
-	var out []string
-	for _, h := range strings.Split(list, ",") {
-		if host, _, err := net.SplitHostPort(h); err == nil {
-			h = host
-		}
-		h = strings.Trim(h, "[]")
-		if !isLocalHost(h) {
-			out = append(out, h)
-		}
-	}
-	return out
+// connTargets lists every host and TLS setting the driver may connect
+// with: the config's own, then its fallbacks (other hosts, and the clear
+// text or TLS retry of sslmode allow and prefer).
+func connTargets(pc *pgconn.Config) []*pgconn.FallbackConfig {
+	out := []*pgconn.FallbackConfig{{Host: pc.Host, Port: pc.Port, TLSConfig: pc.TLSConfig}}
+	return append(out, pc.Fallbacks...)
 }
 
-// isLocalHost reports whether a PostgreSQL host is this machine.
+// tlsMode names the weakest sslmode the targets amount to: "disable" when
+// none uses TLS, "allow" or "prefer" when clear text is tried after or
+// before TLS, "require" when TLS does not check the server, "" when every
+// target verifies the server (verify-ca, verify-full).
+func tlsMode(targets []*pgconn.FallbackConfig) string {
+	var clear, unverified, tlsFirst bool
+	for i, t := range targets {
+		switch {
+		case t.TLSConfig == nil:
+			clear = true
+		case t.TLSConfig.InsecureSkipVerify && t.TLSConfig.VerifyPeerCertificate == nil:
+			unverified = true
+			tlsFirst = tlsFirst || i == 0
+		}
+	}
+	switch {
+	case clear && !unverified:
+		return "disable"
+	case clear && tlsFirst:
+		return "prefer"
+	case clear:
+		return "allow"
+	case unverified:
+		return "require"
+	}
+	return ""
+}
+
+// sslmodeExplicit reports whether the operator chose an sslmode: in the
+// DSN (sslmode, or its alias ssl=true) or in PGSSLMODE. Without one the
+// driver uses "prefer", which is not a choice.
+func sslmodeExplicit(dsn string) bool {
+	if os.Getenv("PGSSLMODE") != "" {
+		return true
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return false
+	}
+	q := u.Query()
+	return q.Get("sslmode") != "" || q.Get("ssl") != ""
+}
+
+// isLocalHost reports whether a PostgreSQL host is this machine: localhost,
+// a loopback address or a unix socket directory.
 func isLocalHost(h string) bool {
-	if h == "" || h == "localhost" || strings.HasPrefix(h, "/") {
+	if h == "localhost" || strings.HasPrefix(h, "/") {
 		return true
 	}
 	ip := net.ParseIP(h)
@@ -94,10 +136,10 @@ func isLocalHost(h string) bool {
 // DatabaseWarning returns a warning to log at startup when the database is
 // a remote PostgreSQL server reached with a weak sslmode, and "" otherwise.
 // It never contains the password.
-func (c *Config) DatabaseWarning(getenv func(string) string) string {
+func (c *Config) DatabaseWarning() string {
 	if backend, _, err := ParseDatabase(c.Database); err != nil || backend != "postgres" {
 		return ""
 	}
-	w, _ := postgresTLS(c.Database, getenv)
+	w, _ := postgresTLS(c.Database)
 	return w
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/ikd-project/ikd/internal/audit"
 	"github.com/ikd-project/ikd/internal/store"
@@ -61,5 +62,27 @@ func mustExec(t testing.TB, db *sql.DB, q string) {
 	t.Helper()
 	if _, err := db.Exec(q); err != nil {
 		t.Fatalf("%s: %v", q, err)
+	}
+}
+
+// AppendAuditPlain appends n events the way an ikd from before the keyed
+// chain did: plain SHA-256, no chain marker.
+func AppendAuditPlain(t testing.TB, st store.Store, n int) {
+	t.Helper()
+	ctx := context.Background()
+	for i := 0; i < n; i++ {
+		err := st.InTx(ctx, func(tx store.Tx) error {
+			head, err := tx.AuditHead(ctx)
+			if err != nil {
+				return err
+			}
+			e := store.AuditEvent{Seq: head.Seq + 1, At: time.Date(2025, 1, 2, 3, 4, 5, i*1000, time.UTC), Actor: "petugas-lama",
+				Action: "penduduk.read", Purpose: "layanan", Detail: "{}", PrevHash: head.Hash}
+			e.Hash = audit.PlainHash(&e)
+			return tx.AppendAudit(ctx, &e)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -105,3 +105,82 @@ func TestGrantAppRefuses(t *testing.T) {
 }
 
 func errsIs(err, kind error) bool { return err != nil && errs.KindOf(err) == kind }
+
+// migratedOwner migrates a fresh schema as the test's (owner) user and
+// returns the store and the owner's name.
+func migratedOwner(t *testing.T) (*postgres.Store, string, string) {
+	t.Helper()
+	dsn := ikdtest.SchemaDSN(t, ikdtest.PostgresDSN(t))
+	owner, err := postgres.Open(ctx, dsn, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { owner.Close() })
+	if _, err := owner.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var me string
+	if err := owner.SQL().QueryRow("SELECT current_user").Scan(&me); err != nil {
+		t.Fatal(err)
+	}
+	return owner, me, dsn
+}
+
+// mustExecAs runs q on the owner's connection, and undo when the test ends.
+func mustExecAs(t *testing.T, owner *postgres.Store, q, undo string) {
+	t.Helper()
+	if _, err := owner.SQL().Exec(q); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	if undo != "" {
+		t.Cleanup(func() { owner.SQL().Exec(undo) })
+	}
+}
+
+// TestGrantAppRefusesMemberOfOwner (security review, MEDIUM): a role that
+// is a member of the owner, directly or through another role, could act as
+// the owner and disable the audit log's append-only triggers; GrantApp
+// refuses it and says how to revoke. Once the membership is revoked, the
+// grant is accepted and the role cannot touch the triggers.
+func TestGrantAppRefusesMemberOfOwner(t *testing.T) {
+	owner, me, dsn := migratedOwner(t)
+	role, mid := ikdtest.NewRole(t), ikdtest.NewRole(t)
+	mustExecAs(t, owner, "GRANT "+me+" TO "+role, "REVOKE "+me+" FROM "+role)
+	err := owner.GrantApp(ctx, role)
+	if !errsIs(err, errs.Invalid) || !strings.Contains(errs.Message(err, "en", ""), "member of the owner "+me) ||
+		!strings.Contains(errs.Message(err, "id", ""), "anggota pemilik") {
+		t.Errorf("grant to a member of the owner: %v", err)
+	}
+	mustExecAs(t, owner, "REVOKE "+me+" FROM "+role, "")
+	mustExecAs(t, owner, "GRANT "+me+" TO "+mid, "REVOKE "+me+" FROM "+mid)
+	mustExecAs(t, owner, "GRANT "+mid+" TO "+role, "REVOKE "+mid+" FROM "+role)
+	if err := owner.GrantApp(ctx, role); !errsIs(err, errs.Invalid) {
+		t.Errorf("grant to an indirect member of the owner: %v", err)
+	}
+	mustExecAs(t, owner, "REVOKE "+mid+" FROM "+role, "")
+	if err := owner.GrantApp(ctx, role); err != nil {
+		t.Fatalf("grant after the membership was revoked: %v", err)
+	}
+	app, err := sql.Open("pgx", ikdtest.AsRole(t, dsn, role))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer app.Close()
+	if _, err := app.Exec("ALTER TABLE audit_event DISABLE TRIGGER USER"); err == nil {
+		t.Error("the application role disabled the audit log's append-only triggers")
+	}
+}
+
+// TestGrantAppRefusesPowerfulRoles: a role with BYPASSRLS, CREATEROLE or
+// CREATEDB is refused; grants would not confine it.
+func TestGrantAppRefusesPowerfulRoles(t *testing.T) {
+	owner, _, _ := migratedOwner(t)
+	for _, attr := range []string{"BYPASSRLS", "CREATEROLE", "CREATEDB"} {
+		role := ikdtest.NewRole(t)
+		mustExecAs(t, owner, "ALTER ROLE "+role+" "+attr, "")
+		err := owner.GrantApp(ctx, role)
+		if !errsIs(err, errs.Invalid) || !strings.Contains(err.Error(), "NOBYPASSRLS NOCREATEROLE NOCREATEDB") {
+			t.Errorf("grant to a role with %s: %v", attr, err)
+		}
+	}
+}
