@@ -63,10 +63,10 @@ type Policy struct {
 	MaxLifetime time.Duration
 	// MaxQRBytes caps the dasar and usia issuer CWTs. The presentation is
 	// the CWT wrapped in a device COSE_Sign1 with a timestamp and a 16-byte
-	// nonce (105 bytes more), then base45 and "IKD2:". Up to 397 bytes it
+	// nonce (105 bytes more), then base45 and "IKD1:". Up to 397 bytes it
 	// fits QR version 15 at level L (758 characters), the most ikd lets
-	// the default profile need. Since qrcred's format version 2 (integer
-	// claim labels), a dasar CWT of a realistic resident is about 320
+	// the default profile need. With qrcred's integer claim labels, a dasar
+	// CWT of a realistic resident is about 320
 	// bytes plus the name, so names of up to 77 characters fit: more than
 	// the 60 letters a name on a population document may have (Permendagri
 	// 73/2022). qrcred's TestQRBudgetIsVersion15 ties the two numbers.

@@ -62,7 +62,7 @@
 // The QR credentials use a custom format, "ikd-qr+cwt": the credential is
 // the base64url (no padding) of the issuer's COSE_Sign1 CWT (package
 // qrcred), which the wallet wraps in a device-signed presentation
-// (qrcred.Present) and shows as an "IKD2:" QR code.
+// (qrcred.Present) and shows as an "IKD1:" QR code.
 //
 // Only a JWT proof (openid4vci-proof+jwt, ES256, P-256 key in the jwk
 // header) is accepted, and exactly one: ikd binds one device key per

@@ -53,7 +53,7 @@ func FuzzVerificationsBody(f *testing.F) {
 		seed(map[string]any{"presentation": sd, "nonce": "n-2", "aud": "https://bank.example"}),
 		seed(map[string]any{"presentation": qr}),
 		seed(map[string]any{"presentation": sd[:len(sd)/2], "aud": "x"}),
-		seed(map[string]any{"presentation": "IKD2:" + strings.Repeat("0", 300)}),
+		seed(map[string]any{"presentation": "IKD1:" + strings.Repeat("0", 300)}),
 		seed(map[string]any{"presentation": "eyJhbGciOiJFUzI1NiJ9.e30.AAAA~WyJzYWx0IiwibmFtYSIsIlNJVEkiXQ~"}),
 		`{"presentation": ""}`, `{"presentation": 5}`, `{"presentation": "x", "extra": 1}`, `{"presentation": "x"} []`,
 		`[]`, `null`, ``, `{`, `{"presentation": "\ud800"}`, `{"nonce": null, "aud": null}`,

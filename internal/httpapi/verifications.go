@@ -15,7 +15,7 @@ import (
 
 // verificationRequest is the body of POST /api/v1/verifications.
 type verificationRequest struct {
-	Presentation string `json:"presentation"` // an IKD2: QR text or an SD-JWT presentation
+	Presentation string `json:"presentation"` // an IKD1: QR text or an SD-JWT presentation
 	Nonce        string `json:"nonce"`        // the nonce the institution showed the holder, if any
 	Aud          string `json:"aud"`          // the audience of an SD-JWT key binding; setting it requires one
 }

@@ -14,7 +14,7 @@ func FuzzVerify(f *testing.F) {
 	f.Add(fx.QR(verifytest.QR{Idx: verifytest.IdxValid}))
 	f.Add(fx.QR(verifytest.QR{Profile: qrcred.Usia, Idx: verifytest.IdxRevoked}))
 	f.Add(fx.SDJWT(verifytest.SD{Idx: verifytest.IdxValid}))
-	f.Add("IKD2:")
+	f.Add("IKD1:")
 	f.Add("IKD1:")
 	f.Add("IKD9:AAAA")
 	f.Add("a.b.c~")

@@ -1,5 +1,5 @@
 // Package verify is ikd's one verifier core for both credential formats:
-// the IKD2: QR presentation (package qrcred) and the SD-JWT VC presentation
+// the IKD1: QR presentation (package qrcred) and the SD-JWT VC presentation
 // (package sdjwt), checked against a cached trust list (package trustlist)
 // and the status lists it embeds. The server API, `ikd verify` and the
 // offline verifier page (compiled to WebAssembly) all call Verify.

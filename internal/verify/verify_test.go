@@ -91,8 +91,8 @@ func TestEveryReason(t *testing.T) {
 	}{
 		{"unreadable", "hello, world", base, credential.Unreadable},
 		{"unreadable empty", "", base, credential.Unreadable},
-		{"unsupported version", "IKD1:ABCDEF", base, credential.Unsupported},
-		{"bad_encoding", "IKD2:!!!!", base, credential.BadEncoding},
+		{"unsupported version", "IKD9:ABCDEF", base, credential.Unsupported},
+		{"bad_encoding", "IKD1:!!!!", base, credential.BadEncoding},
 		{"bad_encoding truncated", qr[:len(qr)/2], base, credential.BadEncoding},
 		{"unknown_issuer", qr, with(func(o *verify.Options) { o.Trust = foreign }), credential.UnknownIssuer},
 		{"bad_signature qr", f.QR(verifytest.QR{Idx: verifytest.IdxValid, Key: other, KeyFor: &f.Key.PublicKey}), base, credential.BadSignature},

@@ -54,7 +54,7 @@ const presentation = (cwt) => {
 };
 // The device's COSE_Sign1, tag 18, protected {alg: ES256}.
 const present = (cwt, key = device) =>
-  'IKD2:' + base45.encode(Sign1Message.withTag(new Sign1Message(presentation(cwt), new Header().setParam(1, -7), new Header()).toBytes(key)));
+  'IKD1:' + base45.encode(Sign1Message.withTag(new Sign1Message(presentation(cwt), new Header().setParam(1, -7), new Header()).toBytes(key)));
 
 const cases = [];
 const add = (name, profile, text, want) => cases.push({ name, profile, text, want });
@@ -71,7 +71,7 @@ add('cose-ts usia', 'usia', present(issue(encodeCBOR(claims('usia')))), 'VALID')
   const key = await importJWK(privJwk, 'ES256');
   const signed = await auth0.Sign1.sign(new auth0.ProtectedHeaders([[auth0.Headers.Algorithm, auth0.Algorithms.ES256]]),
     new auth0.UnprotectedHeaders([]), presentation(issue(encodeCBOR(claims('dasar')))), key);
-  add('@auth0/cose outer layer', 'dasar', 'IKD2:' + base45.encode(signed.encode()), 'VALID');
+  add('@auth0/cose outer layer', 'dasar', 'IKD1:' + base45.encode(signed.encode()), 'VALID');
 }
 
 // Negative cases made here, not by Go.
@@ -87,7 +87,7 @@ add('cose-ts usia', 'usia', present(issue(encodeCBOR(claims('usia')))), 'VALID')
   const es384 = ECDSAKey.generate(-35);
   const prot384 = new Header().setParam(1, -35).setParam(4, new Uint8Array(kid));
   add('issuer alg ES384', 'dasar', present(Sign1Message.withTag(new Sign1Message(encodeCBOR(claims('dasar')), prot384, new Header()).toBytes(es384))), 'unsupported');
-  add('IKD1 prefix (format version 1)', 'dasar', present(cwt).replace('IKD2:', 'IKD1:'), 'unsupported');
+  add('IKD9 prefix (an unknown format version)', 'dasar', present(cwt).replace('IKD1:', 'IKD9:'), 'unsupported');
   // Strict claims: unknown labels, version 1's text keys, wrong types.
   const edited = (fn) => { const c = claims('dasar'); fn(c); return present(issue(encodeCBOR(c))); };
   add('unknown ikd label', 'dasar', edited((c) => c.get(IKD_CLAIM).set(10, 'x')), 'bad_encoding');

@@ -1,8 +1,8 @@
-// Verify an ikd QR presentation ("IKD2:" + base45 of a device-signed
+// Verify an ikd QR presentation ("IKD1:" + base45 of a device-signed
 // COSE_Sign1 wrapping the issuer's COSE_Sign1 CWT) with two independent COSE
 // libraries, and print what it carries.
 //
-// stdin:  {"text": "IKD2:...", "issuerPubHex": "04..."}
+// stdin:  {"text": "IKD1:...", "issuerPubHex": "04..."}
 // stdout: {"ok": bool, "checks": {...}, "tamper": {...}, "kidHex", "outerAlg",
 //          "innerAlg", "signedAt", "nonceHex", "deviceKeyHex", "claims": {...}}
 // ok is true when both libraries verify both layers; each check is "ok" or
@@ -16,7 +16,7 @@ const check = async (name, fn) => {
   try { await fn(); out.checks[name] = 'ok'; return true; } catch (e) { out.checks[name] = String(e.message || e); return false; }
 };
 try {
-  if (!input.text.startsWith('IKD2:')) throw new Error('no IKD2: prefix');
+  if (!input.text.startsWith('IKD1:')) throw new Error('no IKD1: prefix');
   const outerBytes = new Uint8Array(base45.decode(input.text.slice(5)));
   if (base45.encode(outerBytes) !== input.text.slice(5)) throw new Error('base45 does not round-trip');
 

@@ -39,20 +39,21 @@
 // The device layer is a second COSE_Sign1, ES256 by that device key, over
 // {1: the issuer COSE_Sign1 bytes, 2: signing time (seconds since the
 // epoch), 3: the verifier's nonce, when it gave one} (Present). It is
-// written Prefix ("IKD2:") + base45 (RFC 9285), uncompressed: at a few
+// written Prefix ("IKD1:") + base45 (RFC 9285), uncompressed: at a few
 // hundred bytes of signatures, keys and short strings zlib saves nothing.
 // Base45 uses only the QR alphanumeric alphabet, so qrimage.QRPNG encodes
 // it in alphanumeric mode.
 //
 // # Format versions
 //
-// The digit of the prefix is the format version. Version 1 ("IKD1:") had
-// the profile ("p") and the resident claims under text keys at the top of
-// the CWT and the birth date as "YYYY-MM-DD"; version 2 moved them into
-// the table above, 50 bytes (75 characters) shorter for dasar, so that
-// dasar stays at QR version 15 for names of 40 characters and more. This
-// verifier refuses version 1 presentations as unsupported: wallets fetch
-// version 2 CWTs at their next refresh.
+// The digit of the prefix is the format version; this is version 1, the
+// only one, and a verifier answers unsupported for any other "IKD<n>:".
+// Before its release (2026-11-23) the layout changed once: the profile and
+// the resident claims were text keys at the top of the CWT and the birth
+// date "YYYY-MM-DD"; the table above is 50 bytes (75 characters) shorter
+// for dasar, so that dasar stays at QR version 15 for names of 40
+// characters and more. CWTs in that earlier layout (demo data only) fail
+// as bad_encoding.
 //
 // # Profiles
 //

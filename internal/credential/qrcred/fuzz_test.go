@@ -38,7 +38,7 @@ func FuzzVerify(f *testing.F) {
 	f.Add(s[:len(s)/2])
 	f.Add("")
 	f.Add(Prefix)
-	f.Add("IKD2:ABC")
+	f.Add("IKD1:ABC")
 	f.Add("HC1:NCFOXN%TS3DH")
 	f.Add(Prefix + "GGW")
 	opts := fx.opts()

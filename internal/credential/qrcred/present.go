@@ -20,7 +20,7 @@ import (
 // unsupported. Version 2 carries the resident claims under integer labels
 // (the private claim-key table, see the package documentation); version
 // 1 had text keys.
-const Prefix = "IKD2:"
+const Prefix = "IKD1:"
 
 // MaxNonceSize caps the verifier nonce a presentation may carry.
 const MaxNonceSize = 64

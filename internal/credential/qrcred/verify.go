@@ -35,7 +35,7 @@ type VerifyOptions struct {
 	Nonce []byte
 }
 
-// Verify checks an IKD2 presentation (Prefix), as read from a QR code, and returns
+// Verify checks an IKD1 presentation (Prefix), as read from a QR code, and returns
 // what it proves. Every failure is a *credential.Error whose Reason says
 // why. The checks run in this order, and the first that fails answers:
 //

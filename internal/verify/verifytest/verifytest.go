@@ -113,7 +113,7 @@ type QR struct {
 	DeviceKey *ecdsa.PrivateKey // f.Device when nil
 }
 
-// QR returns an IKD2: presentation.
+// QR returns an IKD1: presentation.
 func (f *Fixture) QR(q QR) string {
 	f.TB.Helper()
 	if q.Profile == "" {

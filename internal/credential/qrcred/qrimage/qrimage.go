@@ -1,4 +1,4 @@
-// Package qrimage draws and reads the QR codes of package qrcred's IKD2:
+// Package qrimage draws and reads the QR codes of package qrcred's IKD1:
 // presentations: QRPNG renders one (alphanumeric mode, level L by
 // default), DecodeImage and DecodeFile read one from a screenshot or a
 // camera photo. It is split from qrcred so that a verifier that gets the

@@ -3,7 +3,7 @@
 //
 //   window.ikd.verify(input, trustListJWS, nonce, nowMillis) → Promise<Result>
 //
-// input is the QR text (IKD2:…) or an SD-JWT presentation, trustListJWS the
+// input is the QR text (IKD1:…) or an SD-JWT presentation, trustListJWS the
 // cached trust list, nonce the verifier's nonce or "" and nowMillis the time
 // (Date.now() when omitted). Result is verify.Result as JSON: {valid, reason,
 // message_id, message_en, format, profile, claims, issuer, signed_at, expiry,
