@@ -16,9 +16,10 @@ import (
 
 var ctx = context.Background()
 
-// appStore migrates a fresh schema as the owner, grants a new role the
-// application's privileges, and returns a store logged in as that role.
-func appStore(t testing.TB, now func() time.Time) store.Store {
+// grantedSchema migrates a fresh schema as the owner and grants a new role
+// the application's privileges. It returns the owner's store (closed when
+// the test ends) and a DSN that logs in as the role.
+func grantedSchema(t testing.TB, now func() time.Time) (*postgres.Store, string) {
 	t.Helper()
 	role := ikdtest.NewRole(t)
 	ownerDSN := ikdtest.SchemaDSN(t, ikdtest.PostgresDSN(t))
@@ -26,14 +27,22 @@ func appStore(t testing.TB, now func() time.Time) store.Store {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer owner.Close()
+	t.Cleanup(func() { owner.Close() })
 	if _, err := owner.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if err := owner.GrantApp(ctx, role); err != nil {
 		t.Fatal(err)
 	}
-	st, err := postgres.Open(ctx, ikdtest.AsRole(t, ownerDSN, role), now)
+	return owner, ikdtest.AsRole(t, ownerDSN, role)
+}
+
+// appStore returns a store logged in as a role granted the application's
+// privileges on a fresh schema.
+func appStore(t testing.TB, now func() time.Time) store.Store {
+	t.Helper()
+	_, appDSN := grantedSchema(t, now)
+	st, err := postgres.Open(ctx, appDSN, now)
 	if err != nil {
 		t.Fatal(err)
 	}

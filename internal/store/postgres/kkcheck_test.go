@@ -3,9 +3,6 @@ package postgres_test
 import (
 	"database/sql"
 	"testing"
-
-	"github.com/ikd-project/ikd/internal/ikdtest"
-	"github.com/ikd-project/ikd/internal/store/postgres"
 )
 
 // TestKKCheckNotShadowed: migration 00006 replaced the foreign key
@@ -16,20 +13,8 @@ import (
 // whose family card does not exist, which the foreign key made impossible.
 // (Found by the security review of 2026-11-23.)
 func TestKKCheckNotShadowed(t *testing.T) {
-	role := ikdtest.NewRole(t)
-	ownerDSN := ikdtest.SchemaDSN(t, ikdtest.PostgresDSN(t))
-	owner, err := postgres.Open(ctx, ownerDSN, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer owner.Close()
-	if _, err := owner.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := owner.GrantApp(ctx, role); err != nil {
-		t.Fatal(err)
-	}
-	app, err := sql.Open("pgx", ikdtest.AsRole(t, ownerDSN, role))
+	owner, appDSN := grantedSchema(t, nil)
+	app, err := sql.Open("pgx", appDSN)
 	if err != nil {
 		t.Fatal(err)
 	}
