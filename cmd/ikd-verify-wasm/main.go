@@ -4,12 +4,14 @@
 // to WebAssembly for the offline verifier page. It registers one JavaScript
 // function:
 //
-//	ikdVerify(input, trustListJWS, nowMillis, nonce) → JSON string
+//	ikdVerify(input, trustListJWS, nowMillis, nonce, pins) → JSON string
 //
 // input is the QR text or SD-JWT presentation, trustListJWS the cached
 // trust list, nowMillis the time (Date.now()), nonce the verifier's nonce
-// or "". The JSON is a verify.Result; a trust list that does not parse
-// gives a Result with that failure's reason. The page loads it with
+// or "", pins the province's pinned key IDs (comma-separated) or "". The
+// JSON is a verify.Result; a trust list that does not parse, or that a
+// key other than the pinned ones signed, gives a Result with that
+// failure's reason. The page loads it with
 // internal/ui/static/verify/loader.js (window.ikd.verify).
 package main
 
@@ -33,7 +35,7 @@ func main() {
 		if len(args) > 2 && args[2].Type() == js.TypeNumber {
 			now = time.UnixMilli(int64(args[2].Float())).UTC()
 		}
-		b, err := json.Marshal(verify.VerifyWithTrustList(str(0), str(1), now, str(3)))
+		b, err := json.Marshal(verify.VerifyPinned(str(0), str(1), str(4), now, str(3)))
 		if err != nil {
 			return `{"valid":false,"reason":"unreadable"}`
 		}

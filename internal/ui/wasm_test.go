@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ikd-project/ikd/internal/credential/qrcred"
+	"github.com/ikd-project/ikd/internal/trustlist"
 	"github.com/ikd-project/ikd/internal/verify"
 	"github.com/ikd-project/ikd/internal/verify/verifytest"
 )
@@ -92,7 +94,7 @@ globalThis.fetch = async (url) => {
 };
 require(loader);
 const input = JSON.parse(fs.readFileSync(0, "utf8"));
-Promise.all(input.cases.map((c) => window.ikd.verify(c.input, input.trust, c.nonce, input.now))).then((out) => {
+Promise.all(input.cases.map((c) => window.ikd.verify(c.input, input.trust, c.nonce, input.now, c.pins))).then((out) => {
   process.stdout.write(JSON.stringify(out));
   process.exit(0);
 }).catch((e) => { console.error(e); process.exit(1); });
@@ -112,7 +114,13 @@ func TestWasmUnderNode(t *testing.T) {
 	type tcase struct {
 		Input string `json:"input"`
 		Nonce string `json:"nonce"`
+		Pins  string `json:"pins,omitempty"`
 	}
+	signer, err := trustlist.Parse(f.TrustList(), now, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherKey := base64.RawURLEncoding.EncodeToString(make([]byte, 32))
 	in := struct {
 		Trust string  `json:"trust"`
 		Now   int64   `json:"now"`
@@ -122,6 +130,9 @@ func TestWasmUnderNode(t *testing.T) {
 		{Input: f.QR(verifytest.QR{Idx: verifytest.IdxRevoked})},
 		{Input: f.SDJWT(verifytest.SD{Idx: verifytest.IdxValid})},
 		{Input: "not a credential"},
+		{Input: f.QR(verifytest.QR{Idx: verifytest.IdxValid}), Pins: otherKey + "," + signer.SignedBy},
+		{Input: f.QR(verifytest.QR{Idx: verifytest.IdxValid}), Pins: otherKey},
+		{Input: f.QR(verifytest.QR{Idx: verifytest.IdxValid}), Pins: "not-a-key-id"},
 	}}
 	script := filepath.Join(t.TempDir(), "run.cjs")
 	if err := os.WriteFile(script, []byte(nodeScript), 0o600); err != nil {
@@ -161,10 +172,17 @@ func TestWasmUnderNode(t *testing.T) {
 	if r := got[3]; r.Valid || r.Reason != "unreadable" {
 		t.Errorf("garbage: %+v", r)
 	}
+	if r := got[4]; !r.Valid {
+		t.Errorf("trust list signed by a pinned key: %+v", r)
+	}
+	for i, what := range map[int]string{5: "signed by a key that is not pinned", 6: "malformed pin"} {
+		if r := got[i]; r.Valid || r.Reason != "unknown_issuer" {
+			t.Errorf("trust list %s: %+v", what, r)
+		}
+	}
 	// and the same answers as the Go core
-	trust := f.Trust()
 	for i, c := range in.Cases {
-		want := verify.Verify(c.Input, verify.Options{Trust: trust, Now: now, Nonce: c.Nonce})
+		want := verify.VerifyPinned(c.Input, f.TrustList(), c.Pins, now, c.Nonce)
 		if want.Valid != got[i].Valid || want.Reason != got[i].Reason {
 			t.Errorf("case %d: wasm %v %q, Go %v %q", i, got[i].Valid, got[i].Reason, want.Valid, want.Reason)
 		}

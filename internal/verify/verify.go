@@ -39,6 +39,7 @@ import (
 	"github.com/ikd-project/ikd/internal/credential"
 	"github.com/ikd-project/ikd/internal/credential/qrcred"
 	"github.com/ikd-project/ikd/internal/credential/sdjwt"
+	"github.com/ikd-project/ikd/internal/errs"
 	"github.com/ikd-project/ikd/internal/statuslist"
 	"github.com/ikd-project/ikd/internal/trustlist"
 )
@@ -283,14 +284,26 @@ func sdClaims(v *sdjwt.Verified) map[string]any {
 // VerifyWithTrustList parses trustJWS (without a pinned root: the caller
 // got it from the province over HTTPS or checks its signer separately) and
 // verifies input against it at now with the verifier's nonce. A trust list
-// that does not parse answers with its failure's reason. It is the entry of
-// the WebAssembly verifier, which has only strings to pass.
+// that does not parse answers with its failure's reason.
 func VerifyWithTrustList(input, trustJWS string, now time.Time, nonce string) Result {
+	return VerifyPinned(input, trustJWS, "", now, nonce)
+}
+
+// VerifyPinned is VerifyWithTrustList with the province's root of trust
+// pinned: pins lists key IDs (comma- or space-separated, as ikd keys list
+// prints them), and a trust list signed by any other key answers
+// unknown_issuer, as do malformed pins. Empty pins pin nothing. It is the
+// entry of the WebAssembly verifier, which has only strings to pass.
+func VerifyPinned(input, trustJWS, pins string, now time.Time, nonce string) Result {
 	var res Result
 	if now.IsZero() {
 		return res.fail(errors.New("verify: Now is required"))
 	}
-	l, err := trustlist.Parse(trustJWS, now, nil)
+	ids, err := trustlist.ParsePins(pins)
+	if err != nil {
+		return res.fail(credential.Fail(credential.UnknownIssuer, "pinned keys: %s", errs.Message(err, "en", err.Error())))
+	}
+	l, err := trustlist.ParsePinnedIDs(trustJWS, now, ids)
 	if err != nil {
 		return res.fail(err)
 	}

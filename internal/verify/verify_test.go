@@ -1,6 +1,7 @@
 package verify_test
 
 import (
+	"encoding/base64"
 	"strings"
 	"testing"
 	"time"
@@ -175,6 +176,32 @@ func TestRetiredKey(t *testing.T) {
 			if r.Reason != c.want || r.Valid != (c.want == "") {
 				t.Errorf("at %v: %+v, want %q", c.at, r, c.want)
 			}
+		}
+	}
+}
+
+// TestVerifyPinned: a trust list counts only when a pinned key signed it.
+func TestVerifyPinned(t *testing.T) {
+	f := verifytest.New(t, now)
+	qr := f.QR(verifytest.QR{Idx: verifytest.IdxValid})
+	l, err := trustlist.Parse(f.TrustList(), now, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := base64.RawURLEncoding.EncodeToString(make([]byte, 32))
+	for _, c := range []struct {
+		pins  string
+		valid bool
+	}{
+		{"", true},
+		{l.SignedBy, true},
+		{other + ", " + l.SignedBy, true},
+		{other, false},
+		{"not-a-key-id", false},
+	} {
+		r := verify.VerifyPinned(qr, f.TrustList(), c.pins, now, "")
+		if r.Valid != c.valid || (!c.valid && r.Reason != credential.UnknownIssuer) {
+			t.Errorf("pins %q: valid %v, reason %q (%s)", c.pins, r.Valid, r.Reason, r.Detail)
 		}
 	}
 }

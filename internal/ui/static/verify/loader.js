@@ -1,11 +1,12 @@
 // loader.js loads ikd's verifier core, compiled to WebAssembly
 // (ikd-verify.wasm, built from cmd/ikd-verify-wasm), and exposes
 //
-//   window.ikd.verify(input, trustListJWS, nonce, nowMillis) → Promise<Result>
+//   window.ikd.verify(input, trustListJWS, nonce, nowMillis, pins) → Promise<Result>
 //
 // input is the QR text (IKD1:…) or an SD-JWT presentation, trustListJWS the
-// cached trust list, nonce the verifier's nonce or "" and nowMillis the time
-// (Date.now() when omitted). Result is verify.Result as JSON: {valid, reason,
+// cached trust list, nonce the verifier's nonce or "", nowMillis the time
+// (Date.now() when omitted) and pins the province's key IDs the trust list
+// must be signed by (comma-separated; none when omitted). Result is verify.Result as JSON: {valid, reason,
 // message_id, message_en, format, profile, claims, issuer, signed_at, expiry,
 // trust_age_ns, stale_ns}. Everything runs in the page: no network.
 (function () {
@@ -50,9 +51,9 @@
 
   window.ikd = window.ikd || {};
   window.ikd.load = load;
-  window.ikd.verify = async function (input, trustListJWS, nonce, nowMillis) {
+  window.ikd.verify = async function (input, trustListJWS, nonce, nowMillis, pins) {
     const verify = await load();
     const now = nowMillis === undefined ? Date.now() : Number(nowMillis);
-    return JSON.parse(verify(String(input), String(trustListJWS), now, nonce ? String(nonce) : ""));
+    return JSON.parse(verify(String(input), String(trustListJWS), now, nonce ? String(nonce) : "", pins ? String(pins) : ""));
   };
 })();
