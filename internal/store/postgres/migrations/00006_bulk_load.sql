@@ -53,12 +53,15 @@ CREATE TRIGGER kartu_keluarga_update AFTER UPDATE ON kartu_keluarga
 -- The trigger functions find their tables through a pinned search_path:
 -- without it the session's temporary schema comes first, and a role that
 -- may create temporary tables could shadow kartu_keluarga or riwayat_kk.
+-- pg_catalog comes first, so that no operator or function created in the
+-- schema (by a role that may CREATE there) can stand in for a built-in one
+-- while the functions run as whoever writes residents.
 -- +goose StatementBegin
 DO $$
 BEGIN
-    EXECUTE format('ALTER FUNCTION penduduk_kk_exists() SET search_path = %I, pg_catalog, pg_temp', current_schema());
-    EXECUTE format('ALTER FUNCTION kartu_keluarga_unreferenced() SET search_path = %I, pg_catalog, pg_temp', current_schema());
-    EXECUTE format('ALTER FUNCTION penduduk_pindah_kk() SET search_path = %I, pg_catalog, pg_temp', current_schema());
+    EXECUTE format('ALTER FUNCTION penduduk_kk_exists() SET search_path = pg_catalog, %I, pg_temp', current_schema());
+    EXECUTE format('ALTER FUNCTION kartu_keluarga_unreferenced() SET search_path = pg_catalog, %I, pg_temp', current_schema());
+    EXECUTE format('ALTER FUNCTION penduduk_pindah_kk() SET search_path = pg_catalog, %I, pg_temp', current_schema());
 END;
 $$;
 -- +goose StatementEnd
