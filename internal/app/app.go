@@ -135,8 +135,13 @@ func NewAuditLog(ctx context.Context, cfg *config.Config, st store.Store, logger
 // keyed; when it exists, the database's marker must agree with it (a
 // deleted marker is an error, not a chain from before the keyed chain).
 // Only a database without the file, new or from before the keyed chain,
-// is marked (audit.Log.Bind), and the file then written once.
+// is marked (audit.Log.Bind), and the file then written once. First, the
+// database's audit head must not be below the highest event seen in it
+// before (RecordSeen).
 func bindChain(ctx context.Context, cfg *config.Config, st store.Store, l *audit.Log, logger *slog.Logger) error {
+	if err := RecordSeen(ctx, cfg, st, l); err != nil {
+		return err
+	}
 	file := audit.ChainFile(cfg.AuditKeyFile)
 	recorded, ok, err := l.ReadChainFile(file)
 	if err != nil {
@@ -192,7 +197,65 @@ func OpenAuditLog(ctx context.Context, cfg *config.Config, st store.Store) (*aud
 	if ok {
 		l.Expect(since)
 	}
+	seen, _, err := l.ReadSeenFile(audit.SeenFile(cfg.AuditKeyFile))
+	if err != nil {
+		return nil, err
+	}
+	l.ExpectAtLeast(seen)
 	return l, nil
+}
+
+// RecordSeen checks the database's audit head against the highest event
+// seen in it before (the seen file next to the audit key) and records the
+// head as the new mark. A head below the mark means events were deleted or
+// the database rolled back: an error, which ikd audit accept-restore
+// clears for a deliberate restore. ikd calls it at start and on a clean
+// shutdown.
+func RecordSeen(ctx context.Context, cfg *config.Config, st store.Store, l *audit.Log) error {
+	file := audit.SeenFile(cfg.AuditKeyFile)
+	seen, ok, err := l.ReadSeenFile(file)
+	if err != nil {
+		return err
+	}
+	head, err := st.AuditHead(ctx)
+	if err != nil {
+		return fmt.Errorf("read audit head: %w", err)
+	}
+	if head.Seq < seen {
+		return audit.ErrBelowSeen(head.Seq, seen, file)
+	}
+	if ok && head.Seq == seen {
+		return nil
+	}
+	return l.WriteSeenFile(file, head.Seq)
+}
+
+// AcceptRestore accepts the database's audit log as it now is, after a
+// deliberate restore from a backup: the seen file is rewritten at the
+// current head, and when the database has neither events nor a chain
+// marker (an empty database restored or re-created), the chain file is
+// removed so that the next start marks the chain keyed from event 1. It
+// returns the accepted head.
+func AcceptRestore(ctx context.Context, cfg *config.Config, st store.Store) (int64, error) {
+	if _, err := os.Stat(cfg.AuditKeyFile); err != nil {
+		return 0, fmt.Errorf("audit key: %w", err)
+	}
+	l, err := OpenAuditLog(ctx, cfg, st)
+	if err != nil {
+		return 0, err
+	}
+	head, err := st.AuditHead(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("read audit head: %w", err)
+	}
+	if _, err := st.GetMeta(ctx, audit.ChainMeta); store.IsNotFound(err) && head.Seq == 0 {
+		if err := os.Remove(audit.ChainFile(cfg.AuditKeyFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return 0, fmt.Errorf("remove audit chain file: %w", err)
+		}
+	} else if err != nil {
+		return 0, fmt.Errorf("read audit chain marker: %w", err)
+	}
+	return head.Seq, l.WriteSeenFile(audit.SeenFile(cfg.AuditKeyFile), head.Seq)
 }
 
 // boundKeyID returns the fingerprint of the key the database's audit log

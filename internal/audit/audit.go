@@ -61,6 +61,9 @@ type Log struct {
 	// bound is the first keyed event of the chain as recorded outside the
 	// database (Expect) or found at start (Bind); 0: unbound.
 	bound atomic.Int64
+	// seen is the highest event seen in the database before, as recorded
+	// outside it (ExpectAtLeast); 0: none.
+	seen atomic.Int64
 }
 
 // New returns a Log that hashes subjects with key (at least 32 bytes), takes

@@ -148,7 +148,7 @@ func (l *Log) ensureSince(ctx context.Context, m Marker, head store.AuditHead) (
 		return 0, err
 	}
 	if bound := l.bound.Load(); bound > 0 {
-		return l.boundSince(ctx, m, head, since, bound)
+		return l.boundSince(since, bound)
 	}
 	if since > 0 {
 		return since, nil
@@ -157,15 +157,14 @@ func (l *Log) ensureSince(ctx context.Context, m Marker, head store.AuditHead) (
 }
 
 // boundSince checks the database's marker (since, 0: none) against the one
-// the Log is bound to. The one marker a bound Log writes is the bound one
-// itself, and only into a database without events (a database re-created
-// next to its data directory): there it can hide nothing.
-func (l *Log) boundSince(ctx context.Context, m Marker, head store.AuditHead, since, bound int64) (int64, error) {
+// the Log is bound to. A bound Log never writes a marker, not even into a
+// database without events: one whose log and marker were wiped looks just
+// like that. Only a database without a chain file is marked; a deliberate
+// restore of an empty database is accepted with ikd audit accept-restore.
+func (l *Log) boundSince(since, bound int64) (int64, error) {
 	switch {
 	case since == bound:
 		return since, nil
-	case since == 0 && bound == 1 && head.Seq == 0:
-		return l.mark(ctx, m, 1)
 	case since == 0:
 		return 0, ErrMarkerMissing(bound)
 	default:

@@ -86,18 +86,18 @@ func TestBoundMarkerMoved(t *testing.T) {
 	}
 }
 
-// TestBoundLogOnEmptyDatabase: a database without events (re-created next
-// to its data directory) is marked keyed from event 1, which hides nothing.
-func TestBoundLogOnEmptyDatabase(t *testing.T) {
+// TestBoundLogRefusesEmptyDatabaseWithoutMarker (security re-review): a
+// bound Log does not mark a database without events and marker: a wiped
+// log looks just like that. ikd audit accept-restore is the way out.
+func TestBoundLogRefusesEmptyDatabaseWithoutMarker(t *testing.T) {
 	st := ikdtest.NewStore(t)
 	l := newLog(t)
 	l.Expect(1)
-	if since, err := l.Bind(ctx, st); err != nil || since != 1 {
-		t.Fatalf("Bind on an empty database: %d %v", since, err)
+	if _, err := l.Bind(ctx, st); err == nil || !strings.Contains(err.Error(), "MISSING") {
+		t.Fatalf("Bind on an empty database without marker: %v, want the missing-marker error", err)
 	}
-	fill(t, st, l, 2)
-	if res := verify(t, st, l); len(res.Problems) != 0 || res.KeyedSince != 1 {
-		t.Errorf("verify: %+v", res)
+	if _, err := st.GetMeta(ctx, audit.ChainMeta); !store.IsNotFound(err) {
+		t.Errorf("a marker was written: %v", err)
 	}
 }
 

@@ -103,6 +103,7 @@ func (l *Log) Verify(ctx context.Context, st Lister, progress func(read int64)) 
 	if err != nil {
 		return res, fmt.Errorf("read audit head: %w", err)
 	}
+	res.Problems = append(res.Problems, l.seenProblem(max(head.Seq, next-1))...)
 	switch {
 	case head.Seq > next-1:
 		res.Problems = append(res.Problems, Problem{Deleted, next,

@@ -14,12 +14,13 @@ import (
 	"github.com/ikd-project/ikd/internal/store"
 )
 
-const auditUsage = "Usage: ikd audit verify [--checkpoint FILE] | ikd audit checkpoint [--out FILE]"
+const auditUsage = "Usage: ikd audit verify [--checkpoint FILE] | ikd audit checkpoint [--out FILE] | ikd audit accept-restore"
 
 // runAudit checks the audit log's chain (verify) or writes a signed head
-// of it to keep elsewhere (checkpoint).
+// of it to keep elsewhere (checkpoint), or accepts the log as it now is
+// after a deliberate restore from a backup (accept-restore).
 func runAudit(ctx context.Context, env *Env, args []string) error {
-	sub, fs, err := subcommand(env, "audit", auditUsage, args, "verify", "checkpoint")
+	sub, fs, err := subcommand(env, "audit", auditUsage, args, "verify", "checkpoint", "accept-restore")
 	if err != nil {
 		return err
 	}
@@ -37,6 +38,9 @@ func runAudit(ctx context.Context, env *Env, args []string) error {
 	defer st.Close()
 	if err := st.Ready(ctx); err != nil {
 		return err
+	}
+	if sub == "accept-restore" {
+		return acceptRestore(ctx, env, &cfg, st)
 	}
 	log, err := app.OpenAuditLog(ctx, &cfg, st)
 	if err != nil {
@@ -151,4 +155,16 @@ func printChainMode(env *Env, res audit.Result) {
 			res.KeyedSince-1, res.KeyedSince, res.KeyedSince-1, res.KeyedSince)
 	}
 	fmt.Fprintf(env.Stdout, "ujung rantai / head: seq %d hash %s\n", res.Head.Seq, res.Head.Hash)
+}
+
+// acceptRestore records the restored database's audit head as the highest
+// event seen (app.AcceptRestore), so that ikd starts on it again.
+func acceptRestore(ctx context.Context, env *Env, cfg *config.Config, st store.Store) error {
+	head, err := app.AcceptRestore(ctx, cfg, st)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "pemulihan diterima: log audit kini berakhir pada kejadian %d; periksa dengan ikd audit verify / "+
+		"restore accepted: the audit log now ends at event %d; check it with ikd audit verify\n", head, head)
+	return nil
 }

@@ -48,5 +48,25 @@ func grantApp(ctx context.Context, env *Env, st app.Migrator, role string) error
 	}
 	fmt.Fprintf(env.Stdout, "peran %s: SELECT/INSERT/UPDATE/DELETE pada tabel registri, hanya SELECT/INSERT pada audit_event / "+
 		"role %s: SELECT/INSERT/UPDATE/DELETE on registry tables, only SELECT/INSERT on audit_event\n", role, role)
+	return warnPublicGrants(ctx, env, st)
+}
+
+// warnPublicGrants prints the table privileges granted to PUBLIC, which
+// every role holds whatever --grant granted.
+func warnPublicGrants(ctx context.Context, env *Env, st app.Migrator) error {
+	p, ok := st.(interface {
+		PublicTableGrants(ctx context.Context) ([]string, error)
+	})
+	if !ok {
+		return nil
+	}
+	grants, err := p.PublicTableGrants(ctx)
+	if err != nil {
+		return err
+	}
+	for _, g := range grants {
+		fmt.Fprintf(env.Stderr, "PERINGATAN: PUBLIC punya hak %s; setiap peran memilikinya, cabut dengan REVOKE ... FROM PUBLIC / "+
+			"WARNING: PUBLIC holds %s; every role has it, revoke it with REVOKE ... FROM PUBLIC\n", g, g)
+	}
 	return nil
 }

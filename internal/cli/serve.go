@@ -80,7 +80,19 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	fmt.Fprintf(env.Stderr, "ikd: buka / open http://%s/\n", ln.Addr())
 	err = srv.Serve(ctx, ln, shutdownGrace)
 	wg.Wait()
-	return err
+	return errors.Join(err, recordSeenOnShutdown(ctx, &cfg, st, auditLog))
+}
+
+// recordSeenOnShutdown records the audit head reached by this run in the
+// seen file (app.RecordSeen), so that events deleted before the next start
+// are noticed then; ctx may already be cancelled.
+func recordSeenOnShutdown(ctx context.Context, cfg *config.Config, st store.Store, l *audit.Log) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := app.RecordSeen(ctx, cfg, st, l); err != nil {
+		return fmt.Errorf("on shutdown: %w", err)
+	}
+	return nil
 }
 
 func loadDemoInBackground(ctx context.Context, st store.Store, cfg *config.Config, l *app.BatchLoader, auditLog *audit.Log, status *loadStatus, logger *slog.Logger) {
