@@ -3,11 +3,14 @@ package cli
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/ikd-project/ikd/internal/app"
 	"github.com/ikd-project/ikd/internal/config"
 	"github.com/ikd-project/ikd/internal/kms"
+	"github.com/ikd-project/ikd/internal/trustlist"
 )
 
 const keysUsage = "Usage: ikd keys list | rotate | retire KEY-ID"
@@ -22,7 +25,7 @@ func runKeys(ctx context.Context, env *Env, args []string) error {
 	cfg.Register(fs, env.Getenv, "data-dir", "log", "lang")
 	verifyFor := fs.Duration("verify-for", app.CredentialValidity,
 		"rotate: how long the old key keeps verifying (at least the lifetime of the credentials it signed)")
-	if _, err := setup(env, fs, &cfg, args[1:]); err != nil {
+	if _, err := setup(env, fs, &cfg, keyIDsLast(args[1:])); err != nil {
 		return err
 	}
 	keys, err := app.OpenKeys(&cfg)
@@ -55,6 +58,28 @@ func runKeys(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "kunci %s tidak lagi dipercaya / key %s is no longer trusted: credentials it signed stop verifying once verifiers refresh their trust list\n", id, id)
 		return nil
 	}
+}
+
+// keyIDsLast moves the arguments that are key IDs and begin with "-" to
+// the end, after "--": a key ID is base64url, so about one in 64 begins
+// with "-", which the flag parser would take for a flag. Arguments that
+// already hold a "--" are left as they are.
+func keyIDsLast(args []string) []string {
+	if slices.Contains(args, "--") {
+		return args
+	}
+	var rest, ids []string
+	for _, a := range args {
+		if _, err := trustlist.ParsePins(a); err == nil && strings.HasPrefix(a, "-") {
+			ids = append(ids, a)
+		} else {
+			rest = append(rest, a)
+		}
+	}
+	if len(ids) == 0 {
+		return args
+	}
+	return append(append(rest, "--"), ids...)
 }
 
 func listKeys(env *Env, keys *kms.FileStore) error {

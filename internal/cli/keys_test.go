@@ -36,4 +36,13 @@ func TestKeysRotateRetire(t *testing.T) {
 	if code, _, _ := run(t, ctx, vars, "keys", "frob"); code != 2 {
 		t.Errorf("unknown subcommand: exit %d", code)
 	}
+	// About one key ID in 64 begins with "-": it is still a key ID, before
+	// or after the flags, not a flag.
+	dash := "-" + strings.Repeat("A", 42)
+	for _, args := range [][]string{{"keys", "retire", dash}, {"keys", "retire", dash, "--lang", "en"}} {
+		code, _, stderr := run(t, ctx, vars, args...)
+		if code != 1 || strings.Contains(stderr, "flag provided but not defined") {
+			t.Errorf("%v: exit %d %s", args, code, stderr)
+		}
+	}
 }
