@@ -172,6 +172,19 @@ func oneArg(fs *flag.FlagSet, what string) (string, error) {
 	return strings.TrimSpace(fs.Arg(0)), nil
 }
 
+// noArgs refuses positional arguments for a command that takes none: the
+// flag parser stops at the first one, so flags after it would be ignored
+// without a word (ikd serve x --listen :9090 would listen on the default).
+func noArgs(fs *flag.FlagSet) error {
+	if fs.NArg() == 0 {
+		return nil
+	}
+	fmt.Fprintf(fs.Output(), "ikd %s: argumen tidak dikenal %q (opsi ditulis --nama nilai) / unexpected argument %q (flags are written --name value)\n",
+		fs.Name(), fs.Arg(0), fs.Arg(0))
+	fs.Usage()
+	return errUsage
+}
+
 // openAudited opens and migrates the database and loads its audit log:
 // what every command that changes the registry needs.
 func openAudited(ctx context.Context, cfg *config.Config, logger *slog.Logger) (app.Migrator, *audit.Log, error) {

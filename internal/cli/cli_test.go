@@ -77,6 +77,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"serve", "--scale", "20"}, 1, "--scale harus"},
 		{[]string{"import"}, 2, "tepat satu"},
 		{[]string{"audit"}, 2, "ikd audit verify"},
+		{[]string{"serve", "extra", "--listen", "127.0.0.1:1"}, 2, `unexpected argument "extra"`},
+		{[]string{"migrate", "now"}, 2, `argumen tidak dikenal "now"`},
 	} {
 		code, stdout, stderr := run(t, ctx, map[string]string{}, c.args...)
 		if code != c.code || !strings.Contains(stdout+stderr, c.want) {

@@ -38,6 +38,9 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
 	opts := demoOptions(&cfg)
 	if *csvPath != "" {
 		return writeDemoCSV(*csvPath, opts, env)

@@ -18,6 +18,9 @@ func runMigrate(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
 	st, err := app.OpenStore(ctx, &cfg)
 	if err != nil {
 		return err

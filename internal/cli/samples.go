@@ -129,7 +129,8 @@ const samplesReadme = `Contoh KTP digital / digital ID samples (ikd demo --sampl
 valid.png, valid.txt      QR of an activated demo resident, signed when the command ran:
                           VALID for 90 seconds, then stale_presentation
 expired.png, expired.txt  the same resident's QR signed 10 minutes earlier: stale_presentation
-revoked.png, revoked.txt  QR of a resident whose digital ID was revoked: revoked
+revoked.png, revoked.txt  QR of a resident whose digital ID was revoked: revoked for 90
+                          seconds, then stale_presentation (a verifier checks a QR's age first)
 trust-list.jwt            the signed trust list (issuer keys and status lists) an offline verifier uses
 trust-pin.txt             the ID of the province's key that signs the trust list: pin it, so a
                           trust list signed by anyone else is refused

@@ -33,6 +33,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
 	if w := cfg.DatabaseWarning(); w != "" {
 		// At every start, not once: the connection to a remote database
 		// carries residents' personal data and the password.

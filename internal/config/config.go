@@ -60,8 +60,8 @@ type Config struct {
 func Defaults() Config {
 	return Config{
 		Database: "sqlite:" + filepath.Join("data", "ikd.db"), DataDir: "data", Listen: "127.0.0.1:8080",
-		LogLevel: "info", LogFormat: "json", Lang: "id", DemoSeed: 1, DemoScale: 1,
-		PublicURL: "http://127.0.0.1:8080",
+		PublicURL: defaultPublicURL,
+		LogLevel:  "info", LogFormat: "json", Lang: "id", DemoSeed: 1, DemoScale: 1,
 	}
 }
 
@@ -91,8 +91,9 @@ func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string, names ..
 			fs.StringVar(&c.LogLevel, "log-level", env("IKD_LOG_LEVEL", c.LogLevel), "debug, info, warn or error (env IKD_LOG_LEVEL)")
 			fs.StringVar(&c.LogFormat, "log-format", env("IKD_LOG_FORMAT", c.LogFormat), "json or text (env IKD_LOG_FORMAT)")
 		case "public-url":
-			fs.StringVar(&c.PublicURL, "public-url", env("IKD_PUBLIC_URL", c.PublicURL),
-				"URL wallets and verifiers reach ikd at, e.g. https://ikd.bengkuluprov.go.id (env IKD_PUBLIC_URL)")
+			// Empty unless given: Finish then derives it from --listen.
+			fs.StringVar(&c.PublicURL, "public-url", getenv("IKD_PUBLIC_URL"),
+				"URL wallets and verifiers reach ikd at, e.g. https://ikd.bengkuluprov.go.id (env IKD_PUBLIC_URL; default http:// and the --listen address)")
 		case "lang":
 			fs.StringVar(&c.Lang, "lang", env("IKD_LANG", c.Lang), "language of messages: id or en (env IKD_LANG)")
 		case "demo":
@@ -128,6 +129,9 @@ func (c *Config) Finish(getenv func(string) string) error {
 				"IKD_SMTP_ADDR %q is not valid; example: smtp.bengkuluprov.go.id:587", c.SMTPAddr)
 		}
 	}
+	if c.PublicURL == "" {
+		c.PublicURL = listenURL(c.Listen)
+	}
 	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
 	if err := c.Validate(); err != nil {
 		return err
@@ -138,6 +142,28 @@ func (c *Config) Finish(getenv func(string) string) error {
 		}
 	}
 	return nil
+}
+
+// defaultPublicURL is the public URL of the default --listen address.
+const defaultPublicURL = "http://127.0.0.1:8080"
+
+// listenURL is the default public URL: http:// and the listen address, with
+// a wildcard host (":8080", "0.0.0.0:8080") read as this machine. Port 0
+// (any free port) is not known before the server binds: the URL is then
+// defaultPublicURL, and a test or tool that needs another passes
+// --public-url.
+func listenURL(listen string) string {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return "http://" + listen // Validate names the bad --listen
+	}
+	if port == "0" {
+		return defaultPublicURL
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 // Validate checks every setting and names the first one that is wrong.

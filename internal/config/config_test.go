@@ -103,6 +103,16 @@ func TestPublicURL(t *testing.T) {
 	if err != nil || c.PublicURL != "http://127.0.0.1:8080" {
 		t.Fatalf("default public URL %q, %v", c.PublicURL, err)
 	}
+	// Without --public-url it follows --listen (a wildcard host is this machine).
+	for listen, want := range map[string]string{"127.0.0.1:18081": "http://127.0.0.1:18081", ":9090": "http://127.0.0.1:9090",
+		"0.0.0.0:8443": "http://127.0.0.1:8443", "[::1]:8080": "http://[::1]:8080"} {
+		if c, err := load(t, nil, "--listen", listen); err != nil || c.PublicURL != want {
+			t.Errorf("--listen %s: public URL %q, %v; want %s", listen, c.PublicURL, err, want)
+		}
+	}
+	if c, err := load(t, nil, "--listen", ":9090", "--public-url", "https://ikd.example"); err != nil || c.PublicURL != "https://ikd.example" {
+		t.Errorf("--public-url with --listen: %q, %v", c.PublicURL, err)
+	}
 	c, err = load(t, map[string]string{"IKD_PUBLIC_URL": "https://ikd.bengkuluprov.go.id/", "IKD_KEY_PASSPHRASE_FILE": "/run/secrets/kp"})
 	if err != nil || c.PublicURL != "https://ikd.bengkuluprov.go.id" || c.KeyPassphraseFile != "/run/secrets/kp" {
 		t.Errorf("from the environment: %q %q, %v", c.PublicURL, c.KeyPassphraseFile, err)
