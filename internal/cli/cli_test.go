@@ -151,7 +151,7 @@ func TestServeOperationalEndpoints(t *testing.T) {
 	vars["IKD_LOG_LEVEL"] = "info"
 	base, stop, stderr := startServe(t, vars)
 	code, body := get(t, base+"healthz")
-	if code != 200 || !strings.Contains(body, `"status":"ok"`) {
+	if code != 200 || !strings.Contains(body, `"status":"ok"`) || !strings.Contains(body, `"complete":`) {
 		t.Errorf("/healthz: %d %s", code, body)
 	}
 	code, body = get(t, base+"readyz")

@@ -33,12 +33,13 @@ type Stats interface {
 }
 
 // LoadStatus says how far a background load (the demo province) has come.
+// It is shown in /healthz's detail as JSON.
 type LoadStatus struct {
-	Active   bool
-	Done     int64
-	Total    int64
-	Complete bool
-	Err      string
+	Active   bool   `json:"active"`
+	Done     int64  `json:"done"`
+	Total    int64  `json:"total"`
+	Complete bool   `json:"complete"`
+	Err      string `json:"error,omitempty"`
 }
 
 // Home serves the home page.
