@@ -204,7 +204,15 @@ func openAudited(ctx context.Context, cfg *config.Config, logger *slog.Logger) (
 // set for "cmd sub"; a missing or unknown one prints usage and gives
 // errUsage.
 func subcommand(env *Env, cmd, usage string, args []string, subs ...string) (string, *flag.FlagSet, error) {
+	if len(args) > 0 && slices.Contains([]string{"-h", "-help", "--help", "help"}, args[0]) {
+		fmt.Fprintln(env.Stdout, usage)
+		fmt.Fprintf(env.Stdout, "ikd %s <subcommand> -h lists its flags.\n", cmd)
+		return "", nil, flag.ErrHelp
+	}
 	if len(args) == 0 || !slices.Contains(subs, args[0]) {
+		if len(args) > 0 {
+			fmt.Fprintf(env.Stderr, "ikd %s: subperintah tidak dikenal %q / unknown subcommand %q\n", cmd, args[0], args[0])
+		}
 		fmt.Fprintln(env.Stderr, usage)
 		return "", nil, errUsage
 	}

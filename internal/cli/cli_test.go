@@ -79,6 +79,9 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"audit"}, 2, "ikd audit verify"},
 		{[]string{"serve", "extra", "--listen", "127.0.0.1:1"}, 2, `unexpected argument "extra"`},
 		{[]string{"migrate", "now"}, 2, `argumen tidak dikenal "now"`},
+		{[]string{"keys", "frob"}, 2, `unknown subcommand "frob"`},
+		{[]string{"petugas", "-h"}, 0, "Usage: ikd petugas"},
+		{[]string{"audit", "--help"}, 0, "Usage: ikd audit"},
 	} {
 		code, stdout, stderr := run(t, ctx, map[string]string{}, c.args...)
 		if code != c.code || !strings.Contains(stdout+stderr, c.want) {
