@@ -76,13 +76,32 @@ func Main(ctx context.Context, args []string, env *Env) int {
 		case errors.Is(err, flag.ErrHelp):
 			return 0
 		}
-		lang := env.Getenv("IKD_LANG")
-		fmt.Fprintf(env.Stderr, "ikd %s: %s\n", c.name, errs.Message(err, lang, err.Error()))
+		fmt.Fprintf(env.Stderr, "ikd %s: %s\n", c.name, errs.Message(err, langOf(args, env), err.Error()))
 		return 1
 	}
 	fmt.Fprintf(env.Stderr, "ikd: perintah tidak dikenal %q / unknown command %q\n\n", args[0], args[0])
 	usage(env.Stderr)
 	return 2
+}
+
+// langOf is the language of a command's final error: its --lang flag when
+// given (the command has parsed it, but returns only an error), else
+// IKD_LANG.
+func langOf(args []string, env *Env) string {
+	lang := env.Getenv("IKD_LANG")
+	for i, a := range args {
+		switch {
+		case a == "--":
+			return lang
+		case a == "--lang" || a == "-lang":
+			if i+1 < len(args) {
+				lang = args[i+1]
+			}
+		case strings.HasPrefix(a, "--lang="), strings.HasPrefix(a, "-lang="):
+			lang = a[strings.Index(a, "=")+1:]
+		}
+	}
+	return lang
 }
 
 func usage(w io.Writer) {

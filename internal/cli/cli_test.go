@@ -92,6 +92,15 @@ func TestUsageErrors(t *testing.T) {
 	if code != 1 || !strings.Contains(stderr, "is not recognised") || strings.Contains(stderr, "s3cret") {
 		t.Errorf("English error (and no password echoed): exit %d, %q", code, stderr)
 	}
+	// The final error follows --lang, not only IKD_LANG.
+	bad := filepath.Join(t.TempDir(), "bad.csv")
+	if err := os.WriteFile(bad, []byte("a,b\n1,2\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = run(t, ctx, dirVars(t), "import", "--lang", "en", bad)
+	if code != 1 || !strings.Contains(stderr, "Required columns are missing") {
+		t.Errorf("import --lang en of a file that is not a SIAK export: exit %d, %q", code, stderr)
+	}
 }
 
 func TestMigrateAndAuditVerify(t *testing.T) {
