@@ -143,11 +143,27 @@ Verify, pinning the province's key (as ikd keys list prints it):
 IKD_TRUST_PIN=KID[,KID...] does the same as --pin.
 `
 
+// demoBank is the name of the demo institution.
+const demoBank = "Bank Demo Bengkulu"
+
 // demoInstitution registers a demo bank allowed the basic identity fields
 // and writes its API key (shown nowhere else) to DIR/api-key.txt.
 func demoInstitution(ctx context.Context, st store.Store, dig *app.DigitalID, dir string) (string, error) {
 	svc := &lembaga.Service{Store: st, Audit: dig.Activation.Audit, Actor: "system:demo"}
-	_, key, err := svc.Register(ctx, "Bank Demo Bengkulu", "verifikasi identitas nasabah untuk pembukaan rekening (demo)",
+	// A new run replaces the demo bank of an earlier one (whose key was in
+	// the api-key.txt this run overwrites).
+	all, err := st.ListLembaga(ctx)
+	if err != nil {
+		return "", err
+	}
+	for _, l := range all {
+		if l.Nama == demoBank && l.State == store.LembagaAktif {
+			if err := svc.Revoke(ctx, l.ID); err != nil {
+				return "", err
+			}
+		}
+	}
+	_, key, err := svc.Register(ctx, demoBank, "verifikasi identitas nasabah untuk pembukaan rekening (demo)",
 		[]string{"nama", "nik", "tanggal_lahir", "jenis_kelamin", "age_over_17"}, 60)
 	if err != nil {
 		return "", err

@@ -184,4 +184,8 @@ func TestDemoSamplesVerify(t *testing.T) {
 	if code, stdout, _ := run(t, ctx, vars, "verify", "--trust", trust, filepath.Join(dir, "valid.png")); code != 0 {
 		t.Errorf("valid.png after a second run: exit %d\n%s", code, stdout)
 	}
+	// One demo bank stays active: the second run replaced the first's.
+	if code, stdout, _ := run(t, ctx, vars, "lembaga", "list"); code != 0 || strings.Count(stdout, "AKTIF") != 1 {
+		t.Errorf("institutions after two runs (want one active):\n%s", stdout)
+	}
 }
