@@ -87,7 +87,12 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 		printUnpinned(env.Stdout, pe)
 		return fmt.Errorf("%w: %s", errInvalid, pe)
 	case perr != nil:
-		res = verify.VerifyWithTrustList(input, string(jws), now, *nonce) // answers with the trust list's failure
+		// Say that the trust list is at fault, not the QR code, then answer
+		// with the trust list's failure.
+		source := *trustFile + *trustURL // one of them is empty
+		fmt.Fprintf(env.Stdout, "Daftar tepercaya %s tidak dapat dipakai / The trust list %s cannot be used: %s\n",
+			source, source, errs.Message(perr, "en", perr.Error()))
+		res = verify.VerifyWithTrustList(input, string(jws), now, *nonce)
 	default:
 		res = verify.Verify(input, verify.Options{Trust: l, Now: now, Nonce: *nonce, Aud: *aud, RequireKB: *aud != ""})
 	}

@@ -118,6 +118,14 @@ func TestVerifyUsage(t *testing.T) {
 	if code, _, errOut := run(t, ctx, nil, "verify", "IKD1:ABC"); code != 2 || !strings.Contains(errOut, "--trust") {
 		t.Errorf("without --trust: exit %d\n%s", code, errOut)
 	}
+	// A file that is not a trust list: the answer names the trust list.
+	notTrust := filepath.Join(t.TempDir(), "README.md")
+	if err := os.WriteFile(notTrust, []byte("# not a trust list\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ := run(t, ctx, nil, "verify", "--trust", notTrust, "IKD1:ABC"); code != 1 || !strings.Contains(out, "The trust list "+notTrust+" cannot be used") {
+		t.Errorf("a file that is not a trust list: exit %d\n%s", code, out)
+	}
 	if code, _, errOut := run(t, ctx, nil, "verify", "--trust", "x"); code != 2 || !strings.Contains(errOut, "tepat satu") {
 		t.Errorf("without input: exit %d\n%s", code, errOut)
 	}
