@@ -27,6 +27,9 @@ type Env struct {
 	Getenv         func(string) string
 	// IsTerminal reports whether Stderr is a terminal (for progress bars).
 	IsTerminal bool
+	// lang is the language a command's flags chose (--lang), for its
+	// final error; "" until a command with --lang has parsed them.
+	lang string
 }
 
 type command struct {
@@ -76,32 +79,16 @@ func Main(ctx context.Context, args []string, env *Env) int {
 		case errors.Is(err, flag.ErrHelp):
 			return 0
 		}
-		fmt.Fprintf(env.Stderr, "ikd %s: %s\n", c.name, errs.Message(err, langOf(args, env), err.Error()))
+		lang := env.lang
+		if lang == "" {
+			lang = env.Getenv("IKD_LANG")
+		}
+		fmt.Fprintf(env.Stderr, "ikd %s: %s\n", c.name, errs.Message(err, lang, err.Error()))
 		return 1
 	}
 	fmt.Fprintf(env.Stderr, "ikd: perintah tidak dikenal %q / unknown command %q\n\n", args[0], args[0])
 	usage(env.Stderr)
 	return 2
-}
-
-// langOf is the language of a command's final error: its --lang flag when
-// given (the command has parsed it, but returns only an error), else
-// IKD_LANG.
-func langOf(args []string, env *Env) string {
-	lang := env.Getenv("IKD_LANG")
-	for i, a := range args {
-		switch {
-		case a == "--":
-			return lang
-		case a == "--lang" || a == "-lang":
-			if i+1 < len(args) {
-				lang = args[i+1]
-			}
-		case strings.HasPrefix(a, "--lang="), strings.HasPrefix(a, "-lang="):
-			lang = a[strings.Index(a, "=")+1:]
-		}
-	}
-	return lang
 }
 
 func usage(w io.Writer) {
@@ -142,6 +129,15 @@ func parse(env *Env, fs *flag.FlagSet, cfg *config.Config, args []string) error 
 		}
 		return errUsage
 	}
+	return finish(env, fs, cfg)
+}
+
+// finish completes the configuration after the flags are parsed, and
+// remembers the command's --lang for its final error.
+func finish(env *Env, fs *flag.FlagSet, cfg *config.Config) error {
+	if fs.Lookup("lang") != nil {
+		env.lang = cfg.Lang
+	}
 	return cfg.Finish(env.Getenv)
 }
 
@@ -170,7 +166,7 @@ func setupInterspersed(env *Env, fs *flag.FlagSet, cfg *config.Config, args []st
 		}
 		pos, args = append(pos, fs.Arg(0)), fs.Args()[1:]
 	}
-	if err := cfg.Finish(env.Getenv); err != nil {
+	if err := finish(env, fs, cfg); err != nil {
 		return nil, nil, err
 	}
 	logger, err := app.NewLogger(cfg, env.Stderr)
