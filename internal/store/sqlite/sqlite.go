@@ -78,7 +78,6 @@ func Open(ctx context.Context, path string, now func() time.Time) (*Store, error
 		Time:          formatTime("2006-01-02T15:04:05.000000Z"),
 		BulkUpsert:    bulkUpsert,
 		InKeys:        inKeys,
-		BatchSetup:    []string{"PRAGMA cache_size = -16384"},
 		Classify:      classify,
 		LatestVersion: m.Latest(),
 		Version:       m.Version,

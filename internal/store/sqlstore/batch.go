@@ -12,8 +12,9 @@ import (
 	"github.com/ikd-project/ikd/internal/store"
 )
 
-// The columns staged for each table; kept in the order of the *Cols
-// constants so the same value builders serve both.
+// The columns a bulk load writes to each table (appended, upserted or
+// staged); in the order of the *Cols constants, so that kkArgs and
+// pendudukArgs build the rows.
 var (
 	stageKKCols       = splitCols(kkCols)
 	stagePendudukCols = splitCols(pendudukCols)
