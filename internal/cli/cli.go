@@ -43,7 +43,7 @@ func commands() []command {
 		{"migrate", "migrate [--grant ROLE]", "apply database migrations and exit (PostgreSQL: grant ROLE what serve needs)", runMigrate},
 		{"demo", "demo [flags] [--csv FILE] [--samples]", "create the Bengkulu demo province, write it as a SIAK CSV, or write sample QR codes", runDemo},
 		{"import", "import [flags] FILE.csv", "import residents from a SIAK CSV export (see docs/import.md)", runImport},
-		{"audit", "audit verify|checkpoint", "check the audit log's hash chain and name any tampered event, or write a signed head to keep elsewhere", runAudit},
+		{"audit", "audit verify|checkpoint|accept-restore", "check the audit log's chain and name any tampered event, sign its head, or accept a restored backup", runAudit},
 		{"keys", "keys list|rotate|retire KEY-ID", "list, rotate or retire the issuer's signing keys", runKeys},
 		{"lembaga", "lembaga add|list|revoke", "register, list or revoke institutions that verify IDs through the API", runLembaga},
 		{"petugas", "petugas add|list|nonaktif USERNAME", "add, list or deactivate officers (API tokens for POST /api/v1/aktivasi)", runPetugas},
