@@ -3,8 +3,10 @@ package app
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/ikd-project/ikd/internal/audit"
+	"github.com/ikd-project/ikd/internal/issuance"
 	"github.com/ikd-project/ikd/internal/store"
 )
 
@@ -24,6 +26,13 @@ type BatchLoader struct {
 // Revoker revokes a resident's credentials; issuance.Issuer is one.
 type Revoker interface {
 	Revoke(ctx context.Context, tx store.Tx, nik, reason string) (int, error)
+}
+
+// NewRevoker returns an Issuer that only changes credentials' statuses, as
+// a bulk load needs: it holds no signing keys, so a command that only
+// revokes (ikd import) neither opens nor creates them.
+func NewRevoker(st store.Store, log *audit.Log) *issuance.Issuer {
+	return &issuance.Issuer{Store: st, Audit: log, Now: time.Now}
 }
 
 // NewBatchLoader returns a loader that records its batches in the audit log

@@ -83,7 +83,7 @@ func TestImportRevokesDeceased(t *testing.T) {
 		}
 		p.StatusNIK = store.NIKMati
 		l := NewBatchLoader(st, auditLog, "system:import", "test.csv")
-		l.Revoker = d.Issuer
+		l.Revoker = NewRevoker(st, auditLog) // what ikd import uses: no keys
 		if _, err := l.LoadBatch(ctx, &store.Batch{Keluarga: []store.KartuKeluarga{kk}, Penduduk: []store.Penduduk{p}}, 2, 2); err != nil {
 			t.Fatal(err)
 		}

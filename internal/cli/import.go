@@ -48,12 +48,8 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	defer st.Close()
 	// A resident whose NIK the export marks deactivated or deceased loses
 	// their digital ID in the same transaction.
-	dig, err := app.NewDigitalID(ctx, &cfg, st, auditLog, logger)
-	if err != nil {
-		return err
-	}
 	loader := app.NewBatchLoader(st, auditLog, "system:import", filepath.Base(path))
-	loader.Revoker = dig.Issuer
+	loader.Revoker = app.NewRevoker(st, auditLog)
 	if *rejectsPath == "" {
 		*rejectsPath = strings.TrimSuffix(path, filepath.Ext(path)) + ".rejects.csv"
 	}
