@@ -125,20 +125,11 @@ func (p *jsonParser) disclosureArray(d *disclosureJSON) error {
 			}
 		}
 		d.n++
-		p.skipSpace()
-		if p.i >= len(p.s) {
-			return errJSONEnd
-		}
-		c := p.s[p.i]
-		p.i++
-		if c == ']' {
+		if done, err := p.after(']', "array"); err != nil {
+			return err
+		} else if done {
 			break
 		}
-		if c != ',' {
-			p.i--
-			return p.syntaxError("missing ',' or ']' in array")
-		}
-		p.skipSpace()
 	}
 	p.depth--
 	return nil
@@ -171,6 +162,27 @@ type jsonParser struct {
 }
 
 var errJSONEnd = errors.New("unexpected end of JSON input")
+
+// after reads what follows a member or element of an object or array:
+// close (done) or a comma and the space after it; anything else is a
+// syntax error naming the container (what).
+func (p *jsonParser) after(close byte, what string) (done bool, err error) {
+	p.skipSpace()
+	if p.i >= len(p.s) {
+		return false, errJSONEnd
+	}
+	c := p.s[p.i]
+	p.i++
+	if c == close {
+		return true, nil
+	}
+	if c != ',' {
+		p.i--
+		return false, p.syntaxError("missing ',' or '" + string(close) + "' in " + what)
+	}
+	p.skipSpace()
+	return false, nil
+}
 
 func (p *jsonParser) syntaxError(msg string) error {
 	return fmt.Errorf("invalid JSON at offset %d: %s", p.i, msg)
@@ -386,20 +398,11 @@ func (p *jsonParser) object() (any, error) {
 		}
 		p.keys = append(p.keys, k)
 		p.stack = append(p.stack, v)
-		p.skipSpace()
-		if p.i >= len(p.s) {
-			return nil, errJSONEnd
-		}
-		c := p.s[p.i]
-		p.i++
-		if c == '}' {
+		if done, err := p.after('}', "object"); err != nil {
+			return nil, err
+		} else if done {
 			break
 		}
-		if c != ',' {
-			p.i--
-			return nil, p.syntaxError("missing ',' or '}' in object")
-		}
-		p.skipSpace()
 	}
 	names, values := p.keys[kbase:], p.stack[base:]
 	m := make(map[string]any, len(names))
@@ -435,24 +438,15 @@ func (p *jsonParser) digests() (any, error) {
 			return nil, err
 		}
 		p.keys = append(p.keys, d)
-		p.skipSpace()
-		if p.i >= len(p.s) {
-			return nil, errJSONEnd
-		}
-		c := p.s[p.i]
-		p.i++
-		if c == ']' {
+		if done, err := p.after(']', "array"); err != nil {
+			return nil, err
+		} else if done {
 			l := make(digestList, len(p.keys)-kbase)
 			copy(l, p.keys[kbase:])
 			clear(p.keys[kbase:])
 			p.keys = p.keys[:kbase]
 			return l, nil
 		}
-		if c != ',' {
-			p.i--
-			return nil, p.syntaxError("missing ',' or ']' in array")
-		}
-		p.skipSpace()
 	}
 	clear(p.keys[kbase:])
 	p.keys = p.keys[:kbase]
@@ -478,20 +472,11 @@ func (p *jsonParser) array() (any, error) {
 			return nil, err
 		}
 		p.stack = append(p.stack, v)
-		p.skipSpace()
-		if p.i >= len(p.s) {
-			return nil, errJSONEnd
-		}
-		c := p.s[p.i]
-		p.i++
-		if c == ']' {
+		if done, err := p.after(']', "array"); err != nil {
+			return nil, err
+		} else if done {
 			break
 		}
-		if c != ',' {
-			p.i--
-			return nil, p.syntaxError("missing ',' or ']' in array")
-		}
-		p.skipSpace()
 	}
 	elems := p.stack[base:]
 	a := make([]any, len(elems))
