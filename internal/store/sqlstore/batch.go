@@ -243,9 +243,10 @@ func (q *queries) collectKeys(ctx context.Context, query string, arg any, into m
 // checkBatchKeys rejects a batch that names a NIK, KK number or card serial
 // twice: an upsert cannot apply two rows to one record.
 func checkBatchKeys(b *store.Batch) error {
-	seen := make(map[string]struct{}, len(b.Penduduk)+len(b.Keluarga))
+	type kindKey struct{ kind, key string } // no string built per row
+	seen := make(map[kindKey]struct{}, len(b.Penduduk)+len(b.Keluarga))
 	check := func(kind, key string) error {
-		k := kind + key
+		k := kindKey{kind, key}
 		if _, dup := seen[k]; dup {
 			if kind != "serial" {
 				key = nik.Mask(key) // errors end up in logs
