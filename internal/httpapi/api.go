@@ -1,7 +1,9 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -117,16 +119,28 @@ func fail(w http.ResponseWriter, r *http.Request, status int, code string, err e
 		fb = fallbackEN
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	if status == http.StatusUnauthorized {
+	switch status {
+	case http.StatusUnauthorized:
 		w.Header().Set("WWW-Authenticate", `Bearer error="`+code+`"`)
+	case http.StatusServiceUnavailable:
+		w.Header().Set("Retry-After", retryAfterBusy)
 	}
 	writeJSON(w, status, oauthError{Error: code, Description: errs.Message(err, lang(r), fb)})
 }
 
+// retryAfterBusy is the Retry-After, in seconds, of a 503 answer.
+const retryAfterBusy = "1"
+
 // internal logs an unexpected error (never the request's content) and
-// answers server_error.
+// answers server_error; an error of a busy database or of a request whose
+// deadline passed (or whose client left) is no fault of the server and
+// answers 503 unavailable with Retry-After instead.
 func (a *API) internal(w http.ResponseWriter, r *http.Request, what string, err error) {
 	a.logError(r, what, err)
+	if errs.KindOf(err) == errs.Unavailable || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		fail(w, r, http.StatusServiceUnavailable, "unavailable", err, "layanan sedang sibuk; coba lagi sebentar lagi", "the service is busy; try again in a moment")
+		return
+	}
 	fail(w, r, http.StatusInternalServerError, "server_error", nil,
 		"terjadi kesalahan di server; coba lagi", "internal server error; try again")
 }

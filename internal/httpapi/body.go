@@ -70,8 +70,8 @@ func (a *API) officer(w http.ResponseWriter, r *http.Request) (store.Petugas, bo
 // serviceError answers an error of a service by its kind: Invalid 400
 // invalid_request, Unauthenticated 401 invalid_token, Forbidden 403
 // forbidden, NotFound 404 not_found, Conflict 409 conflict, Unavailable
-// 503 unavailable (logged); anything else is logged as what and answered
-// 500 server_error. Errors are logged as they are: a service must redact
+// 503 unavailable with Retry-After (logged, see internal); anything else is
+// logged as what and answered 500 server_error. Errors are logged as they are: a service must redact
 // personal data from them first (errs.Redact).
 func (a *API) serviceError(w http.ResponseWriter, r *http.Request, what string, err error) {
 	switch errs.KindOf(err) {
@@ -85,10 +85,8 @@ func (a *API) serviceError(w http.ResponseWriter, r *http.Request, what string, 
 		fail(w, r, http.StatusNotFound, "not_found", err, "tidak ditemukan", "not found")
 	case errs.Conflict:
 		fail(w, r, http.StatusConflict, "conflict", err, "bertentangan dengan keadaan sekarang", "conflicts with the current state")
-	case errs.Unavailable:
-		a.logError(r, what, err)
-		fail(w, r, http.StatusServiceUnavailable, "unavailable", err, "layanan sedang tidak tersedia; coba lagi", "the service is unavailable; try again")
-	default:
+	default: // Unavailable (503) included
+
 		a.internal(w, r, what, err)
 	}
 }

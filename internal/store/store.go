@@ -26,6 +26,11 @@ var (
 	// ErrMissingReference means a record names another that does not
 	// exist, such as a resident whose KK number has no family card.
 	ErrMissingReference = &sentinel{errs.Invalid, "store: referenced record does not exist"}
+	// ErrBusy means the database could not serve the operation now: SQLite
+	// stayed locked past its busy timeout, or PostgreSQL gave up a
+	// transaction for a serialization failure or a deadlock more often
+	// than the store retries it. Nothing was changed; the caller may retry.
+	ErrBusy = &sentinel{errs.Unavailable, "store: database busy"}
 )
 
 type sentinel struct {

@@ -59,6 +59,7 @@ func Open(ctx context.Context, dsn string, now func() time.Time) (*Store, error)
 		Name:               "postgres",
 		DollarPlaceholders: true,
 		ForUpdate:          " FOR UPDATE",
+		BusyRetries:        3,
 		Date:               utcOrNull,
 		Time:               utcOrNull,
 		Append:             copyRows,
@@ -123,7 +124,8 @@ func copyRows(ctx context.Context, conn *sql.Conn, _ *sql.Tx, table string, cols
 	})
 }
 
-// classify maps PostgreSQL constraint errors to the store's sentinels.
+// classify maps PostgreSQL constraint, serialization and deadlock errors to
+// the store's sentinels.
 func classify(err error) error {
 	var pe *pgconn.PgError
 	if !errors.As(err, &pe) {
@@ -134,6 +136,8 @@ func classify(err error) error {
 		return store.ErrConflict
 	case "23503": // foreign_key_violation
 		return store.ErrMissingReference
+	case "40001", "40P01", "55P03": // serialization_failure, deadlock_detected, lock_not_available
+		return store.ErrBusy
 	}
 	return nil
 }

@@ -89,10 +89,27 @@ var _ store.Store = (*Store)(nil)
 
 // createPrivate creates the database file (and its directory) readable by
 // its owner only, since it holds personal data; SQLite gives the -wal and
-// -shm files the same permissions. An existing file is left as it is.
+// -shm files the same permissions. An existing file is not touched.
+//
+// Not even opened: SQLite's locks are POSIX advisory locks (fcntl), which
+// belong to the process, and closing any descriptor of a file drops every
+// lock the process holds on it. SQLite guards against that among its own
+// connections but cannot see a descriptor ikd opens itself. When this
+// function opened and closed an existing file while another store of the
+// same process had it open (serve --demo runs the demo's history on a
+// second handle), the server kept using the database with no lock on it:
+// the next process to close the database (the sqlite3 shell, an ikd CLI
+// command) found itself alone, checkpointed and deleted the -wal and -shm
+// files under the server, whose reads of the WAL then came up short:
+// "disk I/O error (522)", SQLITE_IOERR_SHORT_READ (issue 7).
 func createPrivate(path string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return fmt.Errorf("create database directory: %w", err)
+	}
+	if _, err := os.Stat(path); err == nil {
+		return nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("create database file: %w", err)
 	}
 	f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o600)
 	if err != nil {
@@ -193,11 +210,15 @@ func inKeys(col string, keys []string) (string, any) {
 	return col + " IN (SELECT value FROM json_each(?))", string(b)
 }
 
-// classify maps SQLite constraint errors to the store's sentinels.
+// classify maps SQLite constraint and busy errors to the store's sentinels.
 func classify(err error) error {
 	var se *sqlite.Error
 	if !errors.As(err, &se) {
 		return nil
+	}
+	switch se.Code() & 0xff { // the primary result code
+	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+		return store.ErrBusy
 	}
 	switch se.Code() {
 	case sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY, sqlite3.SQLITE_CONSTRAINT_UNIQUE:

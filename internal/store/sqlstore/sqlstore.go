@@ -55,8 +55,13 @@ type Dialect struct {
 	// transaction.
 	BatchSetup []string
 	// Classify maps a driver error to store.ErrConflict,
-	// store.ErrMissingReference, or nil when it is neither.
+	// store.ErrMissingReference, store.ErrBusy, or nil when it is none.
 	Classify func(error) error
+	// BusyRetries is how many more times InTx runs a transaction that
+	// failed with store.ErrBusy. PostgreSQL aborts a transaction that lost
+	// a serialization or deadlock race, and running it again is the cure;
+	// SQLite has already waited its busy timeout, so it gets none.
+	BusyRetries int
 	// LatestVersion is the newest migration version of this build, and
 	// Version reads the version applied to the database.
 	LatestVersion int64
@@ -116,11 +121,28 @@ func (s *DB) Ready(ctx context.Context) error {
 	return nil
 }
 
-// InTx runs fn in a transaction on one connection.
+// InTx runs fn in a transaction on one connection. A transaction that
+// fails because the database is busy (store.ErrBusy) was rolled back and
+// changed nothing; it runs again up to the dialect's BusyRetries, after a
+// short pause, while ctx lasts. fn must therefore only touch the database.
 func (s *DB) InTx(ctx context.Context, fn func(store.Tx) error) error {
+	for attempt := 0; ; attempt++ {
+		err := s.inTxOnce(ctx, fn)
+		if attempt >= s.dialect.BusyRetries || !errors.Is(err, store.ErrBusy) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(attempt+1) * 5 * time.Millisecond):
+		}
+	}
+}
+
+func (s *DB) inTxOnce(ctx context.Context, fn func(store.Tx) error) error {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
-		return fmt.Errorf("get connection: %w", err)
+		return fmt.Errorf("get connection: %w", s.classify(err))
 	}
 	defer conn.Close()
 	tx, err := conn.BeginTx(ctx, nil)
@@ -133,7 +155,7 @@ func (s *DB) InTx(ctx context.Context, fn func(store.Tx) error) error {
 	defer tx.Rollback()
 	q := &queries{s: s, q: tx, tx: tx, conn: conn}
 	if err := fn(q); err != nil {
-		return err
+		return s.classify(err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", s.classify(err))
