@@ -276,19 +276,24 @@ func (s *Service) Credential(ctx context.Context, accessToken, proofJWT string) 
 			return err
 		}
 		a, err := tx.GetAktivasiByToken(ctx, hashSecret(accessToken))
-		if err != nil || a.State != store.Ditukar || !now.Before(a.TokenExpiresAt) {
+		if err != nil {
 			return ErrInvalidToken
 		}
-		if out, err = s.bindAndIssue(ctx, tx, a, proof, now); err != nil {
-			return err
-		}
-		_, err = tx.UpdateAktivasi(ctx, a.ID, func(a *store.Aktivasi) error {
-			if a.State != store.Ditukar {
+		// Spend the token first: UpdateAktivasi locks the activation, so
+		// of concurrent requests with one token exactly one finds it
+		// unspent; the others wait for it and are refused, rather than
+		// racing to bind a device.
+		a, err = tx.UpdateAktivasi(ctx, a.ID, func(a *store.Aktivasi) error {
+			if a.State != store.Ditukar || !now.Before(a.TokenExpiresAt) {
 				return ErrInvalidToken
 			}
 			a.State = store.Selesai
 			return nil
 		})
+		if err != nil {
+			return err
+		}
+		out, err = s.bindAndIssue(ctx, tx, a, proof, now)
 		return err
 	})
 	return out, err

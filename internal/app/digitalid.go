@@ -60,7 +60,7 @@ func NewDigitalID(ctx context.Context, cfg *config.Config, st store.Store, audit
 		Store: st, Keys: keys, Audit: auditLog, Now: time.Now, IssuerURL: cfg.PublicURL,
 		StatusURI: func(id string) string { return StatusURI(cfg.PublicURL, id) },
 		Validity:  CredentialValidity,
-		Portrait:  portraits(st, cfg.Demo, cfg.DemoSeed),
+		Portrait:  portraits(cfg.Demo, cfg.DemoSeed),
 	}
 	outbox := &mail.Outbox{Dir: filepath.Join(cfg.DataDir, "outbox"), Now: time.Now}
 	mailer, err := newMailer(cfg, outbox)
@@ -120,9 +120,10 @@ func StatusURI(publicURL, id string) string { return publicURL + "/status/" + id
 // portraits returns the resident's stored portrait. A resident without one
 // gets the demo portrait when this is a demo database (cfg.Demo, or the
 // demo province has been loaded into it): demo residents' portraits are
-// derived on demand, never stored.
-func portraits(st store.Store, demoMode bool, seed int64) func(ctx context.Context, n string) ([]byte, error) {
-	return func(ctx context.Context, n string) ([]byte, error) {
+// derived on demand, never stored. It reads through q, the issuance's
+// transaction.
+func portraits(demoMode bool, seed int64) func(ctx context.Context, q store.Queries, n string) ([]byte, error) {
+	return func(ctx context.Context, st store.Queries, n string) ([]byte, error) {
 		p, err := st.GetPortrait(ctx, n)
 		if err == nil && len(p.Data) > 0 {
 			return p.Data, nil

@@ -62,16 +62,16 @@ func TestNewDigitalID(t *testing.T) {
 	if err := st.SetPortrait(ctx, siti, store.Portrait{ContentType: "image/png", Data: []byte("png")}); err != nil {
 		t.Fatal(err)
 	}
-	if p, err := d.Issuer.Portrait(ctx, siti); err != nil || string(p) != "png" {
+	if p, err := d.Issuer.Portrait(ctx, st, siti); err != nil || string(p) != "png" {
 		t.Errorf("stored portrait: %q, %v", p, err)
 	}
-	if _, err := d.Issuer.Portrait(ctx, budi); err == nil {
+	if _, err := d.Issuer.Portrait(ctx, st, budi); err == nil {
 		t.Error("a portrait for a resident without one outside the demo")
 	}
 	if err := st.SetMeta(ctx, demo.MetaComplete, "5 0.01"); err != nil {
 		t.Fatal(err)
 	}
-	if p, err := d.Issuer.Portrait(ctx, budi); err != nil || !bytes.Equal(p, demo.Portrait(5, budi, store.LakiLaki)) {
+	if p, err := d.Issuer.Portrait(ctx, st, budi); err != nil || !bytes.Equal(p, demo.Portrait(5, budi, store.LakiLaki)) {
 		t.Errorf("demo portrait: %v", err)
 	}
 

@@ -81,8 +81,11 @@ type Issuer struct {
 	// Validity is how long credentials are valid; shorter for a minor,
 	// whose age booleans must not go stale (sdjwt.AgeClaimsChangeAt).
 	Validity time.Duration
-	// Portrait returns the resident's registry portrait.
-	Portrait func(ctx context.Context, nik string) ([]byte, error)
+	// Portrait returns the resident's registry portrait, read through q:
+	// the issuance's transaction. (Reading through the Store instead took a
+	// second connection inside a transaction, which deadlocked a full
+	// PostgreSQL pool under a burst of credential requests: issue 7.)
+	Portrait func(ctx context.Context, q store.Queries, nik string) ([]byte, error)
 	// Policy is what credlint enforces; zero fields take
 	// credlint.DefaultPolicy.
 	Policy credlint.Policy
@@ -170,7 +173,7 @@ func (is *Issuer) Issue(ctx context.Context, tx store.Tx, p store.Penduduk, dev 
 	if !change.IsZero() && change.Before(exp) {
 		exp = change.UTC()
 	}
-	portrait, err := is.Portrait(ctx, p.NIK)
+	portrait, err := is.Portrait(ctx, tx, p.NIK)
 	if err != nil {
 		return nil, fmt.Errorf("issuance: portrait: %w", err)
 	}

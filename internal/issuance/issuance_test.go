@@ -59,7 +59,7 @@ func setup(t *testing.T, st store.Store) *env {
 		Store: st, Keys: keys, Audit: log, Now: clock.Now, IssuerURL: "https://ikd.bengkuluprov.go.id",
 		StatusURI: func(id string) string { return "https://ikd.bengkuluprov.go.id/status/" + id },
 		Validity:  365 * 24 * time.Hour,
-		Portrait: func(_ context.Context, nik string) ([]byte, error) {
+		Portrait: func(_ context.Context, _ store.Queries, nik string) ([]byte, error) {
 			return demo.Portrait(42, nik, store.Perempuan), nil
 		},
 	}
