@@ -39,7 +39,7 @@ type answer struct {
 // signal), together with burstReads GETs of the trust list, each within a
 // deadline, and returns the answers of the n requests in order. Every
 // answer of 5xx, read or not, and every transport error fails the test.
-func burst(t *testing.T, e *env, name string, n int, req func(i int) *http.Request) []answer {
+func burst(t testing.TB, e *env, name string, n int, req func(i int) *http.Request) []answer {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -84,9 +84,21 @@ func burst(t *testing.T, e *env, name string, n int, req func(i int) *http.Reque
 		}
 	}
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	st := burstStat{name: name, perSecond: float64(n+burstReads) / took.Seconds(), p99: lat[len(lat)*99/100]}
 	t.Logf("%s: %d requests + %d reads in %v (%.0f req/s), p99 %v, answers %v",
-		name, n, burstReads, took.Round(time.Millisecond), float64(n+burstReads)/took.Seconds(), lat[len(lat)*99/100], counts)
+		name, n, burstReads, took.Round(time.Millisecond), st.perSecond, st.p99, counts)
+	if e.stats != nil {
+		*e.stats = append(*e.stats, st)
+	}
 	return out[:n]
+}
+
+// burstStat is one burst's speed: requests (and reads) answered per second
+// and the 99th percentile latency of the requests.
+type burstStat struct {
+	name      string
+	perSecond float64
+	p99       time.Duration
 }
 
 // post builds a POST to e.
@@ -117,135 +129,142 @@ func statusCount(as []answer) map[int]int {
 // resident, every verification audited, an intact audit chain.
 func TestBurst(t *testing.T) {
 	ikdtest.ForEachBackend(t, func(t *testing.T, st store.Store) {
-		o := startOfficer(t, st)
-		e := o.env
-		officer := []string{"Authorization", "Bearer " + o.token}
-
-		// Offers at the counter, all for the same resident at once.
-		as := burst(t, o.api, "POST /api/v1/aktivasi", burstSize, func(int) *http.Request {
-			return post(o.api, "/api/v1/aktivasi", "application/json", `{"nik": "`+siti+`"}`, officer...)
-		})
-		if c := statusCount(as); c[http.StatusCreated] == 0 {
-			t.Fatalf("aktivasi: no offer created: %v", c)
-		}
-		// A fresh offer after the burst, its code in the one new mail.
-		files, _ := filepath.Glob(filepath.Join(e.dig.Outbox.Dir, "*.eml"))
-		for _, f := range files {
-			e.seen[f] = true
-		}
-		off := e.offer(t)
-		code := e.mailedCode(t)
-
-		// One code, many token requests: one token, the rest refused.
-		form := url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:pre-authorized_code"},
-			"pre-authorized_code": {off.Code}, "tx_code": {code}}.Encode()
-		as = burst(t, e, "POST /oid4vci/token", burstSize, func(int) *http.Request {
-			return post(e, "/oid4vci/token", "application/x-www-form-urlencoded", form)
-		})
-		var access string
-		if c := statusCount(as); c[http.StatusOK] != 1 || c[http.StatusBadRequest] != burstSize-1 {
-			t.Fatalf("token: answers %v, want one 200 and %d of 400", c, burstSize-1)
-		}
-		for _, a := range as {
-			var tok struct {
-				AccessToken string `json:"access_token"`
-			}
-			if a.status == http.StatusOK && json.Unmarshal([]byte(a.body), &tok) == nil {
-				access = tok.AccessToken
-			}
-		}
-
-		// Nonces: every request gets a fresh one.
-		as = burst(t, e, "POST /oid4vci/nonce", burstSize, func(int) *http.Request {
-			return post(e, "/oid4vci/nonce", "", "")
-		})
-		nonces := map[string]bool{}
-		for _, a := range as {
-			var n struct {
-				CNonce string `json:"c_nonce"`
-			}
-			if a.status != http.StatusOK || json.Unmarshal([]byte(a.body), &n) != nil || n.CNonce == "" {
-				t.Fatalf("nonce: %d %s", a.status, a.body)
-			}
-			nonces[n.CNonce] = true
-		}
-		if len(nonces) != burstSize {
-			t.Fatalf("nonce: %d distinct nonces of %d", len(nonces), burstSize)
-		}
-
-		// Credential requests with one access token: half over one nonce,
-		// half over nonces of their own, each from its own device key.
-		var list []string
-		for n := range nonces {
-			list = append(list, n)
-		}
-		bodies := make([]string, burstSize)
-		keys := make([]*ecdsa.PrivateKey, burstSize)
-		for i := range bodies {
-			n := list[i%2*i] // even i: list[0]; odd i: a nonce of its own
-			keys[i] = newKey(t)
-			b, _ := json.Marshal(map[string]any{"credential_configuration_id": "ktp_qr_dasar",
-				"proofs": map[string]any{"jwt": []string{proof(t, keys[i], e.url, n)}}})
-			bodies[i] = string(b)
-		}
-		as = burst(t, e, "POST /oid4vci/credential", burstSize, func(i int) *http.Request {
-			return post(e, "/oid4vci/credential", "application/json", bodies[i], "Authorization", "Bearer "+access)
-		})
-		var creds map[string]string
-		var phone *ecdsa.PrivateKey
-		if c := statusCount(as); c[http.StatusOK] != 1 {
-			t.Fatalf("credential: answers %v, want exactly one 200", c)
-		}
-		for i, a := range as {
-			if a.status == http.StatusOK {
-				phone = keys[i]
-				creds = credentials(t, response{a.status, nil, []byte(a.body)}, "ktp_qr_dasar")
-			}
-		}
-		if _, err := st.GetPerangkatAktif(ctx, siti); err != nil {
-			t.Fatalf("no active device after the credential burst: %v", err)
-		}
-
-		// Officer status changes, suspend and unsuspend racing.
-		as = burst(t, o.api, "POST /api/v1/penduduk/{nik}/tangguhkan|pulihkan", burstSize, func(i int) *http.Request {
-			act, alasan := "tangguhkan", "perangkat_hilang"
-			if i%2 == 1 {
-				act, alasan = "pulihkan", "perangkat_ditemukan"
-			}
-			return post(o.api, "/api/v1/penduduk/"+siti+"/"+act, "application/json", `{"alasan": "`+alasan+`"}`, officer...)
-		})
-		if c := statusCount(as); c[http.StatusOK] == 0 || c[http.StatusOK]+c[http.StatusConflict] != burstSize {
-			t.Fatalf("status: answers %v, want only 200 and 409", c)
-		}
-
-		// Verifications by an institution.
-		verifs := make([]string, burstSize)
-		for i := range verifs {
-			nonce := fmt.Sprintf("burst-%d", i)
-			b, _ := json.Marshal(map[string]string{"presentation": presentQR(t, creds, phone, nonce), "nonce": nonce})
-			verifs[i] = string(b)
-		}
-		before := countAudit(t, st, lembaga.ActionVerifikasi)
-		as = burst(t, o.api, "POST /api/v1/verifications", burstSize, func(i int) *http.Request {
-			return post(o.api, "/api/v1/verifications", "application/json", verifs[i], "Authorization", "Bearer "+o.bankKey)
-		})
-		c := statusCount(as)
-		if c[http.StatusOK]+c[http.StatusTooManyRequests] != burstSize || c[http.StatusOK] == 0 {
-			t.Fatalf("verifications: answers %v, want only 200 and 429", c)
-		}
-		if got := countAudit(t, st, lembaga.ActionVerifikasi) - before; got != c[http.StatusOK] {
-			t.Errorf("verifications: %d audited, %d answered", got, c[http.StatusOK])
-		}
-
-		res, err := o.auditLog.Verify(ctx, st, nil)
-		if err != nil || len(res.Problems) > 0 {
-			t.Fatalf("audit verify after the bursts: %v %v", err, res.Problems)
-		}
+		bursts(t, st, nil)
 	})
 }
 
+// bursts runs issue 7's bursts on st and checks their invariants; with
+// stats non-nil, it appends each burst's speed to it.
+func bursts(t testing.TB, st store.Store, stats *[]burstStat) {
+	o := startOfficer(t, st)
+	e := o.env
+	e.stats, o.api.stats = stats, stats
+	officer := []string{"Authorization", "Bearer " + o.token}
+
+	// Offers at the counter, all for the same resident at once.
+	as := burst(t, o.api, "POST /api/v1/aktivasi", burstSize, func(int) *http.Request {
+		return post(o.api, "/api/v1/aktivasi", "application/json", `{"nik": "`+siti+`"}`, officer...)
+	})
+	if c := statusCount(as); c[http.StatusCreated] == 0 {
+		t.Fatalf("aktivasi: no offer created: %v", c)
+	}
+	// A fresh offer after the burst, its code in the one new mail.
+	files, _ := filepath.Glob(filepath.Join(e.dig.Outbox.Dir, "*.eml"))
+	for _, f := range files {
+		e.seen[f] = true
+	}
+	off := e.offer(t)
+	code := e.mailedCode(t)
+
+	// One code, many token requests: one token, the rest refused.
+	form := url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:pre-authorized_code"},
+		"pre-authorized_code": {off.Code}, "tx_code": {code}}.Encode()
+	as = burst(t, e, "POST /oid4vci/token", burstSize, func(int) *http.Request {
+		return post(e, "/oid4vci/token", "application/x-www-form-urlencoded", form)
+	})
+	var access string
+	if c := statusCount(as); c[http.StatusOK] != 1 || c[http.StatusBadRequest] != burstSize-1 {
+		t.Fatalf("token: answers %v, want one 200 and %d of 400", c, burstSize-1)
+	}
+	for _, a := range as {
+		var tok struct {
+			AccessToken string `json:"access_token"`
+		}
+		if a.status == http.StatusOK && json.Unmarshal([]byte(a.body), &tok) == nil {
+			access = tok.AccessToken
+		}
+	}
+
+	// Nonces: every request gets a fresh one.
+	as = burst(t, e, "POST /oid4vci/nonce", burstSize, func(int) *http.Request {
+		return post(e, "/oid4vci/nonce", "", "")
+	})
+	nonces := map[string]bool{}
+	for _, a := range as {
+		var n struct {
+			CNonce string `json:"c_nonce"`
+		}
+		if a.status != http.StatusOK || json.Unmarshal([]byte(a.body), &n) != nil || n.CNonce == "" {
+			t.Fatalf("nonce: %d %s", a.status, a.body)
+		}
+		nonces[n.CNonce] = true
+	}
+	if len(nonces) != burstSize {
+		t.Fatalf("nonce: %d distinct nonces of %d", len(nonces), burstSize)
+	}
+
+	// Credential requests with one access token: half over one nonce,
+	// half over nonces of their own, each from its own device key.
+	var list []string
+	for n := range nonces {
+		list = append(list, n)
+	}
+	bodies := make([]string, burstSize)
+	keys := make([]*ecdsa.PrivateKey, burstSize)
+	for i := range bodies {
+		n := list[i%2*i] // even i: list[0]; odd i: a nonce of its own
+		keys[i] = newKey(t)
+		b, _ := json.Marshal(map[string]any{"credential_configuration_id": "ktp_qr_dasar",
+			"proofs": map[string]any{"jwt": []string{proof(t, keys[i], e.url, n)}}})
+		bodies[i] = string(b)
+	}
+	as = burst(t, e, "POST /oid4vci/credential", burstSize, func(i int) *http.Request {
+		return post(e, "/oid4vci/credential", "application/json", bodies[i], "Authorization", "Bearer "+access)
+	})
+	var creds map[string]string
+	var phone *ecdsa.PrivateKey
+	if c := statusCount(as); c[http.StatusOK] != 1 {
+		t.Fatalf("credential: answers %v, want exactly one 200", c)
+	}
+	for i, a := range as {
+		if a.status == http.StatusOK {
+			phone = keys[i]
+			creds = credentials(t, response{a.status, nil, []byte(a.body)}, "ktp_qr_dasar")
+		}
+	}
+	if _, err := st.GetPerangkatAktif(ctx, siti); err != nil {
+		t.Fatalf("no active device after the credential burst: %v", err)
+	}
+
+	// Officer status changes, suspend and unsuspend racing.
+	as = burst(t, o.api, "POST /api/v1/penduduk/{nik}/tangguhkan|pulihkan", burstSize, func(i int) *http.Request {
+		act, alasan := "tangguhkan", "perangkat_hilang"
+		if i%2 == 1 {
+			act, alasan = "pulihkan", "perangkat_ditemukan"
+		}
+		return post(o.api, "/api/v1/penduduk/"+siti+"/"+act, "application/json", `{"alasan": "`+alasan+`"}`, officer...)
+	})
+	if c := statusCount(as); c[http.StatusOK] == 0 || c[http.StatusOK]+c[http.StatusConflict] != burstSize {
+		t.Fatalf("status: answers %v, want only 200 and 409", c)
+	}
+
+	// Verifications by an institution.
+	verifs := make([]string, burstSize)
+	for i := range verifs {
+		nonce := fmt.Sprintf("burst-%d", i)
+		b, _ := json.Marshal(map[string]string{"presentation": presentQR(t, creds, phone, nonce), "nonce": nonce})
+		verifs[i] = string(b)
+	}
+	before := countAudit(t, st, lembaga.ActionVerifikasi)
+	as = burst(t, o.api, "POST /api/v1/verifications", burstSize, func(i int) *http.Request {
+		return post(o.api, "/api/v1/verifications", "application/json", verifs[i], "Authorization", "Bearer "+o.bankKey)
+	})
+	c := statusCount(as)
+	if c[http.StatusOK]+c[http.StatusTooManyRequests] != burstSize || c[http.StatusOK] == 0 {
+		t.Fatalf("verifications: answers %v, want only 200 and 429", c)
+	}
+	if got := countAudit(t, st, lembaga.ActionVerifikasi) - before; got != c[http.StatusOK] {
+		t.Errorf("verifications: %d audited, %d answered", got, c[http.StatusOK])
+	}
+
+	res, err := o.auditLog.Verify(ctx, st, nil)
+	if err != nil || len(res.Problems) > 0 {
+		t.Fatalf("audit verify after the bursts: %v %v", err, res.Problems)
+	}
+}
+
 // countAudit counts the audit events with action.
-func countAudit(t *testing.T, st store.Store, action string) int {
+func countAudit(t testing.TB, st store.Store, action string) int {
 	t.Helper()
 	n := 0
 	for after := int64(0); ; {

@@ -51,6 +51,7 @@ type env struct {
 	dig    *app.DigitalID
 	seen   map[string]bool // outbox files already read
 	client *http.Client
+	stats  *[]burstStat // where burst records each burst's speed, if set
 }
 
 func start(t testing.TB, st store.Store) *env {
