@@ -1,9 +1,7 @@
 package httpapi
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -11,6 +9,7 @@ import (
 
 	"github.com/ikd-project/ikd/internal/activation"
 	"github.com/ikd-project/ikd/internal/errs"
+	"github.com/ikd-project/ikd/internal/httpserver"
 	"github.com/ikd-project/ikd/internal/issuance"
 	"github.com/ikd-project/ikd/internal/kms"
 	"github.com/ikd-project/ikd/internal/lembaga"
@@ -123,26 +122,23 @@ func fail(w http.ResponseWriter, r *http.Request, status int, code string, err e
 	case http.StatusUnauthorized:
 		w.Header().Set("WWW-Authenticate", `Bearer error="`+code+`"`)
 	case http.StatusServiceUnavailable:
-		w.Header().Set("Retry-After", retryAfterBusy)
+		w.Header().Set("Retry-After", httpserver.RetryAfter)
 	}
 	writeJSON(w, status, oauthError{Error: code, Description: errs.Message(err, lang(r), fb)})
 }
 
-// retryAfterBusy is the Retry-After, in seconds, of a 503 answer.
-const retryAfterBusy = "1"
-
 // internal logs an unexpected error (never the request's content) and
 // answers server_error; an error of a busy database or of a request whose
 // deadline passed (or whose client left) is no fault of the server and
-// answers 503 unavailable with Retry-After instead.
+// answers 503 unavailable with Retry-After instead (httpserver.ProblemOf).
 func (a *API) internal(w http.ResponseWriter, r *http.Request, what string, err error) {
 	a.logError(r, what, err)
-	if errs.KindOf(err) == errs.Unavailable || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-		fail(w, r, http.StatusServiceUnavailable, "unavailable", err, "layanan sedang sibuk; coba lagi sebentar lagi", "the service is busy; try again in a moment")
-		return
+	p, shown := httpserver.ProblemOf(err), err
+	if p != httpserver.ProblemUnavailable {
+		// The text of an internal error is for the log only.
+		p, shown = httpserver.ProblemInternal, nil
 	}
-	fail(w, r, http.StatusInternalServerError, "server_error", nil,
-		"terjadi kesalahan di server; coba lagi", "internal server error; try again")
+	fail(w, r, p.Status, p.Code, shown, p.ID, p.EN)
 }
 
 // logError logs an error of a request with its route (never its path or

@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"github.com/ikd-project/ikd/internal/errs"
+	"github.com/ikd-project/ikd/internal/httpserver"
 	"github.com/ikd-project/ikd/internal/store"
 )
 
@@ -67,26 +68,16 @@ func (a *API) officer(w http.ResponseWriter, r *http.Request) (store.Petugas, bo
 	return p, true
 }
 
-// serviceError answers an error of a service by its kind: Invalid 400
-// invalid_request, Unauthenticated 401 invalid_token, Forbidden 403
-// forbidden, NotFound 404 not_found, Conflict 409 conflict, Unavailable
-// 503 unavailable with Retry-After (logged, see internal); anything else is
-// logged as what and answered 500 server_error. Errors are logged as they are: a service must redact
-// personal data from them first (errs.Redact).
+// serviceError answers an error of a service by its kind
+// (httpserver.ProblemOf); 401 answers carry the OAuth code invalid_token.
+// A server problem is logged as what (see internal). Errors are logged as
+// they are: a service must redact personal data from them first
+// (errs.Redact).
 func (a *API) serviceError(w http.ResponseWriter, r *http.Request, what string, err error) {
-	switch errs.KindOf(err) {
-	case errs.Invalid:
-		fail(w, r, http.StatusBadRequest, "invalid_request", err, "permintaan tidak sah", "invalid request")
-	case errs.Unauthenticated:
-		fail(w, r, http.StatusUnauthorized, "invalid_token", err, "token tidak sah", "invalid token")
-	case errs.Forbidden:
-		fail(w, r, http.StatusForbidden, "forbidden", err, "tidak diizinkan", "not allowed")
-	case errs.NotFound:
-		fail(w, r, http.StatusNotFound, "not_found", err, "tidak ditemukan", "not found")
-	case errs.Conflict:
-		fail(w, r, http.StatusConflict, "conflict", err, "bertentangan dengan keadaan sekarang", "conflicts with the current state")
-	default: // Unavailable (503) included
-
+	p := httpserver.ProblemOf(err)
+	if p.Server() {
 		a.internal(w, r, what, err)
+		return
 	}
+	fail(w, r, p.Status, p.Code, err, p.ID, p.EN)
 }
