@@ -12,7 +12,7 @@
 // JSON is a verify.Result; a trust list that does not parse, or that a
 // key other than the pinned ones signed, gives a Result with that
 // failure's reason. The page loads it with
-// internal/ui/static/verify/loader.js (window.ikd.verify).
+// internal/web/static/verify/loader.js (window.ikd.verify).
 package main
 
 import (

@@ -13,13 +13,9 @@ import (
 
 	"github.com/ikd-project/ikd/internal/app"
 	"github.com/ikd-project/ikd/internal/audit"
+	"github.com/ikd-project/ikd/internal/beranda"
 	"github.com/ikd-project/ikd/internal/config"
-	"github.com/ikd-project/ikd/internal/httpapi"
-	"github.com/ikd-project/ikd/internal/httpserver"
-	"github.com/ikd-project/ikd/internal/lembaga"
-	"github.com/ikd-project/ikd/internal/petugas"
 	"github.com/ikd-project/ikd/internal/store"
-	"github.com/ikd-project/ikd/internal/ui"
 )
 
 // shutdownGrace is how long requests in flight get to finish on SIGTERM.
@@ -46,26 +42,12 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	dig, err := app.NewDigitalID(ctx, &cfg, st, auditLog, logger)
+	status := &loadStatus{}
+	srv, err := app.NewServer(ctx, &cfg, st, auditLog, logger, status.snapshot)
 	if err != nil {
 		return err
 	}
-	status := &loadStatus{}
-	srv := httpserver.New(logger, st.Ready, func() any { return status.snapshot() })
 	status.register(srv.Registry())
-	home := &ui.Home{Stats: st, Status: status.snapshot, Now: time.Now, Logger: logger, CacheFor: time.Minute}
-	if err := home.Mount(srv.Handle); err != nil {
-		return err
-	}
-	api := &httpapi.API{PublicURL: dig.PublicURL, Store: st, Keys: dig.Keys, Issuer: dig.Issuer,
-		Activation: dig.Activation, Logger: logger}
-	// Institutions verify against the trust list this server signs (for the
-	// keys) and the status of each credential as the database holds it, so
-	// a suspension or revocation counts at once, whichever process made it.
-	api.UseLembaga(&lembaga.Service{Store: st, Audit: auditLog})
-	// Officers start activations with their API tokens (POST /api/v1/aktivasi).
-	api.Petugas = &petugas.Service{Store: st, Audit: auditLog}
-	api.Mount(srv.Handle)
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
@@ -149,7 +131,7 @@ func historyInBackground(ctx context.Context, st store.Store, cfg *config.Config
 // and /metrics.
 type loadStatus struct {
 	mu          sync.Mutex
-	s           ui.LoadStatus
+	s           beranda.LoadStatus
 	done, total prometheus.GaugeFunc
 }
 
@@ -171,7 +153,7 @@ func (l *loadStatus) fail(err error) {
 	l.s.Active, l.s.Err = false, err.Error()
 }
 
-func (l *loadStatus) snapshot() ui.LoadStatus {
+func (l *loadStatus) snapshot() beranda.LoadStatus {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.s

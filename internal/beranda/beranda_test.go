@@ -1,4 +1,4 @@
-package ui
+package beranda
 
 import (
 	"context"
@@ -7,30 +7,6 @@ import (
 
 	"github.com/ikd-project/ikd/internal/store"
 )
-
-func TestFormatNumber(t *testing.T) {
-	for n, want := range map[int64][2]string{0: {"0", "0"}, 999: {"999", "999"}, 1000: {"1.000", "1,000"},
-		2127957: {"2.127.957", "2,127,957"}, -1536724: {"-1.536.724", "-1,536,724"}} {
-		if got := formatNumber("id", n); got != want[0] {
-			t.Errorf("formatNumber(id, %d) = %q, want %q", n, got, want[0])
-		}
-		if got := formatNumber("en", n); got != want[1] {
-			t.Errorf("formatNumber(en, %d) = %q, want %q", n, got, want[1])
-		}
-	}
-}
-
-func TestPercent(t *testing.T) {
-	if got := percent("id", 1483278, 1536724); got != "96,5%" {
-		t.Errorf("percent id = %q", got)
-	}
-	if got := percent("en", 1483278, 1536724); got != "96.5%" {
-		t.Errorf("percent en = %q", got)
-	}
-	if got := percent("id", 1, 0); got != "–" {
-		t.Errorf("percent of 0 = %q", got)
-	}
-}
 
 // countingStats counts how often the summary is computed.
 type countingStats struct{ n int }
@@ -46,7 +22,7 @@ func TestSummaryCache(t *testing.T) {
 	now := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
 	stats := &countingStats{}
 	complete := false
-	h := &Home{Stats: stats, CacheFor: time.Minute, Now: func() time.Time { return now },
+	h := &Handler{Stats: stats, CacheFor: time.Minute, Now: func() time.Time { return now },
 		Status: func() LoadStatus { return LoadStatus{Complete: complete} }}
 	ctx := context.Background()
 	for _, step := range []struct {

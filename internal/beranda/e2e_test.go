@@ -1,4 +1,4 @@
-package ui_test
+package beranda_test
 
 import (
 	"context"
@@ -11,11 +11,12 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/ikd-project/ikd/internal/beranda"
 	"github.com/ikd-project/ikd/internal/httpserver"
 	"github.com/ikd-project/ikd/internal/ikdtest"
 	"github.com/ikd-project/ikd/internal/ikdtest/browser"
 	"github.com/ikd-project/ikd/internal/store"
-	"github.com/ikd-project/ikd/internal/ui"
+	"github.com/ikd-project/ikd/internal/web"
 )
 
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
@@ -51,11 +52,13 @@ func TestHomePageInChromium(t *testing.T) {
 	seed(t, st)
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv := httpserver.New(logger, st.Ready, func() any { return nil })
-	home := &ui.Home{Stats: st, Now: func() time.Time { return day(2026, 11, 23) }, Logger: logger,
-		Status: func() ui.LoadStatus { return ui.LoadStatus{Active: true, Done: 700000, Total: 2127957} }}
-	if err := home.Mount(srv.Handle); err != nil {
+	pages, err := web.Parse()
+	if err != nil {
 		t.Fatal(err)
 	}
+	home := &beranda.Handler{Pages: pages, Stats: st, Now: func() time.Time { return day(2026, 11, 23) }, Logger: logger,
+		Status: func() beranda.LoadStatus { return beranda.LoadStatus{Active: true, Done: 700000, Total: 2127957} }}
+	home.Mount(srv.Handle)
 	ts := httptest.NewServer(srv.Handler())
 	defer ts.Close()
 
@@ -83,7 +86,7 @@ func TestHomePageInChromium(t *testing.T) {
 	}
 	t.Logf("screenshot: %s", browser.Screenshot(t, ctx, "home-id"))
 
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("header a")), chromedp.WaitVisible(chromedp.ID("ringkasan"))); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`header a[lang="en"]`)), chromedp.WaitVisible(chromedp.ID("ringkasan"))); err != nil {
 		t.Fatal(err)
 	}
 	heading, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("h2")))

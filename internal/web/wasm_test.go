@@ -1,4 +1,4 @@
-package ui
+package web
 
 import (
 	"bytes"
@@ -51,14 +51,14 @@ func TestWasmUpToDate(t *testing.T) {
 	}
 	t.Logf("ikd-verify.wasm: %d bytes", len(built))
 	if !bytes.Equal(built, committed) {
-		t.Errorf("%s (%d bytes) differs from a fresh build (%d bytes): run go generate ./internal/ui", wasmPath, len(committed), len(built))
+		t.Errorf("%s (%d bytes) differs from a fresh build (%d bytes): run go generate ./internal/web", wasmPath, len(committed), len(built))
 	}
 	execJS, err := os.ReadFile(wasmExecJS(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c, _ := os.ReadFile("static/verify/wasm_exec.js"); !bytes.Equal(c, execJS) {
-		t.Error("static/verify/wasm_exec.js is not this toolchain's: run go generate ./internal/ui")
+		t.Error("static/verify/wasm_exec.js is not this toolchain's: run go generate ./internal/web")
 	}
 }
 

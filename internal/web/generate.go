@@ -1,4 +1,4 @@
-package ui
+package web
 
 // The offline verifier page's WebAssembly build of package verify (see
 // cmd/ikd-verify-wasm), and the wasm_exec.js of the same Go toolchain. Both

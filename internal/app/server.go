@@ -1,0 +1,46 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/ikd-project/ikd/internal/audit"
+	"github.com/ikd-project/ikd/internal/beranda"
+	"github.com/ikd-project/ikd/internal/config"
+	"github.com/ikd-project/ikd/internal/httpapi"
+	"github.com/ikd-project/ikd/internal/httpserver"
+	"github.com/ikd-project/ikd/internal/lembaga"
+	"github.com/ikd-project/ikd/internal/petugas"
+	"github.com/ikd-project/ikd/internal/store"
+	"github.com/ikd-project/ikd/internal/web"
+)
+
+// NewServer wires ikd's HTTP server on an open store and audit log: the
+// home page, the wallet and verifier API, the institutions' and officers'
+// API. status reports the background demo load for the home page and
+// /healthz.
+func NewServer(ctx context.Context, cfg *config.Config, st store.Store, auditLog *audit.Log, logger *slog.Logger,
+	status func() beranda.LoadStatus) (*httpserver.Server, error) {
+	dig, err := NewDigitalID(ctx, cfg, st, auditLog, logger)
+	if err != nil {
+		return nil, err
+	}
+	pages, err := web.Parse()
+	if err != nil {
+		return nil, err
+	}
+	srv := httpserver.New(logger, st.Ready, func() any { return status() })
+	home := &beranda.Handler{Pages: pages, Stats: st, Status: status, Now: time.Now, Logger: logger, CacheFor: time.Minute}
+	home.Mount(srv.Handle)
+	api := &httpapi.API{PublicURL: dig.PublicURL, Store: st, Keys: dig.Keys, Issuer: dig.Issuer,
+		Activation: dig.Activation, Logger: logger}
+	// Institutions verify against the trust list this server signs (for the
+	// keys) and the status of each credential as the database holds it, so
+	// a suspension or revocation counts at once, whichever process made it.
+	api.UseLembaga(&lembaga.Service{Store: st, Audit: auditLog})
+	// Officers start activations with their API tokens (POST /api/v1/aktivasi).
+	api.Petugas = &petugas.Service{Store: st, Audit: auditLog}
+	api.Mount(srv.Handle)
+	return srv, nil
+}

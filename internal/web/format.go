@@ -1,0 +1,63 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"strings"
+	"time"
+)
+
+// Funcs are the template functions every page has.
+var Funcs = template.FuncMap{
+	"t":     T,
+	"num":   Number,
+	"pct":   Percent,
+	"date":  Date,
+	"int64": func(n int) int64 { return int64(n) },
+}
+
+// Number writes n with thousands separators: points in Bahasa Indonesia
+// (1.234.567), commas in English (1,234,567).
+func Number(lang string, n int64) string {
+	if n < 0 {
+		return "-" + Number(lang, -n)
+	}
+	sep := "."
+	if lang == "en" {
+		sep = ","
+	}
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + sep + s[i:]
+	}
+	return s
+}
+
+// Percent writes a/b as a percentage with one decimal, with a decimal
+// comma in Bahasa Indonesia ("96,5%") and a point in English; "–" when b
+// is 0.
+func Percent(lang string, a, b int) string {
+	if b == 0 {
+		return "–"
+	}
+	s := fmt.Sprintf("%.1f%%", 100*float64(a)/float64(b))
+	if lang != "en" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
+
+var bulan = [...]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+	"September", "Oktober", "November", "Desember"}
+
+// Date writes a date as officers read it: "5 Desember 2026" in Bahasa
+// Indonesia, "5 December 2026" in English; "–" for the zero time.
+func Date(lang string, t time.Time) string {
+	if t.IsZero() {
+		return "–"
+	}
+	if lang == "en" {
+		return t.Format("2 January 2006")
+	}
+	return fmt.Sprintf("%d %s %d", t.Day(), bulan[t.Month()-1], t.Year())
+}
