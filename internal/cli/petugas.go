@@ -3,27 +3,33 @@ package cli
 import (
 	"context"
 	"fmt"
+	"net/url"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/ikd-project/ikd/internal/config"
 	"github.com/ikd-project/ikd/internal/petugas"
+	"github.com/ikd-project/ikd/internal/store"
 )
 
-const petugasUsage = "Usage: ikd petugas add --username U --nama NAMA --kantor KODE | list | nonaktif U"
+const petugasUsage = "Usage: ikd petugas add --username U --nama NAMA --kantor KODE [--peran PERAN] [--totp] | list | nonaktif U | reset U"
 
-// runPetugas manages officers: add one (their API token is printed once),
-// list them (never their tokens), deactivate one. Officer accounts with
-// passwords and sessions come with the console; for now an officer is an
-// API token for POST /api/v1/aktivasi.
+// runPetugas manages officers: add one with a role (their API token and
+// first-login code are printed once), list them (never their secrets),
+// deactivate one (their sessions end at once), or reset one's account (a
+// new first-login code, for a forgotten password or a lost phone).
 func runPetugas(ctx context.Context, env *Env, args []string) error {
-	sub, fs, err := subcommand(env, "petugas", petugasUsage, args, "add", "list", "nonaktif")
+	sub, fs, err := subcommand(env, "petugas", petugasUsage, args, "add", "list", "nonaktif", "reset")
 	if err != nil {
 		return err
 	}
 	cfg := config.Defaults()
-	cfg.Register(fs, env.Getenv, "database", "data-dir", "log", "lang")
-	var username, nama, kantor *string
+	cfg.Register(fs, env.Getenv, "database", "data-dir", "log", "lang", "public-url")
+	var username, nama, kantor, peran *string
+	var wantTOTP *bool
 	if sub == "add" {
+		peran = fs.String("peran", "operator", "the officer's role: admin, supervisor, operator, stok or viewer")
+		wantTOTP = fs.Bool("totp", false, "require an authenticator code at login (always for admin and supervisor)")
 		username = fs.String("username", "", "the officer's username (required)")
 		nama = fs.String("nama", "", "the officer's name (required)")
 		kantor = fs.String("kantor", "", "the code of the officer's office (required)")
@@ -40,13 +46,27 @@ func runPetugas(ctx context.Context, env *Env, args []string) error {
 	svc := &petugas.Service{Store: st, Audit: auditLog, Actor: "system:cli"}
 	switch sub {
 	case "add":
-		p, token, err := svc.Add(ctx, *username, *nama, *kantor)
+		c, err := svc.Create(ctx, petugas.Baru{Username: *username, Nama: *nama, Kantor: *kantor,
+			Peran: store.Peran(*peran), TOTPWajib: *wantTOTP})
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stdout, "petugas terdaftar / officer added: %s (%s, %s)\n", p.Username, p.Nama, p.KantorKode)
-		fmt.Fprintf(env.Stdout, "token API / API token: %s\n", token)
-		fmt.Fprintln(env.Stdout, "Token ini hanya ditampilkan sekali; simpan sekarang. / This token is shown only once; store it now.")
+		p := c.Petugas
+		fmt.Fprintf(env.Stdout, "petugas terdaftar / officer added: %s (%s, %s, %s)\n", p.Username, p.Nama, p.KantorKode, p.Peran)
+		fmt.Fprintf(env.Stdout, "token API / API token: %s\n", c.Token)
+		printSetup(env, &cfg, p.Username, c.SetupCode)
+		return nil
+	case "reset":
+		u, err := oneArg(fs, "USERNAME")
+		if err != nil {
+			return err
+		}
+		code, err := svc.ResetAccount(ctx, u)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "akun %s direset; sesinya berakhir / account %s reset; its sessions ended\n", u, u)
+		printSetup(env, &cfg, u, code)
 		return nil
 	case "nonaktif":
 		u, err := oneArg(fs, "USERNAME")
@@ -64,9 +84,31 @@ func runPetugas(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "USERNAME\tNAMA\tKANTOR\tSTATUS\tDIBUAT")
+	fmt.Fprintln(tw, "USERNAME\tNAMA\tKANTOR\tPERAN\tSTATUS\tAKUN\tDIBUAT")
 	for _, p := range list {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", p.Username, p.Nama, p.KantorKode, p.State, p.CreatedAt.Format("2006-01-02 15:04"))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p.Username, p.Nama, p.KantorKode, p.Peran, p.State, accountState(p),
+			p.CreatedAt.Format("2006-01-02 15:04"))
 	}
 	return tw.Flush()
+}
+
+// accountState says whether an officer has set up the console account.
+func accountState(p store.Petugas) string {
+	switch {
+	case p.PasswordHash == "":
+		return "belum diaktifkan"
+	case p.TOTPSecret != "":
+		return "aktif+totp"
+	}
+	return "aktif"
+}
+
+// printSetup prints the first-login link and code of an officer, shown
+// once: the officer opens the link and sets a password (and TOTP).
+func printSetup(env *Env, cfg *config.Config, username, code string) {
+	link := strings.TrimRight(cfg.PublicURL, "/") + "/konsol/akun/aktifkan?u=" + url.QueryEscape(username)
+	fmt.Fprintf(env.Stdout, "kode aktivasi akun / account activation code: %s (berlaku / valid %d jam / hours)\n", code, int(petugas.SetupTTL.Hours()))
+	fmt.Fprintf(env.Stdout, "buka / open: %s\n", link)
+	fmt.Fprintln(env.Stdout, "Token dan kode ini hanya ditampilkan sekali; serahkan kode kepada petugas sendiri. / "+
+		"The token and code are shown only once; hand the code to the officer in person.")
 }

@@ -1,10 +1,12 @@
-// Package petugas manages the officers (petugas) of the service offices
-// who start activations for residents at the counter.
+// Package petugas manages the officers (petugas) of the service offices:
+// their accounts, the console's login and sessions, and their API tokens.
 //
-// For now an officer is an API token: 256 random bits shown once, of
-// which only the SHA-256 is stored, sent as a Bearer token to the officer
-// endpoints (POST /api/v1/aktivasi). Officer accounts with passwords and
-// sessions come with the officers' console.
+// An officer has an API token for machines (256 random bits shown once,
+// of which only the SHA-256 is stored, sent as a Bearer token to the
+// officer endpoints) and a console account: a role, a password (argon2id)
+// set at the first login with a one-time code, a TOTP second factor
+// (required for admin and supervisor), a lock after MaxGagal wrong
+// attempts, and server-side sessions with an idle and an absolute limit.
 package petugas
 
 import (
@@ -12,6 +14,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/ikd-project/ikd/internal/apikey"
 	"github.com/ikd-project/ikd/internal/audit"
@@ -45,6 +48,7 @@ type Service struct {
 	// Actor names who adds and deactivates in the audit log;
 	// "system:petugas" when empty.
 	Actor string
+	Now   func() time.Time // time.Now when nil
 }
 
 func (s *Service) actor() string {
@@ -54,21 +58,34 @@ func (s *Service) actor() string {
 	return s.Actor
 }
 
-// Add records an officer of office kantor and returns it with its API
-// token, which exists nowhere else: show it once.
+// Add records an operator of office kantor, who needs no second factor,
+// and returns it with its API token; see Create.
 func (s *Service) Add(ctx context.Context, username, nama, kantor string) (store.Petugas, string, error) {
-	username, nama, kantor = strings.TrimSpace(username), strings.TrimSpace(nama), strings.TrimSpace(kantor)
+	c, err := s.Create(ctx, Baru{Username: username, Nama: nama, Kantor: kantor, Peran: store.PeranOperator})
+	return c.Petugas, c.Token, err
+}
+
+// Create records an officer with a role and returns it with its API
+// token and first-login code, which exist nowhere else: show them once.
+func (s *Service) Create(ctx context.Context, b Baru) (Created, error) {
+	username, nama, kantor := strings.TrimSpace(b.Username), strings.TrimSpace(b.Nama), strings.TrimSpace(b.Kantor)
 	if !usernameRE.MatchString(username) {
-		return store.Petugas{}, "", errs.Newf(errs.Invalid,
+		return Created{}, errs.Newf(errs.Invalid,
 			"username %q tidak sah: 2 sampai 32 huruf kecil, angka, titik, garis bawah atau tanda hubung, diawali huruf",
 			"username %q is invalid: 2 to 32 lower-case letters, digits, dots, underscores or hyphens, starting with a letter", username)
 	}
 	if nama == "" {
-		return store.Petugas{}, "", errs.New(errs.Invalid, "nama petugas wajib diisi", "the officer's name is required")
+		return Created{}, errs.New(errs.Invalid, "nama petugas wajib diisi", "the officer's name is required")
+	}
+	needTOTP, err := checkPeran(b.Peran)
+	if err != nil {
+		return Created{}, err
 	}
 	token, hash := apikey.New(TokenPrefix)
-	p := store.Petugas{Username: username, Nama: nama, KantorKode: kantor, TokenHash: hash, State: store.PetugasAktif}
-	err := s.Store.InTx(ctx, func(tx store.Tx) error {
+	code, codeHash := newSetupCode()
+	p := store.Petugas{Username: username, Nama: nama, KantorKode: kantor, TokenHash: hash, State: store.PetugasAktif,
+		Peran: b.Peran, TOTPWajib: needTOTP || b.TOTPWajib, SetupHash: codeHash, SetupExpiresAt: s.now().Add(SetupTTL)}
+	err = s.Store.InTx(ctx, func(tx store.Tx) error {
 		if _, err := tx.GetKantor(ctx, kantor); store.IsNotFound(err) {
 			return errs.Newf(errs.Invalid, "kantor %q tidak dikenal", "unknown office %q", kantor)
 		} else if err != nil {
@@ -81,19 +98,23 @@ func (s *Service) Add(ctx context.Context, username, nama, kantor string) (store
 			return err
 		}
 		_, err := s.Audit.Record(ctx, tx, audit.Entry{Actor: s.actor(), Kantor: kantor, Action: ActionTambah,
-			Purpose: "pendaftaran petugas", Detail: map[string]any{"petugas": username, "nama": nama, "kantor": kantor}})
+			Purpose: "pendaftaran petugas", Detail: map[string]any{"petugas": username, "nama": nama, "kantor": kantor, "peran": p.Peran}})
 		return err
 	})
 	if err != nil {
-		return store.Petugas{}, "", fmt.Errorf("add petugas: %w", err)
+		return Created{}, fmt.Errorf("add petugas: %w", err)
 	}
-	return p, token, nil
+	return Created{Petugas: p, Token: token, SetupCode: code}, nil
 }
 
-// Deactivate marks an officer NONAKTIF: the token stops working at once.
+// Deactivate marks an officer NONAKTIF: the token stops working and
+// every console session ends, at once.
 func (s *Service) Deactivate(ctx context.Context, username string) error {
 	err := s.Store.InTx(ctx, func(tx store.Tx) error {
 		if err := tx.SetPetugasState(ctx, username, store.PetugasNonaktif); err != nil {
+			return err
+		}
+		if _, err := tx.DeleteSesiPetugas(ctx, username); err != nil {
 			return err
 		}
 		_, err := s.Audit.Record(ctx, tx, audit.Entry{Actor: s.actor(), Action: ActionNonaktif,
