@@ -28,6 +28,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math/big"
+	"net/url"
 	"time"
 
 	"github.com/ikd-project/ikd/internal/audit"
@@ -390,4 +391,11 @@ func (s *Service) LookupOffer(ctx context.Context, code string) (store.Aktivasi,
 		return store.Aktivasi{}, ErrInvalidGrant
 	}
 	return a, nil
+}
+
+// OfferURI is the text of the officer's QR code for an offer: an
+// OpenID4VCI credential offer by reference, which the wallet fetches from
+// GET /oid4vci/offers/{code} of the issuer at publicURL.
+func OfferURI(publicURL, code string) string {
+	return "openid-credential-offer://?credential_offer_uri=" + url.QueryEscape(publicURL+"/oid4vci/offers/"+url.PathEscape(code))
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -142,7 +141,7 @@ func portraits(demoMode bool, seed int64) func(ctx context.Context, q store.Quer
 			demoMode = true
 		}
 		if !demoMode {
-			return nil, errors.New("the resident has no portrait")
+			return nil, fmt.Errorf("the resident has no portrait: %w", store.ErrNotFound)
 		}
 		info, err := nik.Parse(n)
 		if err != nil {

@@ -10,15 +10,17 @@ import (
 	"github.com/ikd-project/ikd/internal/config"
 	"github.com/ikd-project/ikd/internal/httpapi"
 	"github.com/ikd-project/ikd/internal/httpserver"
+	"github.com/ikd-project/ikd/internal/konsol"
 	"github.com/ikd-project/ikd/internal/lembaga"
+	"github.com/ikd-project/ikd/internal/penduduk"
 	"github.com/ikd-project/ikd/internal/petugas"
 	"github.com/ikd-project/ikd/internal/store"
 	"github.com/ikd-project/ikd/internal/web"
 )
 
 // NewServer wires ikd's HTTP server on an open store and audit log: the
-// home page, the wallet and verifier API, the institutions' and officers'
-// API. status reports the background demo load for the home page and
+// home page, the officers' console, the wallet and verifier API, the
+// institutions' and officers' API. status reports the background demo load for the home page and
 // /healthz.
 func NewServer(ctx context.Context, cfg *config.Config, st store.Store, auditLog *audit.Log, logger *slog.Logger,
 	status func() beranda.LoadStatus) (*httpserver.Server, error) {
@@ -39,8 +41,14 @@ func NewServer(ctx context.Context, cfg *config.Config, st store.Store, auditLog
 	// keys) and the status of each credential as the database holds it, so
 	// a suspension or revocation counts at once, whichever process made it.
 	api.UseLembaga(&lembaga.Service{Store: st, Audit: auditLog})
-	// Officers start activations with their API tokens (POST /api/v1/aktivasi).
-	api.Petugas = &petugas.Service{Store: st, Audit: auditLog}
+	// Officers start activations with their API tokens (POST /api/v1/aktivasi)
+	// or in the console, signed in with password and TOTP.
+	officers := &petugas.Service{Store: st, Audit: auditLog}
+	api.Petugas = officers
 	api.Mount(srv.Handle)
+	console := &konsol.Handler{Pages: pages, Petugas: officers, Aktivasi: dig.Activation, Offers: st,
+		Penduduk:  &penduduk.Reader{Store: st, Audit: auditLog, Portrait: dig.Issuer.Portrait},
+		PublicURL: dig.PublicURL, Logger: logger}
+	console.Mount(srv.Handle)
 	return srv, nil
 }

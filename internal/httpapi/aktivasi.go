@@ -55,7 +55,7 @@ func (a *API) aktivasi(w http.ResponseWriter, r *http.Request) {
 		a.serviceError(w, r, "aktivasi offer", err)
 		return
 	}
-	uri := OfferURI(a.PublicURL, o.Code)
+	uri := activation.OfferURI(a.PublicURL, o.Code)
 	png, err := qrimage.QRPNG(uri, offerQRModule)
 	if err != nil {
 		a.internal(w, r, "aktivasi QR", err)

@@ -270,7 +270,7 @@ func credentials(t testing.TB, r response, first string) map[string]string {
 func (e *env) activate(t testing.TB, dev *ecdsa.PrivateKey, request string) (map[string]string, string) {
 	t.Helper()
 	o := e.offer(t)
-	uri := httpapi.OfferURI(e.url, o.Code)
+	uri := activation.OfferURI(e.url, o.Code)
 	u, err := url.Parse(uri)
 	if err != nil || u.Scheme != "openid-credential-offer" {
 		t.Fatalf("offer URI %q: %v", uri, err)

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 
@@ -13,13 +12,6 @@ import (
 )
 
 const preAuthGrant = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
-
-// OfferURI is the text of the officer's QR code for an offer: an
-// OpenID4VCI credential offer by reference, which the wallet fetches from
-// GET /oid4vci/offers/{code}.
-func OfferURI(publicURL, code string) string {
-	return "openid-credential-offer://?credential_offer_uri=" + url.QueryEscape(publicURL+"/oid4vci/offers/"+url.PathEscape(code))
-}
 
 // offer serves the credential offer of a live offer.
 func (a *API) offer(w http.ResponseWriter, r *http.Request) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/ikd-project/ikd/internal/errs"
 	"github.com/ikd-project/ikd/internal/kantor"
@@ -216,14 +217,20 @@ func (is *Issuer) whyUnchanged(ctx context.Context, tx store.Tx, c StatusChange)
 	}
 }
 
-// deviceStatus is the status of the active device's issued credentials:
-// valid when any is valid, else suspended when any is, else revoked.
+// deviceStatus is the status of the active device's issued credentials
+// (see deviceStatusOf).
 func (is *Issuer) deviceStatus(ctx context.Context, tx store.Tx, n string) (int, error) {
 	dev, err := tx.GetPerangkatAktif(ctx, n)
 	if err != nil {
 		return 0, fmt.Errorf("issuance: active device: %w", err)
 	}
-	creds, current, err := currentStatuses(ctx, tx, dev)
+	return deviceStatusOf(ctx, tx, dev)
+}
+
+// deviceStatusOf is the status of a device's issued credentials: valid
+// when any is valid, else suspended when any is, else revoked.
+func deviceStatusOf(ctx context.Context, q store.Queries, dev store.Perangkat) (int, error) {
+	creds, current, err := currentStatuses(ctx, q, dev)
 	if err != nil {
 		return 0, err
 	}
@@ -238,4 +245,41 @@ func (is *Issuer) deviceStatus(ctx context.Context, tx store.Tx, n string) (int,
 		}
 	}
 	return out, nil
+}
+
+// statusName names a status list value as StatusResult does.
+func statusName(s int) string {
+	switch s {
+	case store.StatusValid:
+		return "valid"
+	case store.StatusSuspended:
+		return "suspended"
+	}
+	return "revoked"
+}
+
+// DigitalID is the state of a resident's digital ID as an officer sees
+// it.
+type DigitalID struct {
+	// Status is "none" (no active device), "valid", "suspended" or
+	// "revoked".
+	Status  string
+	BoundAt time.Time // when the active device was bound
+	Device  string    // the start of the device key's thumbprint
+}
+
+// DigitalIDOf reads the state of a resident's digital ID in tx.
+func DigitalIDOf(ctx context.Context, tx store.Queries, n string) (DigitalID, error) {
+	dev, err := tx.GetPerangkatAktif(ctx, n)
+	if store.IsNotFound(err) {
+		return DigitalID{Status: "none"}, nil
+	}
+	if err != nil {
+		return DigitalID{}, fmt.Errorf("issuance: active device: %w", err)
+	}
+	s, err := deviceStatusOf(ctx, tx, dev)
+	if err != nil {
+		return DigitalID{}, err
+	}
+	return DigitalID{Status: statusName(s), BoundAt: dev.BoundAt, Device: dev.JKT[:min(8, len(dev.JKT))]}, nil
 }

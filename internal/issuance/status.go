@@ -136,7 +136,7 @@ func (is *Issuer) change(ctx context.Context, tx store.Tx, nik string, to int, a
 
 // currentStatuses returns a device's credentials and their non-zero
 // statuses by kredensial ID.
-func currentStatuses(ctx context.Context, tx store.Tx, dev store.Perangkat) ([]store.Kredensial, map[string]int, error) {
+func currentStatuses(ctx context.Context, tx store.Queries, dev store.Perangkat) ([]store.Kredensial, map[string]int, error) {
 	creds, err := tx.ListKredensialPerangkat(ctx, dev.ID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("issuance: credentials: %w", err)

@@ -13,6 +13,7 @@ var Funcs = template.FuncMap{
 	"num":   Number,
 	"pct":   Percent,
 	"date":  Date,
+	"clock": Clock,
 	"int64": func(n int) int64 { return int64(n) },
 }
 
@@ -61,3 +62,9 @@ func Date(lang string, t time.Time) string {
 	}
 	return fmt.Sprintf("%d %s %d", t.Day(), bulan[t.Month()-1], t.Year())
 }
+
+// wib is Western Indonesia Time, Bengkulu's zone.
+var wib = time.FixedZone("WIB", 7*3600)
+
+// Clock writes the time of day in WIB as Indonesians write it: "20.50 WIB".
+func Clock(t time.Time) string { return t.In(wib).Format("15.04") + " WIB" }

@@ -58,7 +58,7 @@ type Pages struct {
 // Parse parses the layout and every page. It fails on a template error,
 // so a broken page stops the server at start, not a user at run time.
 func Parse() (*Pages, error) {
-	layout, err := template.New("layout").Funcs(Funcs).ParseFS(templateFS, "templates/layout.html")
+	layout, err := template.New("layout").Funcs(Funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)
 	}
@@ -102,6 +102,24 @@ func (p *Pages) Render(w http.ResponseWriter, status int, name string, data any)
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// Fragment writes the template block of page name alone, for htmx to
+// swap into the page.
+func (p *Pages) Fragment(w http.ResponseWriter, name, block string, data any) error {
+	t, ok := p.byName[name]
+	if !ok {
+		return fmt.Errorf("web: no page %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, block, data); err != nil {
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return fmt.Errorf("render %s/%s: %w", name, block, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
 	_, err := w.Write(buf.Bytes())
 	return err
 }

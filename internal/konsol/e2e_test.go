@@ -1,0 +1,349 @@
+package konsol_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/pquerna/otp/totp"
+
+	"github.com/ikd-project/ikd/internal/app"
+	"github.com/ikd-project/ikd/internal/audit"
+	"github.com/ikd-project/ikd/internal/beranda"
+	"github.com/ikd-project/ikd/internal/config"
+	"github.com/ikd-project/ikd/internal/demo"
+	"github.com/ikd-project/ikd/internal/ikdtest"
+	"github.com/ikd-project/ikd/internal/ikdtest/browser"
+	"github.com/ikd-project/ikd/internal/ikdtest/testwallet"
+	"github.com/ikd-project/ikd/internal/kantor"
+	"github.com/ikd-project/ikd/internal/penduduk"
+	"github.com/ikd-project/ikd/internal/petugas"
+	"github.com/ikd-project/ikd/internal/store"
+	"github.com/ikd-project/ikd/internal/wilayah"
+)
+
+const (
+	siti    = "1771015708900001" // Kota Bengkulu, with e-mail
+	outside = "1701011708850001" // Kabupaten Bengkulu Selatan
+	office  = "DISDUKCAPIL-17.71"
+	pw      = "kopi-bengkulu-2026"
+)
+
+var ctx = context.Background()
+
+// console is a running ikd server with the console, on a real store.
+type console struct {
+	url     string
+	st      store.Store
+	dataDir string
+	audit   *audit.Log
+	officer *petugas.Service
+}
+
+func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+
+// seed loads two residents: one of Kota Bengkulu, one outside it.
+func seed(t *testing.T, st store.Store) {
+	t.Helper()
+	outDesa := wilayah.Default().Children("17.01.01")[0].Kode
+	person := func(n, kk, nama, desa string, born time.Time, sex store.JenisKelamin) store.Penduduk {
+		return store.Penduduk{NIK: n, NoKK: kk, Hubungan: store.KepalaKeluarga, Nama: nama, TempatLahir: "BENGKULU",
+			TanggalLahir: born, JenisKelamin: sex, GolonganDarah: "O", Agama: "ISLAM", StatusKawin: store.Kawin,
+			Pekerjaan: "GURU", Kewarganegaraan: "WNI", Alamat: "JL. MERDEKA NO. 1", RT: "001", RW: "002", DesaKode: desa,
+			Email: "siti@example.id", StatusNIK: store.NIKAktif, TanggalPerekaman: day(2015, 3, 2)}
+	}
+	b := &store.Batch{
+		Keluarga: []store.KartuKeluarga{
+			{NoKK: "1771010101150001", KepalaNIK: siti, Alamat: "JL. MERDEKA NO. 1", RT: "001", RW: "002", DesaKode: "17.71.01.1001", TanggalTerbit: day(2015, 1, 1)},
+			{NoKK: "1701010101150001", KepalaNIK: outside, Alamat: "JL. A", RT: "001", RW: "001", DesaKode: outDesa, TanggalTerbit: day(2015, 1, 1)}},
+		Penduduk: []store.Penduduk{
+			person(siti, "1771010101150001", "SITI AMINAH", "17.71.01.1001", day(1990, 8, 17), store.Perempuan),
+			person(outside, "1701010101150001", "BUDI SANTOSO", outDesa, day(1985, 8, 17), store.LakiLaki)},
+	}
+	if err := st.InTx(ctx, func(tx store.Tx) error { _, err := tx.LoadBatch(ctx, b); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetPortrait(ctx, siti, store.Portrait{ContentType: "image/jpeg", Data: demo.Portrait(1, siti, store.Perempuan)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// start runs the whole server, wired as ikd serve wires it.
+func start(t *testing.T, st store.Store) *console {
+	t.Helper()
+	if _, err := kantor.Seed(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	seed(t, st)
+	ts := httptest.NewUnstartedServer(nil)
+	cfg := config.Defaults()
+	cfg.DataDir = t.TempDir()
+	cfg.AuditKeyFile = filepath.Join(cfg.DataDir, "audit.key")
+	cfg.PublicURL = "http://" + ts.Listener.Addr().String()
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	auditLog, err := app.NewAuditLog(ctx, &cfg, st, logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := app.NewServer(ctx, &cfg, st, auditLog, logger, func() beranda.LoadStatus { return beranda.LoadStatus{Complete: true} })
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.Config.Handler = srv.Handler()
+	ts.Start()
+	t.Cleanup(ts.Close)
+	return &console{url: ts.URL, st: st, dataDir: cfg.DataDir, audit: auditLog,
+		officer: &petugas.Service{Store: st, Audit: auditLog, Actor: "admin"}}
+}
+
+// js evaluates an expression returning a string.
+func js(t *testing.T, bctx context.Context, expr string) string {
+	t.Helper()
+	s, err := chromedp.Run(bctx, chromedp.Evaluate[string](expr, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("%s: %v", expr, err)
+	}
+	return s
+}
+
+// waitText waits until the element's text contains want, across
+// navigations (an evaluation during one fails and is tried again).
+func waitText(t *testing.T, bctx context.Context, sel, want string) {
+	t.Helper()
+	expr := `!!(document.querySelector(` + quote(sel) + `)||{}).textContent?.includes(` + quote(want) + `)`
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if ok, err := chromedp.Run(bctx, chromedp.Evaluate[bool](expr)); err == nil && ok {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	got, _ := chromedp.Run(bctx, chromedp.Evaluate[string](`document.body.innerText`))
+	t.Fatalf("no %q in %s after 20 s; page:\n%s", want, sel, got)
+}
+
+func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", `\'`) + "'" }
+
+// shots takes the page's screenshots at desktop and tablet size.
+func shots(t *testing.T, bctx context.Context, name string) {
+	t.Helper()
+	for _, size := range []struct {
+		name string
+		w, h int64
+	}{{"desktop", 1280, 900}, {"tablet", 768, 1024}} {
+		if err := chromedp.Do(bctx, chromedp.EmulateViewport(size.w, size.h)); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("screenshot: %s", browser.Screenshot(t, bctx, name+"-"+size.name))
+	}
+}
+
+// TestConsoleInChromium is the officer's journey in a real browser: the
+// first login sets a password and TOTP, the login needs both, the search
+// finds a resident of the area, the resident's page is an audited read,
+// the activation shows the offer QR and turns to "issued" by itself when a
+// wallet redeems it; a form without the CSRF token, a resident of another
+// kab/kota and a locked account are refused; axe finds nothing serious.
+func TestConsoleInChromium(t *testing.T) {
+	ikdtest.ForEachBackend(t, func(t *testing.T, st store.Store) {
+		c := start(t, st)
+		created, err := c.officer.Create(ctx, petugas.Baru{Username: "sari", Nama: "Sari Dewi", Kantor: office, Peran: store.PeranSupervisor})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := browser.New(t)
+
+		// First login: the code from the admin, a password, the TOTP app.
+		if err := chromedp.Do(b, chromedp.Navigate(c.url+"/konsol/akun/aktifkan?u=sari"), chromedp.WaitVisible(chromedp.ID("totp-qr"))); err != nil {
+			t.Fatal(err)
+		}
+		browser.Axe(t, b, "akun/aktifkan")
+		shots(t, b, "konsol-aktifkan")
+		secret := js(t, b, `document.getElementById("totp-secret").textContent`)
+		code, err := totp.GenerateCode(secret, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := chromedp.Do(b, chromedp.SendKeys(chromedp.ID("kode"), created.SetupCode), chromedp.SendKeys(chromedp.ID("password"), pw),
+			chromedp.SendKeys(chromedp.ID("password2"), pw), chromedp.SendKeys(chromedp.ID("totp"), code),
+			chromedp.Submit(chromedp.ID("form-aktifkan"))); err != nil {
+			t.Fatal(err)
+		}
+		waitText(t, b, "main", "Akun Anda sudah aktif")
+
+		// Login with password and code.
+		login := func(user, pass, code string) {
+			t.Helper()
+			if err := chromedp.Do(b, chromedp.Navigate(c.url+"/konsol/"), chromedp.WaitVisible(chromedp.ID("form-masuk")),
+				chromedp.SendKeys(chromedp.ID("username"), user), chromedp.SendKeys(chromedp.ID("password"), pass),
+				chromedp.SendKeys(chromedp.ID("totp"), code), chromedp.Submit(chromedp.ID("form-masuk"))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		browser.Axe(t, b, "masuk")
+		login("sari", pw, "")
+		waitText(t, b, "#galat", "salah")
+		shots(t, b, "konsol-masuk-salah")
+		code, _ = totp.GenerateCode(secret, time.Now())
+		login("sari", pw, code)
+		waitText(t, b, "#petugas", "Sari Dewi")
+		browser.Axe(t, b, "beranda")
+		shots(t, b, "konsol-beranda")
+
+		// From the search box to "issued".
+		t0 := time.Now()
+		actions := 0
+		if err := chromedp.Do(b, chromedp.SendKeys(chromedp.ID("q"), siti), chromedp.SetValue(chromedp.ID("tujuan"), "aktivasi"),
+			chromedp.Submit(chromedp.ID("form-cari"))); err != nil {
+			t.Fatal(err)
+		}
+		actions++ // type the NIK, choose the purpose, press Cari
+		waitText(t, b, "#nama", "SITI AMINAH")
+		waitText(t, b, "#status-ikd", "Belum aktif")
+		browser.Axe(t, b, "penduduk")
+		shots(t, b, "konsol-penduduk")
+		if err := chromedp.Do(b, chromedp.Click(chromedp.CSS("#form-aktivasi button"))); err != nil {
+			t.Fatal(err)
+		}
+		actions++ // press Aktivasi IKD
+		waitText(t, b, "#offer-status", "Menunggu")
+		link, err := chromedp.Run(b, chromedp.AttributeValue(chromedp.ID("offer-link"), "href"))
+		if err != nil || !strings.HasPrefix(link.Value, "openid-credential-offer://") {
+			t.Fatalf("offer link %+v: %v", link, err)
+		}
+		mailed, err := testwallet.MailedCode(filepath.Join(c.dataDir, "outbox"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if html := js(t, b, `document.documentElement.outerHTML`); strings.Contains(html, mailed) {
+			t.Error("the offer page shows the resident's activation code")
+		}
+		browser.Axe(t, b, "aktivasi")
+		shots(t, b, "konsol-aktivasi")
+		wallet, err := testwallet.New(http.DefaultClient)
+		if err != nil {
+			t.Fatal(err)
+		}
+		creds, err := wallet.Redeem(link.Value, mailed, "ktp_qr_dasar")
+		if err != nil || creds["ktp_qr_dasar"] == "" {
+			t.Fatalf("wallet: %v %v", creds, err)
+		}
+		waitText(t, b, "#offer-status", "IKD terbit")
+		took := time.Since(t0)
+		t.Logf("officer's activation: %d actions, %.1f s from the search box to \"issued\" (the wallet's part included)", actions, took.Seconds())
+		if actions > 5 || took > 60*time.Second {
+			t.Errorf("activation took %d actions and %v, want at most 5 and 60 s", actions, took)
+		}
+		shots(t, b, "konsol-aktivasi-terbit")
+
+		// The resident's page now shows the digital ID; the reads were audited.
+		if err := chromedp.Do(b, chromedp.Navigate(c.url+"/konsol/penduduk/"+siti+"?tujuan=layanan")); err != nil {
+			t.Fatal(err)
+		}
+		waitText(t, b, "#status-ikd", "Aktif")
+		if n := countAudit(t, c, penduduk.ActionBaca, siti); n != 2 {
+			t.Errorf("%d audited reads of the resident, want 2", n)
+		}
+
+		// A form post without the session's CSRF token changes nothing.
+		status := js(t, b, `fetch("/konsol/penduduk/`+siti+`/aktivasi", {method: "POST", body: new URLSearchParams({})}).then(r => String(r.status))`)
+		if status != "403" {
+			t.Errorf("POST without CSRF token: %s, want 403", status)
+		}
+		// A resident of another kab/kota by URL: the same answer as an unknown NIK.
+		if err := chromedp.Do(b, chromedp.Navigate(c.url+"/konsol/penduduk/"+outside)); err != nil {
+			t.Fatal(err)
+		}
+		waitText(t, b, "#pesan-galat", "tidak ditemukan di wilayah kerja kantor Anda")
+		if n := countAudit(t, c, penduduk.ActionBacaDitolak, outside); n != 1 {
+			t.Errorf("%d audited refusals, want 1", n)
+		}
+		browser.Axe(t, b, "galat")
+
+		// English, remembered across pages.
+		if err := chromedp.Do(b, chromedp.Navigate(c.url+"/konsol/?lang=en"), chromedp.Navigate(c.url+"/konsol/")); err != nil {
+			t.Fatal(err)
+		}
+		waitText(t, b, "h2", "Find a resident")
+
+		// Logout ends the session.
+		if err := chromedp.Do(b, chromedp.Click(chromedp.CSS("nav form button"))); err != nil {
+			t.Fatal(err)
+		}
+		waitText(t, b, "h2", "Sign in")
+		if err := chromedp.Do(b, chromedp.Navigate(c.url+"/konsol/")); err != nil {
+			t.Fatal(err)
+		}
+		waitText(t, b, "h2", "Sign in")
+
+		lockedAccount(t, c)
+		res, err := c.audit.Verify(ctx, st, nil)
+		if err != nil || len(res.Problems) > 0 {
+			t.Fatalf("audit verify: %v %v", err, res.Problems)
+		}
+	})
+}
+
+// lockedAccount: five wrong passwords lock the account; the right one is
+// then refused too.
+func lockedAccount(t *testing.T, c *console) {
+	t.Helper()
+	created, err := c.officer.Create(ctx, petugas.Baru{Username: "budi", Nama: "Budi", Kantor: office, Peran: store.PeranOperator})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.officer.Setup(ctx, "budi", created.SetupCode, pw, pw, "", ""); err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	post := func(pass string) (int, string) {
+		res, err := client.PostForm(c.url+"/konsol/masuk", url.Values{"username": {"budi"}, "password": {pass}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		body, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(body)
+	}
+	for i := 1; i < petugas.MaxGagal; i++ {
+		if code, _ := post("salah-salah-salah"); code != http.StatusUnauthorized {
+			t.Fatalf("wrong password %d: %d", i, code)
+		}
+	}
+	if code, body := post("salah-salah-salah"); code != http.StatusForbidden || !strings.Contains(body, "akun terkunci") {
+		t.Errorf("wrong password %d: %d, want the lock", petugas.MaxGagal, code)
+	}
+	if code, _ := post(pw); code != http.StatusForbidden {
+		t.Errorf("right password while locked: %d, want 403", code)
+	}
+}
+
+// countAudit counts audit events of an action about a NIK (the subject is
+// stored keyed, so it is compared through the log's own hashing).
+func countAudit(t *testing.T, c *console, action, nik string) int {
+	t.Helper()
+	n, want := 0, c.audit.SubjectHash(nik)
+	for after := int64(0); ; {
+		page, err := c.st.ListAudit(ctx, after, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) == 0 {
+			return n
+		}
+		for _, ev := range page {
+			if ev.Action == action && ev.SubjectHash == want {
+				n++
+			}
+		}
+		after = page[len(page)-1].Seq
+	}
+}

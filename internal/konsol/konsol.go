@@ -1,0 +1,126 @@
+// Package konsol is the officers' console at /konsol/: login with
+// password and TOTP, the first-login page, the search for a resident
+// within the officer's area, the resident's page (an audited read) and
+// the activation at the counter, whose page turns to "issued" by itself
+// when the wallet redeems the offer.
+//
+// Pages are server-rendered (package web) with htmx for the parts that
+// update themselves. Every state-changing form carries the session's
+// CSRF token and passes http.CrossOriginProtection; the session cookie is
+// HttpOnly, Secure and SameSite=Strict, and its id is renewed at login.
+package konsol
+
+import (
+	"context"
+	"crypto/subtle"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/ikd-project/ikd/internal/activation"
+	"github.com/ikd-project/ikd/internal/penduduk"
+	"github.com/ikd-project/ikd/internal/petugas"
+	"github.com/ikd-project/ikd/internal/store"
+	"github.com/ikd-project/ikd/internal/web"
+)
+
+// CookieName is the session cookie.
+const CookieName = "ikd_sesi"
+
+// Aktivasi is what the console needs of the activation service.
+type Aktivasi interface {
+	Offer(ctx context.Context, r activation.OfferRequest) (activation.Offer, error)
+}
+
+// Offers reads an activation, to follow its state.
+type Offers interface {
+	GetAktivasi(ctx context.Context, id string) (store.Aktivasi, error)
+}
+
+// Handler serves the console. Its fields are its dependencies.
+type Handler struct {
+	Pages     *web.Pages
+	Petugas   *petugas.Service
+	Penduduk  *penduduk.Reader
+	Aktivasi  Aktivasi
+	Offers    Offers
+	PublicURL string // the issuer's URL, for the offer's QR
+	Logger    *slog.Logger
+
+	limit *limiter
+}
+
+// Mount registers the console's routes, behind cross-origin protection.
+func (h *Handler) Mount(handle func(pattern string, handler http.Handler)) {
+	h.limit = newLimiter(loginBurst, loginWindow)
+	cop := http.NewCrossOriginProtection()
+	route := func(pattern string, fn http.HandlerFunc) { handle(pattern, cop.Handler(fn)) }
+	route("GET /konsol/masuk", h.loginPage)
+	route("POST /konsol/masuk", h.login)
+	route("GET /konsol/akun/aktifkan", h.setupPage)
+	route("POST /konsol/akun/aktifkan", h.setup)
+	route("POST /konsol/keluar", h.signedIn(h.logout))
+	route("GET /konsol/{$}", h.signedIn(h.home))
+	route("GET /konsol/cari", h.signedIn(h.search))
+	route("GET /konsol/penduduk/{nik}", h.signedIn(h.resident))
+	route("POST /konsol/penduduk/{nik}/aktivasi", h.signedIn(h.offer))
+	route("GET /konsol/aktivasi/{id}", h.signedIn(h.offerState))
+}
+
+// officer is the signed-in officer of a request.
+type officer struct {
+	store.Petugas
+	sesi store.Sesi
+}
+
+// signedIn runs fn for a request with a live session; without one, a GET
+// goes to the login page (and back after it), anything else is refused.
+// A POST must carry the session's CSRF token.
+func (h *Handler) signedIn(fn func(http.ResponseWriter, *http.Request, officer)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var id string
+		if c, err := r.Cookie(CookieName); err == nil {
+			id = c.Value
+		}
+		p, se, err := h.Petugas.Session(r.Context(), id)
+		if err != nil {
+			if r.Method == http.MethodGet && r.Header.Get("HX-Request") == "" {
+				http.Redirect(w, r, "/konsol/masuk?lanjut="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
+			h.fail(w, r, "session", err, "/konsol/masuk")
+			return
+		}
+		if r.Method == http.MethodPost && subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(se.CSRF)) != 1 {
+			h.fail(w, r, "csrf", errCSRF, "/konsol/")
+			return
+		}
+		fn(w, r, officer{Petugas: p, sesi: se})
+	}
+}
+
+// page returns the base data of a page for o.
+func (h *Handler) page(w http.ResponseWriter, r *http.Request, titleKey string, o officer) web.Page {
+	p := web.NewPage(w, r, titleKey)
+	p.CSRF = o.sesi.CSRF
+	return p
+}
+
+// render writes a page, logging a failure.
+func (h *Handler) render(w http.ResponseWriter, status int, name string, data any) {
+	if err := h.Pages.Render(w, status, name, data); err != nil {
+		h.Logger.Error("konsol: render", "page", name, "err", err)
+	}
+}
+
+// fail answers an error as the console's error page.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, what string, err error, back string) {
+	h.Pages.Error(w, r, h.Logger, "konsol: "+what, err, web.NewPage(w, r, "error.title"), back)
+}
+
+// setSession sets the session cookie; maxAge < 0 deletes it.
+func setSession(w http.ResponseWriter, id string, maxAge time.Duration) {
+	http.SetCookie(w, &http.Cookie{Name: CookieName, Value: id, Path: "/konsol/", MaxAge: int(maxAge.Seconds()),
+		HttpOnly: true, Secure: true, SameSite: http.SameSiteStrictMode})
+}

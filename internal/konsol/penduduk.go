@@ -1,0 +1,69 @@
+package konsol
+
+import (
+	"encoding/base64"
+	"html/template"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ikd-project/ikd/internal/nik"
+	"github.com/ikd-project/ikd/internal/penduduk"
+	"github.com/ikd-project/ikd/internal/web"
+	"github.com/ikd-project/ikd/internal/wilayah"
+)
+
+// Purposes an officer may declare for opening a record, by key.
+var purposes = []string{"layanan", "aktivasi", "perubahan_data", "pengaduan"}
+
+// residentPage is the resident's page.
+type residentPage struct {
+	web.Page
+	Officer  officer
+	Rec      penduduk.Record
+	Masked   string // the NIK as shown in headings: masked
+	NIK      string
+	Foto     template.URL // data: URI of the portrait, from the registry
+	Wilayah  []string
+	Usia     int
+	Purpose  string
+	Purposes []string
+}
+
+// purpose is the request's declared purpose, one of purposes.
+func purpose(r *http.Request) string {
+	if p := r.URL.Query().Get("tujuan"); slices.Contains(purposes, p) {
+		return p
+	}
+	return "layanan"
+}
+
+func (h *Handler) resident(w http.ResponseWriter, r *http.Request, o officer) {
+	n, why := r.PathValue("nik"), purpose(r)
+	rec, err := h.Penduduk.Open(r.Context(), o.Petugas, n, "konsol: "+why)
+	if err != nil {
+		h.fail(w, r, "resident", err, "/konsol/")
+		return
+	}
+	p := residentPage{Page: h.page(w, r, "konsol.penduduk.title", o), Officer: o, Rec: rec, NIK: n, Masked: nik.Mask(n),
+		Usia: penduduk.Age(rec.Penduduk.TanggalLahir, time.Now()), Purpose: why, Purposes: purposes}
+	if len(rec.Portrait.Data) > 0 {
+		if ct := http.DetectContentType(rec.Portrait.Data); strings.HasPrefix(ct, "image/") {
+			p.Foto = template.URL("data:" + ct + ";base64," + base64.StdEncoding.EncodeToString(rec.Portrait.Data))
+		}
+	}
+	p.Wilayah = regionNames(rec.Penduduk.DesaKode)
+	h.render(w, http.StatusOK, "konsol-penduduk", p)
+}
+
+// regionNames names a desa and its kecamatan and kab/kota, nearest first.
+func regionNames(desa string) []string {
+	var out []string
+	for kode := desa; kode != ""; kode = wilayah.Parent(kode) {
+		if w, ok := wilayah.Default().Lookup(kode); ok && wilayah.Level(kode) >= wilayah.KabKota {
+			out = append(out, w.Jenis+" "+w.Nama)
+		}
+	}
+	return out
+}
