@@ -8,6 +8,7 @@ import (
 	"github.com/ikd-project/ikd/internal/audit"
 	"github.com/ikd-project/ikd/internal/beranda"
 	"github.com/ikd-project/ikd/internal/config"
+	"github.com/ikd-project/ikd/internal/demo"
 	"github.com/ikd-project/ikd/internal/httpapi"
 	"github.com/ikd-project/ikd/internal/httpserver"
 	"github.com/ikd-project/ikd/internal/konsol"
@@ -48,7 +49,7 @@ func NewServer(ctx context.Context, cfg *config.Config, st store.Store, auditLog
 	api.Mount(srv.Handle)
 	console := &konsol.Handler{Pages: pages, Petugas: officers, Aktivasi: dig.Activation, Offers: st,
 		Penduduk:  &penduduk.Reader{Store: st, Audit: auditLog, Portrait: dig.Issuer.Portrait},
-		PublicURL: dig.PublicURL, Logger: logger}
+		PublicURL: dig.PublicURL, Logger: logger, Demo: konsol.DemoResidents(st, demo.MetaComplete)}
 	console.Mount(srv.Handle)
 	return srv, nil
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ikd-project/ikd/internal/errs"
 	"github.com/ikd-project/ikd/internal/nik"
+	"github.com/ikd-project/ikd/internal/store"
 	"github.com/ikd-project/ikd/internal/web"
 )
 
@@ -16,10 +17,15 @@ type homePage struct {
 	Officer officer
 	Query   string
 	Err     string
+	Demo    []store.Penduduk // residents to try the console with, demo only
 }
 
 func (h *Handler) home(w http.ResponseWriter, r *http.Request, o officer) {
-	h.render(w, http.StatusOK, "konsol-beranda", homePage{Page: h.page(w, r, "konsol.beranda.title", o), Officer: o})
+	p := homePage{Page: h.page(w, r, "konsol.beranda.title", o), Officer: o}
+	if h.Demo != nil {
+		p.Demo = h.Demo(r.Context(), o.KantorKode)
+	}
+	h.render(w, http.StatusOK, "konsol-beranda", p)
 }
 
 // search finds a resident by full NIK and opens their page; a malformed

@@ -71,6 +71,10 @@ func seed(t *testing.T, st store.Store) {
 	if err := st.InTx(ctx, func(tx store.Tx) error { _, err := tx.LoadBatch(ctx, b); return err }); err != nil {
 		t.Fatal(err)
 	}
+	// A demo database: the console's start page lists residents to try.
+	if err := st.SetMeta(ctx, demo.MetaComplete, "1 0.01"); err != nil {
+		t.Fatal(err)
+	}
 	if err := st.SetPortrait(ctx, siti, store.Portrait{ContentType: "image/jpeg", Data: demo.Portrait(1, siti, store.Perempuan)}); err != nil {
 		t.Fatal(err)
 	}
@@ -195,6 +199,7 @@ func TestConsoleInChromium(t *testing.T) {
 		code, _ = totp.GenerateCode(secret, time.Now())
 		login("sari", pw, code)
 		waitText(t, b, "#petugas", "Sari Dewi")
+		waitText(t, b, "#contoh", siti)
 		browser.Axe(t, b, "beranda")
 		shots(t, b, "konsol-beranda")
 

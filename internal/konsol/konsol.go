@@ -47,6 +47,9 @@ type Handler struct {
 	Offers    Offers
 	PublicURL string // the issuer's URL, for the offer's QR
 	Logger    *slog.Logger
+	// Demo lists a few residents of an office's area to try the console
+	// with, on the demo database only (DemoResidents); nil for none.
+	Demo func(ctx context.Context, kantor string) []store.Penduduk
 
 	limit *limiter
 }
