@@ -48,6 +48,10 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	status.register(srv.Registry())
+	tlsConfig, err := cfg.TLSConfig()
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
@@ -61,9 +65,13 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 			loadDemoInBackground(ctx, st, &cfg, app.NewBatchLoader(st, auditLog, "system:demo", "demo"), auditLog, status, logger)
 		})
 	}
-	logger.Info("listening", "url", "http://"+ln.Addr().String()+"/", "backend", st.Backend(), "version", Version())
-	fmt.Fprintf(env.Stderr, "ikd: buka / open http://%s/\n", ln.Addr())
-	err = srv.Serve(ctx, ln, shutdownGrace)
+	scheme := "http"
+	if tlsConfig != nil {
+		scheme = "https"
+	}
+	logger.Info("listening", "url", scheme+"://"+ln.Addr().String()+"/", "backend", st.Backend(), "version", Version())
+	fmt.Fprintf(env.Stderr, "ikd: buka / open %s://%s/ (konsol petugas: /konsol/)\n", scheme, ln.Addr())
+	err = srv.Serve(ctx, ln, tlsConfig, shutdownGrace)
 	wg.Wait()
 	return errors.Join(err, recordSeenOnShutdown(ctx, &cfg, st, auditLog))
 }

@@ -5,6 +5,7 @@
 package config
 
 import (
+	"crypto/tls"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -26,6 +27,11 @@ type Config struct {
 	DataDir string
 	// Listen is the HTTP address of ikd serve.
 	Listen string
+	// TLSCert and TLSKey are PEM files of the certificate (with its chain)
+	// and key that make ikd serve answer HTTPS; both or neither. The
+	// wallet and verifier need a secure context, which localhost gives
+	// without them.
+	TLSCert, TLSKey string
 	// LogLevel is debug, info, warn or error; LogFormat is json or text.
 	LogLevel  string
 	LogFormat string
@@ -87,6 +93,8 @@ func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string, names ..
 				"file with the audit log's HMAC key, created if missing (env IKD_AUDIT_KEY_FILE; default DATA-DIR/audit.key)")
 		case "listen":
 			fs.StringVar(&c.Listen, "listen", env("IKD_LISTEN", c.Listen), "HTTP listen address (env IKD_LISTEN)")
+			fs.StringVar(&c.TLSCert, "tls-cert", env("IKD_TLS_CERT", c.TLSCert), "PEM certificate (and chain) for HTTPS; with --tls-key (env IKD_TLS_CERT)")
+			fs.StringVar(&c.TLSKey, "tls-key", env("IKD_TLS_KEY", c.TLSKey), "PEM private key for HTTPS; with --tls-cert (env IKD_TLS_KEY)")
 		case "log":
 			fs.StringVar(&c.LogLevel, "log-level", env("IKD_LOG_LEVEL", c.LogLevel), "debug, info, warn or error (env IKD_LOG_LEVEL)")
 			fs.StringVar(&c.LogFormat, "log-format", env("IKD_LOG_FORMAT", c.LogFormat), "json or text (env IKD_LOG_FORMAT)")
@@ -131,6 +139,9 @@ func (c *Config) Finish(getenv func(string) string) error {
 	}
 	if c.PublicURL == "" {
 		c.PublicURL = listenURL(c.Listen)
+		if c.TLSCert != "" {
+			c.PublicURL = "https://" + strings.TrimPrefix(c.PublicURL, "http://")
+		}
 	}
 	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
 	if err := c.Validate(); err != nil {
@@ -187,6 +198,9 @@ func (c *Config) Validate() error {
 	if err := ValidatePublicURL(c.PublicURL); err != nil {
 		return err
 	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return errs.New(errs.Invalid, "--tls-cert dan --tls-key harus diberikan bersama", "--tls-cert and --tls-key go together: give both or neither")
+	}
 	if c.DemoScale <= 0 || c.DemoScale > 10 {
 		return errs.Newf(errs.Invalid, "--scale harus lebih dari 0 dan paling besar 10, bukan %v",
 			"--scale must be more than 0 and at most 10, not %v", c.DemoScale)
@@ -233,4 +247,19 @@ func ParseDatabase(s string) (backend, target string, err error) {
 	return "", "", errs.New(errs.Invalid,
 		"--database tidak dikenal; gunakan sqlite:PATH (misalnya sqlite:./data/ikd.db) atau postgres://USER@HOST:PORT/DB",
 		"--database is not recognised; use sqlite:PATH (e.g. sqlite:./data/ikd.db) or postgres://USER@HOST:PORT/DB")
+}
+
+// TLSConfig returns the HTTPS configuration of --tls-cert and --tls-key,
+// or nil when HTTPS is off. It loads the pair now, so a wrong file stops
+// the start with its name.
+func (c *Config) TLSConfig() (*tls.Config, error) {
+	if c.TLSCert == "" {
+		return nil, nil
+	}
+	pair, err := tls.LoadX509KeyPair(c.TLSCert, c.TLSKey)
+	if err != nil {
+		return nil, errs.Newf(errs.Invalid, "sertifikat TLS %s / kunci %s tidak dapat dimuat: %v",
+			"the TLS certificate %s / key %s cannot be loaded: %v", c.TLSCert, c.TLSKey, err)
+	}
+	return &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12}, nil
 }

@@ -75,6 +75,7 @@ func TestBadValues(t *testing.T) {
 		{[]string{"--lang", "fr"}, "--lang"},
 		{[]string{"--scale", "0"}, "--scale"},
 		{[]string{"--scale", "11"}, "--scale"},
+		{[]string{"--tls-cert", "cert.pem"}, "--tls-key"},
 	} {
 		_, err := load(t, nil, c.args...)
 		var e *errs.Error

@@ -8,6 +8,7 @@ package httpserver
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -156,8 +157,12 @@ func newRequestID() string {
 }
 
 // Serve serves on ln until ctx ends, then shuts down gracefully, giving
-// requests in flight up to grace to finish.
-func (s *Server) Serve(ctx context.Context, ln net.Listener, grace time.Duration) error {
+// requests in flight up to grace to finish. With tlsConfig non-nil it
+// answers HTTPS only.
+func (s *Server) Serve(ctx context.Context, ln net.Listener, tlsConfig *tls.Config, grace time.Duration) error {
+	if tlsConfig != nil {
+		ln = tls.NewListener(ln, tlsConfig)
+	}
 	srv := &http.Server{
 		Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second,
