@@ -4,43 +4,112 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/ikd-project/ikd/internal/errs"
+	"github.com/ikd-project/ikd/internal/kantor"
 	"github.com/ikd-project/ikd/internal/nik"
+	"github.com/ikd-project/ikd/internal/penduduk"
 	"github.com/ikd-project/ikd/internal/store"
 	"github.com/ikd-project/ikd/internal/web"
+	"github.com/ikd-project/ikd/internal/wilayah"
 )
 
-// homePage is the console's start page: who is signed in, and the search.
+// homePage is the console's start page: who is signed in, and the search
+// with its results.
 type homePage struct {
 	web.Page
-	Officer officer
-	Query   string
-	Err     string
-	Demo    []store.Penduduk // residents to try the console with, demo only
+	Officer    officer
+	Query      string
+	Lahir      string // yyyy-mm-dd as the date input sends it
+	Kecamatan  string
+	Purpose    string
+	Kecamatans []wilayah.Wilayah // of the officer's area, to narrow a search by name
+	Results    []result
+	Searched   bool
+	Err        string
+	Demo       []store.Penduduk // residents to try the console with, demo only
+}
+
+// result is one resident found by name.
+type result struct {
+	store.Penduduk
+	Desa string
+}
+
+func (h *Handler) homeData(w http.ResponseWriter, r *http.Request, o officer) homePage {
+	p := homePage{Page: h.page(w, r, "konsol.beranda.title", o), Officer: o, Purpose: purpose(r)}
+	if k, err := h.Offices.GetKantor(r.Context(), o.KantorKode); err == nil {
+		p.Kecamatans = kecamatans(k)
+	}
+	return p
 }
 
 func (h *Handler) home(w http.ResponseWriter, r *http.Request, o officer) {
-	p := homePage{Page: h.page(w, r, "konsol.beranda.title", o), Officer: o}
+	p := h.homeData(w, r, o)
 	if h.Demo != nil {
 		p.Demo = h.Demo(r.Context(), o.KantorKode)
 	}
 	h.render(w, http.StatusOK, "konsol-beranda", p)
 }
 
-// search finds a resident by full NIK and opens their page; a malformed
-// NIK is explained on the start page. (Search by name comes next.)
+// kecamatans lists the kecamatan of an office's area.
+func kecamatans(k store.Kantor) []wilayah.Wilayah {
+	var out []wilayah.Wilayah
+	for _, w := range wilayah.Default().All(wilayah.Kecamatan) {
+		if kantor.Covers(k, w.Kode) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// search opens a resident by full NIK, or lists residents of the area by
+// the start of their name (narrowed by birth date or kecamatan).
 func (h *Handler) search(w http.ResponseWriter, r *http.Request, o officer) {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	p := homePage{Page: h.page(w, r, "konsol.beranda.title", o), Officer: o, Query: q}
-	if _, err := nik.Parse(q); err != nil {
-		p.Err = errs.Message(err, p.Lang, web.T(p.Lang, "konsol.cari.nik"))
+	p := h.homeData(w, r, o)
+	p.Query, p.Lahir, p.Kecamatan = q, r.URL.Query().Get("lahir"), r.URL.Query().Get("kecamatan")
+	if isDigits(q) {
+		if _, err := nik.Parse(q); err != nil {
+			p.Err = errs.Message(err, p.Lang, web.T(p.Lang, "konsol.cari.nik"))
+			h.render(w, http.StatusUnprocessableEntity, "konsol-beranda", p)
+			return
+		}
+		http.Redirect(w, r, "/konsol/penduduk/"+url.PathEscape(q)+"?tujuan="+url.QueryEscape(p.Purpose), http.StatusSeeOther)
+		return
+	}
+	c := penduduk.Cari{Nama: q, Kecamatan: p.Kecamatan, Purpose: "konsol: " + p.Purpose}
+	if p.Lahir != "" {
+		d, err := time.Parse("2006-01-02", p.Lahir)
+		if err != nil {
+			p.Err = web.T(p.Lang, "konsol.cari.lahir")
+			h.render(w, http.StatusUnprocessableEntity, "konsol-beranda", p)
+			return
+		}
+		c.TanggalLahir = d
+	}
+	found, err := h.Penduduk.Search(r.Context(), o.Petugas, c)
+	if err != nil {
+		if errs.KindOf(err) != errs.Invalid {
+			h.fail(w, r, "search", err, "/konsol/")
+			return
+		}
+		p.Err = errs.Message(err, p.Lang, "")
 		h.render(w, http.StatusUnprocessableEntity, "konsol-beranda", p)
 		return
 	}
-	tujuan := r.URL.Query().Get("tujuan")
-	if tujuan == "" {
-		tujuan = "layanan"
+	p.Searched = true
+	for _, f := range found {
+		res := result{Penduduk: f}
+		if d, ok := wilayah.Default().Lookup(f.DesaKode); ok {
+			res.Desa = d.Jenis + " " + d.Nama
+		}
+		p.Results = append(p.Results, res)
 	}
-	http.Redirect(w, r, "/konsol/penduduk/"+url.PathEscape(q)+"?tujuan="+url.QueryEscape(tujuan), http.StatusSeeOther)
+	h.render(w, http.StatusOK, "konsol-beranda", p)
+}
+
+func isDigits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
 }

@@ -199,7 +199,28 @@ func TestConsoleInChromium(t *testing.T) {
 		code, _ = totp.GenerateCode(secret, time.Now())
 		login("sari", pw, code)
 		waitText(t, b, "#petugas", "Sari Dewi")
+		waitText(t, b, "#contoh", "Contoh penduduk demo")
 		waitText(t, b, "#contoh", siti)
+
+		// Search by name: residents of the area only; bad input explained.
+		search := func(q string) {
+			t.Helper()
+			if err := chromedp.Do(b, chromedp.Navigate(c.url+"/konsol/"), chromedp.WaitVisible(chromedp.ID("q")),
+				chromedp.SendKeys(chromedp.ID("q"), q), chromedp.Submit(chromedp.ID("form-cari"))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		search("siti am")
+		waitText(t, b, "#hasil-cari", "SITI AMINAH")
+		browser.Axe(t, b, "cari")
+		shots(t, b, "konsol-cari")
+		search("budi")
+		waitText(t, b, "#hasil", "Tidak ada penduduk")
+		search("177101570890000")
+		waitText(t, b, "#galat", "16")
+		if err := chromedp.Do(b, chromedp.Navigate(c.url+"/konsol/")); err != nil {
+			t.Fatal(err)
+		}
 		browser.Axe(t, b, "beranda")
 		shots(t, b, "konsol-beranda")
 

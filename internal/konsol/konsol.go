@@ -38,6 +38,11 @@ type Offers interface {
 	GetAktivasi(ctx context.Context, id string) (store.Aktivasi, error)
 }
 
+// Offices reads an office, for its area.
+type Offices interface {
+	GetKantor(ctx context.Context, kode string) (store.Kantor, error)
+}
+
 // Handler serves the console. Its fields are its dependencies.
 type Handler struct {
 	Pages     *web.Pages
@@ -45,6 +50,7 @@ type Handler struct {
 	Penduduk  *penduduk.Reader
 	Aktivasi  Aktivasi
 	Offers    Offers
+	Offices   Offices
 	PublicURL string // the issuer's URL, for the offer's QR
 	Logger    *slog.Logger
 	// Demo lists a few residents of an office's area to try the console

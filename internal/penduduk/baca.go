@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/ikd-project/ikd/internal/audit"
 	"github.com/ikd-project/ikd/internal/errs"
@@ -11,6 +12,7 @@ import (
 	"github.com/ikd-project/ikd/internal/kantor"
 	"github.com/ikd-project/ikd/internal/nik"
 	"github.com/ikd-project/ikd/internal/store"
+	"github.com/ikd-project/ikd/internal/wilayah"
 )
 
 // Audit actions of officers' reads.
@@ -96,4 +98,52 @@ func (r *Reader) read(ctx context.Context, tx store.Tx, office, n string) (Recor
 		rec.Portrait = store.Portrait{ContentType: "image/jpeg", Data: data}
 	}
 	return rec, nil
+}
+
+// ActionCari is the audit action of a search by name.
+const ActionCari = "penduduk.cari"
+
+// MinNama is the shortest name prefix a search takes.
+const MinNama = 3
+
+// Cari is a search by name within the officer's area.
+type Cari struct {
+	Nama         string    // the start of the name, any case
+	TanggalLahir time.Time // optional
+	Kecamatan    string    // optional: a kecamatan code of the officer's area
+	Purpose      string
+}
+
+// Search finds residents of officer p's area whose names start with
+// c.Nama, narrowed by birth date or kecamatan, and audits the search (how
+// many were found; the names shown are the officer's to open).
+func (r *Reader) Search(ctx context.Context, p store.Petugas, c Cari) ([]store.Penduduk, error) {
+	nama := strings.Join(strings.Fields(strings.ToUpper(c.Nama)), " ")
+	if len([]rune(nama)) < MinNama {
+		return nil, errs.Newf(errs.Invalid, "ketik paling sedikit %d huruf nama", "type at least %d letters of the name", MinNama)
+	}
+	if strings.TrimSpace(c.Purpose) == "" {
+		return nil, errs.New(errs.Invalid, "tujuan pencarian wajib diisi", "a purpose for the search is required")
+	}
+	var out []store.Penduduk
+	err := r.Store.InTx(ctx, func(tx store.Tx) error {
+		k, err := tx.GetKantor(ctx, p.KantorKode)
+		if err != nil {
+			return fmt.Errorf("office %s: %w", p.KantorKode, err)
+		}
+		area := k.WilayahKode
+		if c.Kecamatan != "" {
+			if !kantor.Covers(k, c.Kecamatan) || wilayah.Level(c.Kecamatan) != wilayah.Kecamatan {
+				return errs.New(errs.Invalid, "kecamatan itu tidak termasuk wilayah kerja kantor Anda", "that kecamatan is not in your office's area")
+			}
+			area = c.Kecamatan
+		}
+		if out, err = tx.CariPenduduk(ctx, store.CariFilter{NamaPrefix: nama, WilayahKode: area, TanggalLahir: c.TanggalLahir}); err != nil {
+			return err
+		}
+		_, err = r.Audit.Record(ctx, tx, audit.Entry{Actor: p.Username, Kantor: p.KantorKode, Action: ActionCari,
+			Purpose: c.Purpose, Detail: map[string]any{"wilayah": area, "tanggal_lahir": !c.TanggalLahir.IsZero(), "jumlah": len(out)}})
+		return err
+	})
+	return out, err
 }

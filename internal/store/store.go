@@ -98,6 +98,9 @@ type Queries interface {
 	UpdatePenduduk(ctx context.Context, nik string, fn func(*Penduduk) error) (Penduduk, error)
 	// ListPenduduk returns residents in NIK order, one page at a time.
 	ListPenduduk(ctx context.Context, f PendudukFilter) ([]Penduduk, error)
+	// CariPenduduk finds residents by a name prefix within an area, in
+	// name and NIK order (the console's search by name).
+	CariPenduduk(ctx context.Context, f CariFilter) ([]Penduduk, error)
 	// StatistikWilayah counts residents per kab/kota as of a date.
 	StatistikWilayah(ctx context.Context, asOf time.Time) ([]StatistikWilayah, error)
 	SetPortrait(ctx context.Context, nik string, p Portrait) error
@@ -207,6 +210,15 @@ type PendudukFilter struct {
 	NoKK        string
 	AfterNIK    string // return NIKs after this one (keyset pagination)
 	Limit       int    // at most this many; 0 means 100, and never more than 1,000
+}
+
+// CariFilter is a search by name. NamaPrefix and WilayahKode are
+// required; the others narrow.
+type CariFilter struct {
+	NamaPrefix   string    // the start of the name, in capitals as stored
+	WilayahKode  string    // the area: a province, kab/kota, kecamatan or desa code
+	TanggalLahir time.Time // the birth date, when known (midnight UTC)
+	Limit        int       // at most this many; 0 means 20, never more than 100
 }
 
 // StatistikWilayah counts residents of one kab/kota.

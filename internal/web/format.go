@@ -15,6 +15,7 @@ var Funcs = template.FuncMap{
 	"date":  Date,
 	"clock": Clock,
 	"int64": func(n int) int64 { return int64(n) },
+	"list":  func(s ...string) []string { return s },
 }
 
 // Number writes n with thousands separators: points in Bahasa Indonesia

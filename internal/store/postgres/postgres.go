@@ -59,6 +59,7 @@ func Open(ctx context.Context, dsn string, now func() time.Time) (*Store, error)
 		Name:               "postgres",
 		DollarPlaceholders: true,
 		ForUpdate:          " FOR UPDATE",
+		Bytewise:           ` COLLATE "C"`,
 		BusyRetries:        3,
 		Date:               utcOrNull,
 		Time:               utcOrNull,

@@ -176,3 +176,51 @@ func (q *queries) GetPortrait(ctx context.Context, nik string) (store.Portrait, 
 	}
 	return p, nil
 }
+
+// CariPenduduk finds residents by name prefix within an area. The prefix
+// is a bytewise range on the name index, the area a range of desa codes
+// checked in the same index.
+func (q *queries) CariPenduduk(ctx context.Context, f store.CariFilter) ([]store.Penduduk, error) {
+	if f.NamaPrefix == "" || f.WilayahKode == "" {
+		return nil, fmt.Errorf("cari penduduk: a name prefix and an area are required")
+	}
+	b := q.s.dialect.Bytewise
+	where := "nama" + b + " >= ?" + b + " AND nama" + b + " < ?" + b
+	args := []any{f.NamaPrefix, prefixEnd(f.NamaPrefix)}
+	if wilayah.Level(f.WilayahKode) == wilayah.Desa {
+		where += " AND desa_kode = ?"
+		args = append(args, f.WilayahKode)
+	} else {
+		where += " AND desa_kode" + b + " >= ?" + b + " AND desa_kode" + b + " < ?" + b
+		args = append(args, f.WilayahKode+".", f.WilayahKode+"/")
+	}
+	if !f.TanggalLahir.IsZero() {
+		where += " AND tanggal_lahir = ?"
+		args = append(args, q.s.dialect.Date(f.TanggalLahir))
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 20
+	}
+	limit = min(limit, 100)
+	rows, err := q.query(ctx, `SELECT `+pendudukCols+` FROM penduduk WHERE `+where+
+		` ORDER BY nama`+b+`, nik LIMIT `+fmt.Sprint(limit), args...)
+	if err != nil {
+		return nil, fmt.Errorf("cari penduduk: %w", err)
+	}
+	return all(rows, scanPenduduk)
+}
+
+// prefixEnd is a string above every string starting with p and below
+// the next prefix, bytewise: p with its last character raised by one (in
+// UTF-8 a higher code point encodes to higher bytes), so it stays valid
+// UTF-8 for PostgreSQL.
+func prefixEnd(p string) string {
+	r := []rune(p)
+	last := r[len(r)-1] + 1
+	if last >= 0xD800 && last <= 0xDFFF {
+		last = 0xE000
+	}
+	r[len(r)-1] = last
+	return string(r)
+}

@@ -32,6 +32,10 @@ type Dialect struct {
 	// updated: " FOR UPDATE" on PostgreSQL, "" on SQLite (whose write
 	// transactions take the database lock at BEGIN).
 	ForUpdate string
+	// Bytewise follows a text column or value that must compare byte by
+	// byte, so that a prefix is a range: ` COLLATE "C"` on PostgreSQL, ""
+	// on SQLite (whose default collation is bytewise).
+	Bytewise string
 	// Date and Time encode a date or a timestamp as a query parameter.
 	// The zero time encodes as NULL.
 	Date func(time.Time) any
