@@ -1,9 +1,12 @@
 -- +goose Up
 -- The console's search by name: a name prefix (names are kept in capitals,
--- as SIAK writes them), narrowed by area, birth date or kecamatan. The
--- index holds the desa code so the area filter is checked in the index;
--- names compare bytewise, so a prefix is a range.
+-- as SIAK writes them) within an area, optionally with the birth date.
+-- Names compare bytewise, so a prefix is a range. The first index holds
+-- the desa code so that the area is checked in the index; the second
+-- serves a search with the birth date: one date, then the name range.
 CREATE INDEX penduduk_nama ON penduduk (nama, desa_kode);
+CREATE INDEX penduduk_lahir_nama ON penduduk (tanggal_lahir, nama);
 
 -- +goose Down
+DROP INDEX penduduk_lahir_nama;
 DROP INDEX penduduk_nama;
