@@ -275,6 +275,10 @@ func TestConsoleInChromium(t *testing.T) {
 			t.Fatal(err)
 		}
 		waitText(t, b, "#status-ikd", "Aktif")
+		waitText(t, b, "#riwayat", "IKD terbit")
+		waitText(t, b, "#riwayat", "penawaran aktivasi IKD")
+		waitText(t, b, "#riwayat", "konsol: layanan")
+		shots(t, b, "konsol-penduduk-riwayat")
 		if n := countAudit(t, c, penduduk.ActionBaca, siti); n != 2 {
 			t.Errorf("%d audited reads of the resident, want 2", n)
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ikd-project/ikd/internal/nik"
 	"github.com/ikd-project/ikd/internal/penduduk"
+	"github.com/ikd-project/ikd/internal/store"
 	"github.com/ikd-project/ikd/internal/web"
 	"github.com/ikd-project/ikd/internal/wilayah"
 )
@@ -29,6 +30,27 @@ type residentPage struct {
 	Usia     int
 	Purpose  string
 	Purposes []string
+	Riwayat  []event
+}
+
+// event is one line of the resident's history.
+type event struct {
+	store.AuditEvent
+	Label string // what happened, in the page's language
+}
+
+// events labels a resident's audit events: a text per known action, the
+// action itself otherwise.
+func events(lang string, evs []store.AuditEvent) []event {
+	out := make([]event, len(evs))
+	for i, e := range evs {
+		label := web.T(lang, "audit."+e.Action)
+		if label == "audit."+e.Action {
+			label = e.Action
+		}
+		out[i] = event{AuditEvent: e, Label: label}
+	}
+	return out
 }
 
 // purpose is the request's declared purpose, one of purposes.
@@ -54,6 +76,7 @@ func (h *Handler) resident(w http.ResponseWriter, r *http.Request, o officer) {
 		}
 	}
 	p.Wilayah = regionNames(rec.Penduduk.DesaKode)
+	p.Riwayat = events(p.Lang, rec.Riwayat)
 	h.render(w, http.StatusOK, "konsol-penduduk", p)
 }
 

@@ -29,7 +29,14 @@ type Record struct {
 	KTPel     []store.KTPel    // physical cards, oldest first
 	Portrait  store.Portrait
 	DigitalID issuance.DigitalID
+	// Riwayat is what the audit log holds about the resident, newest
+	// first, this read included: every read, activation and change, with
+	// who, which office and why.
+	Riwayat []store.AuditEvent
 }
+
+// RiwayatMax is how many of a resident's audit events the page shows.
+const RiwayatMax = 50
 
 // Reader reads residents' records for officers, within their office's
 // area, and audits every read with its purpose.
@@ -60,8 +67,11 @@ func (r *Reader) Open(ctx context.Context, p store.Petugas, n, purpose string) (
 		if rec, err = r.read(ctx, tx, p.KantorKode, n); err != nil {
 			return err
 		}
-		_, err = r.Audit.Record(ctx, tx, audit.Entry{Actor: p.Username, Kantor: p.KantorKode, Action: ActionBaca,
-			Subject: n, Purpose: purpose, Detail: map[string]any{"halaman": "penduduk"}})
+		if _, err = r.Audit.Record(ctx, tx, audit.Entry{Actor: p.Username, Kantor: p.KantorKode, Action: ActionBaca,
+			Subject: n, Purpose: purpose, Detail: map[string]any{"halaman": "penduduk"}}); err != nil {
+			return err
+		}
+		rec.Riwayat, err = tx.ListAuditSubject(ctx, r.Audit.SubjectHash(n), RiwayatMax)
 		return err
 	})
 	if err != nil {

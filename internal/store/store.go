@@ -126,6 +126,9 @@ type Queries interface {
 	AppendAudit(ctx context.Context, e *AuditEvent) error
 	// ListAudit returns events with Seq > afterSeq in Seq order, at most limit.
 	ListAudit(ctx context.Context, afterSeq int64, limit int) ([]AuditEvent, error)
+	// ListAuditSubject returns the newest events (at most limit, up to
+	// 1,000) whose subject has the keyed hash subjectHash, newest first.
+	ListAuditSubject(ctx context.Context, subjectHash string, limit int) ([]AuditEvent, error)
 }
 
 // JenisKelamin is a resident's sex as the KTP writes it.

@@ -41,18 +41,32 @@ func (q *queries) AppendAudit(ctx context.Context, e *store.AuditEvent) error {
 	})
 }
 
+const auditCols = `seq, at, actor, kantor_kode, action, subject_mask, subject_hash, purpose, detail, prev_hash, hash`
+
+func scanAudit(r rowScanner) (store.AuditEvent, error) {
+	var e store.AuditEvent
+	err := r.Scan(&e.Seq, &e.At, &e.Actor, &e.KantorKode, &e.Action, &e.SubjectMask, &e.SubjectHash,
+		&e.Purpose, &e.Detail, &e.PrevHash, &e.Hash)
+	e.At = e.At.UTC()
+	return e, err
+}
+
 // ListAudit reads events after a sequence number, in order.
 func (q *queries) ListAudit(ctx context.Context, afterSeq int64, limit int) ([]store.AuditEvent, error) {
-	rows, err := q.query(ctx, `SELECT seq, at, actor, kantor_kode, action, subject_mask, subject_hash, purpose,
-		detail, prev_hash, hash FROM audit_event WHERE seq > ? ORDER BY seq LIMIT `+fmt.Sprint(limit), afterSeq)
+	rows, err := q.query(ctx, `SELECT `+auditCols+` FROM audit_event WHERE seq > ? ORDER BY seq LIMIT `+fmt.Sprint(limit), afterSeq)
 	if err != nil {
 		return nil, fmt.Errorf("list audit: %w", err)
 	}
-	return all(rows, func(r rowScanner) (store.AuditEvent, error) {
-		var e store.AuditEvent
-		err := r.Scan(&e.Seq, &e.At, &e.Actor, &e.KantorKode, &e.Action, &e.SubjectMask, &e.SubjectHash,
-			&e.Purpose, &e.Detail, &e.PrevHash, &e.Hash)
-		e.At = e.At.UTC()
-		return e, err
-	})
+	return all(rows, scanAudit)
+}
+
+// ListAuditSubject reads the newest events about one resident, by the
+// keyed hash of their NIK (the audit_event_subject index).
+func (q *queries) ListAuditSubject(ctx context.Context, subjectHash string, limit int) ([]store.AuditEvent, error) {
+	rows, err := q.query(ctx, `SELECT `+auditCols+` FROM audit_event WHERE subject_hash = ? ORDER BY seq DESC LIMIT `+
+		fmt.Sprint(min(max(limit, 1), 1000)), subjectHash)
+	if err != nil {
+		return nil, fmt.Errorf("list audit of a subject: %w", err)
+	}
+	return all(rows, scanAudit)
 }

@@ -429,8 +429,12 @@ func testAudit(t *testing.T, st store.Store) {
 	}
 	prev := ""
 	for i := int64(1); i <= 3; i++ {
+		subject := "ab"
+		if i == 2 {
+			subject = "cd"
+		}
 		e := store.AuditEvent{Seq: i, At: T0, Actor: "petugas1", KantorKode: "K", Action: "penduduk.read",
-			SubjectMask: "1771********0001", SubjectHash: "ab", Purpose: "layanan", Detail: "{}",
+			SubjectMask: "1771********0001", SubjectHash: subject, Purpose: "layanan", Detail: "{}",
 			PrevHash: prev, Hash: fmt.Sprintf("h%d", i)}
 		must(t, st.AppendAudit(ctx, &e))
 		prev = e.Hash
@@ -448,6 +452,15 @@ func testAudit(t *testing.T, st store.Store) {
 	must(t, err)
 	if len(list) != 2 || list[0].Seq != 2 || list[1].Seq != 3 || list[0].PrevHash != "h1" || !list[0].At.Equal(T0) || !isUTC(list[0].At) {
 		t.Errorf("ListAudit = %+v", list)
+	}
+	// A subject's events, newest first.
+	list, err = st.ListAuditSubject(ctx, "ab", 10)
+	must(t, err)
+	if len(list) != 2 || list[0].Seq != 3 || list[1].Seq != 1 || list[0].Purpose != "layanan" || !isUTC(list[0].At) {
+		t.Errorf("ListAuditSubject = %+v", list)
+	}
+	if list, err = st.ListAuditSubject(ctx, "ab", 1); err != nil || len(list) != 1 || list[0].Seq != 3 {
+		t.Errorf("ListAuditSubject, limit 1 = %+v, %v", list, err)
 	}
 }
 
