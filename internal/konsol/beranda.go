@@ -47,7 +47,7 @@ func (h *Handler) homeData(w http.ResponseWriter, r *http.Request, o officer) ho
 
 func (h *Handler) home(w http.ResponseWriter, r *http.Request, o officer) {
 	p := h.homeData(w, r, o)
-	if h.Demo != nil {
+	if h.Demo != nil && o.Serves() {
 		p.Demo = h.Demo(r.Context(), o.KantorKode)
 	}
 	h.render(w, http.StatusOK, "konsol-beranda", p)

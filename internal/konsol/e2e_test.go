@@ -279,8 +279,25 @@ func TestConsoleInChromium(t *testing.T) {
 		waitText(t, b, "#riwayat", "penawaran aktivasi IKD")
 		waitText(t, b, "#riwayat", "konsol: layanan")
 		shots(t, b, "konsol-penduduk-riwayat")
-		if n := countAudit(t, c, penduduk.ActionBaca, siti); n != 2 {
-			t.Errorf("%d audited reads of the resident, want 2", n)
+
+		// Suspend with a reason, then revoke: the page says what was done.
+		act := func(action, alasan string) {
+			t.Helper()
+			if err := chromedp.Do(b, chromedp.SetValue(chromedp.ID("alasan-"+action), alasan),
+				chromedp.Click(chromedp.CSS("#form-"+action+" button"))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		act("tangguhkan", "perangkat_hilang")
+		waitText(t, b, "#selesai", "ditangguhkan")
+		waitText(t, b, "#status-ikd", "Ditangguhkan")
+		browser.Axe(t, b, "penduduk, ditangguhkan")
+		act("cabut", "perangkat_hilang")
+		waitText(t, b, "#selesai", "dicabut")
+		waitText(t, b, "#status-ikd", "Belum aktif")
+		// Opened four times: from the search, after the activation, after each change.
+		if n := countAudit(t, c, penduduk.ActionBaca, siti); n != 4 {
+			t.Errorf("%d audited reads of the resident, want 4", n)
 		}
 
 		// A form post without the session's CSRF token changes nothing.

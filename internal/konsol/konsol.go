@@ -16,9 +16,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/ikd-project/ikd/internal/activation"
+	"github.com/ikd-project/ikd/internal/errs"
 	"github.com/ikd-project/ikd/internal/penduduk"
 	"github.com/ikd-project/ikd/internal/petugas"
 	"github.com/ikd-project/ikd/internal/store"
@@ -51,6 +53,7 @@ type Handler struct {
 	Aktivasi  Aktivasi
 	Offers    Offers
 	Offices   Offices
+	Status    Status
 	PublicURL string // the issuer's URL, for the offer's QR
 	Logger    *slog.Logger
 	// Demo lists a few residents of an office's area to try the console
@@ -71,10 +74,11 @@ func (h *Handler) Mount(handle func(pattern string, handler http.Handler)) {
 	route("POST /konsol/akun/aktifkan", h.setup)
 	route("POST /konsol/keluar", h.signedIn(h.logout))
 	route("GET /konsol/{$}", h.signedIn(h.home))
-	route("GET /konsol/cari", h.signedIn(h.search))
-	route("GET /konsol/penduduk/{nik}", h.signedIn(h.resident))
-	route("POST /konsol/penduduk/{nik}/aktivasi", h.signedIn(h.offer))
-	route("GET /konsol/aktivasi/{id}", h.signedIn(h.offerState))
+	route("GET /konsol/cari", h.signedIn(h.counter(h.search)))
+	route("GET /konsol/penduduk/{nik}", h.signedIn(h.counter(h.resident)))
+	route("POST /konsol/penduduk/{nik}/aktivasi", h.signedIn(h.counter(h.offer)))
+	route("POST /konsol/penduduk/{nik}/status", h.signedIn(h.counter(h.changeStatus)))
+	route("GET /konsol/aktivasi/{id}", h.signedIn(h.counter(h.offerState)))
 }
 
 // officer is the signed-in officer of a request.
@@ -108,6 +112,26 @@ func (h *Handler) signedIn(fn func(http.ResponseWriter, *http.Request, officer))
 		fn(w, r, officer{Petugas: p, sesi: se})
 	}
 }
+
+// counterRoles may serve residents: open their records and act on them.
+var counterRoles = []store.Peran{store.PeranAdmin, store.PeranSupervisor, store.PeranOperator}
+
+var errRole = errs.New(errs.Forbidden, "peran Anda tidak mencakup pelayanan penduduk", "your role does not include serving residents")
+
+// counter lets only the counter roles through to fn (stok and viewer
+// officers keep the ledger and read dashboards, not records).
+func (h *Handler) counter(fn func(http.ResponseWriter, *http.Request, officer)) func(http.ResponseWriter, *http.Request, officer) {
+	return func(w http.ResponseWriter, r *http.Request, o officer) {
+		if !o.Serves() {
+			h.fail(w, r, "role", errRole, "/konsol/")
+			return
+		}
+		fn(w, r, o)
+	}
+}
+
+// Serves reports whether the officer's role serves residents.
+func (o officer) Serves() bool { return slices.Contains(counterRoles, o.Peran) }
 
 // page returns the base data of a page for o.
 func (h *Handler) page(w http.ResponseWriter, r *http.Request, titleKey string, o officer) web.Page {

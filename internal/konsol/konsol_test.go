@@ -101,6 +101,21 @@ func TestSessionHandling(t *testing.T) {
 		if res.StatusCode != http.StatusForbidden {
 			t.Errorf("cross-site post: %d", res.StatusCode)
 		}
+		// A viewer reads dashboards, not residents' records.
+		v, err := c.officer.Create(t.Context(), petugas.Baru{Username: "vina", Nama: "Vina", Kantor: office, Peran: store.PeranViewer})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.officer.Setup(t.Context(), "vina", v.SetupCode, pw, pw, "", ""); err != nil {
+			t.Fatal(err)
+		}
+		res, _ = send(t, "POST", c.url+"/konsol/masuk", url.Values{"username": {"vina"}, "password": {pw}})
+		viewer := res.Cookies()[0].Name + "=" + res.Cookies()[0].Value
+		if res, body := send(t, "GET", c.url+"/konsol/penduduk/"+siti, nil, "Cookie", viewer); res.StatusCode != http.StatusForbidden ||
+			strings.Contains(body, "SITI AMINAH") {
+			t.Errorf("a viewer opened a resident's record: %d", res.StatusCode)
+		}
+
 		// Deactivation ends the session at once.
 		if err := c.officer.Deactivate(t.Context(), "budi"); err != nil {
 			t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ikd-project/ikd/internal/issuance"
 	"github.com/ikd-project/ikd/internal/nik"
 	"github.com/ikd-project/ikd/internal/penduduk"
 	"github.com/ikd-project/ikd/internal/store"
@@ -31,6 +32,8 @@ type residentPage struct {
 	Purpose  string
 	Purposes []string
 	Riwayat  []event
+	Actions  []statusAction // what the officer may do to the digital ID now
+	Done     string         // what the last action did, after a change
 }
 
 // event is one line of the resident's history.
@@ -44,8 +47,8 @@ type event struct {
 func events(lang string, evs []store.AuditEvent) []event {
 	out := make([]event, len(evs))
 	for i, e := range evs {
-		label := web.T(lang, "audit."+e.Action)
-		if label == "audit."+e.Action {
+		label := labelOf(lang, "audit."+e.Action)
+		if label == "" {
 			label = e.Action
 		}
 		out[i] = event{AuditEvent: e, Label: label}
@@ -77,6 +80,10 @@ func (h *Handler) resident(w http.ResponseWriter, r *http.Request, o officer) {
 	}
 	p.Wilayah = regionNames(rec.Penduduk.DesaKode)
 	p.Riwayat = events(p.Lang, rec.Riwayat)
+	p.Actions = statusActions(p.Lang, rec.DigitalID.Status)
+	if done := issuance.Action(r.URL.Query().Get("selesai")); slices.Contains(issuance.Actions, done) {
+		p.Done = done.Done(p.Lang)
+	}
 	h.render(w, http.StatusOK, "konsol-penduduk", p)
 }
 
@@ -89,4 +96,12 @@ func regionNames(desa string) []string {
 		}
 	}
 	return out
+}
+
+// labelOf is the text of key, or "" when there is none.
+func labelOf(lang, key string) string {
+	if s := web.T(lang, key); s != key {
+		return s
+	}
+	return ""
 }

@@ -3,6 +3,7 @@ package konsol
 import (
 	"testing"
 
+	"github.com/ikd-project/ikd/internal/issuance"
 	"github.com/ikd-project/ikd/internal/store"
 	"github.com/ikd-project/ikd/internal/web"
 )
@@ -14,6 +15,9 @@ func TestDynamicTexts(t *testing.T) {
 	var keys []string
 	for _, p := range purposes {
 		keys = append(keys, "tujuan."+p)
+	}
+	for _, a := range issuance.Actions {
+		keys = append(keys, "konsol.status."+string(a))
 	}
 	for _, s := range []string{"none", "valid", "suspended", "revoked"} {
 		keys = append(keys, "ikd."+s)
