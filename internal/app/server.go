@@ -47,7 +47,7 @@ func NewServer(ctx context.Context, cfg *config.Config, st store.Store, auditLog
 	officers := &petugas.Service{Store: st, Audit: auditLog}
 	api.Petugas = officers
 	api.Mount(srv.Handle)
-	console := &konsol.Handler{Pages: pages, Petugas: officers, Aktivasi: dig.Activation, Offers: st, Offices: st, Status: dig.Issuer,
+	console := &konsol.Handler{Pages: pages, Petugas: officers, Aktivasi: dig.Activation, Offers: st, Offices: st, Officers: st, Status: dig.Issuer,
 		Penduduk:  &penduduk.Reader{Store: st, Audit: auditLog, Portrait: dig.Issuer.Portrait},
 		PublicURL: dig.PublicURL, Logger: logger, Demo: konsol.DemoResidents(st, demo.MetaComplete)}
 	console.Mount(srv.Handle)

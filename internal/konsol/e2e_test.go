@@ -394,3 +394,84 @@ func countAudit(t *testing.T, c *console, action, nik string) int {
 		after = page[len(page)-1].Seq
 	}
 }
+
+// TestAdminInChromium: an admin of the provincial Dinas adds an officer
+// (the code and token shown once), resets and deactivates them; a
+// kab/kota admin does not see or act on officers of the province's own
+// office.
+func TestAdminInChromium(t *testing.T) {
+	ikdtest.ForEachBackend(t, func(t *testing.T, st store.Store) {
+		c := start(t, st)
+		login := func(b context.Context, user, office string) {
+			t.Helper()
+			created, err := c.officer.Create(ctx, petugas.Baru{Username: user, Nama: "Admin " + user, Kantor: office, Peran: store.PeranAdmin})
+			if err != nil {
+				t.Fatal(err)
+			}
+			secret, _, _ := petugas.NewTOTPSecret(user)
+			code, _ := totp.GenerateCode(secret, time.Now())
+			if err := c.officer.Setup(ctx, user, created.SetupCode, pw, pw, secret, code); err != nil {
+				t.Fatal(err)
+			}
+			if err := chromedp.Do(b, chromedp.Navigate(c.url+"/konsol/"), chromedp.WaitVisible(chromedp.ID("form-masuk")),
+				chromedp.SendKeys(chromedp.ID("username"), user), chromedp.SendKeys(chromedp.ID("password"), pw),
+				chromedp.SendKeys(chromedp.ID("totp"), code), chromedp.Submit(chromedp.ID("form-masuk"))); err != nil {
+				t.Fatal(err)
+			}
+			waitText(t, b, "#petugas", "Admin "+user)
+		}
+		b := browser.New(t)
+		login(b, "adi", "DISDUKCAPIL-17")
+		if err := chromedp.Do(b, chromedp.Click(chromedp.CSS(`nav a[href="/konsol/admin/petugas"]`))); err != nil {
+			t.Fatal(err)
+		}
+		waitText(t, b, "#daftar-petugas", "adi")
+		if err := chromedp.Do(b, chromedp.SendKeys(chromedp.ID("username"), "dedi"), chromedp.SendKeys(chromedp.ID("nama"), "Dedi Kurniawan"),
+			chromedp.SetValue(chromedp.ID("kantor"), office), chromedp.Submit(chromedp.ID("form-tambah"))); err != nil {
+			t.Fatal(err)
+		}
+		waitText(t, b, "#baru", "dedi")
+		code := js(t, b, `document.getElementById("kode-baru").textContent`)
+		if !strings.HasPrefix(js(t, b, `document.getElementById("token-baru").textContent`), petugas.TokenPrefix) {
+			t.Error("no API token shown for the new officer")
+		}
+		browser.Axe(t, b, "admin/petugas")
+		shots(t, b, "konsol-admin")
+		// The code works once, for dedi's first login.
+		if err := c.officer.Setup(ctx, "dedi", code, pw, pw, "", ""); err != nil {
+			t.Fatalf("the code shown: %v", err)
+		}
+		if err := chromedp.Do(b, chromedp.Click(chromedp.CSS(`#petugas-dedi button[value="reset"]`))); err != nil {
+			t.Fatal(err)
+		}
+		waitText(t, b, "#reset", "dedi")
+		if p, _ := st.GetPetugas(ctx, "dedi"); p.PasswordHash != "" {
+			t.Error("a reset kept the password")
+		}
+		if err := chromedp.Do(b, chromedp.Click(chromedp.CSS(`#petugas-dedi button[value="nonaktif"]`))); err != nil {
+			t.Fatal(err)
+		}
+		waitText(t, b, "#selesai", "dedi")
+		if p, _ := st.GetPetugas(ctx, "dedi"); p.State != store.PetugasNonaktif {
+			t.Errorf("dedi is %s after deactivation", p.State)
+		}
+
+		// A kab/kota admin sees the kab/kota's officers only.
+		b2 := browser.New(t)
+		login(b2, "kaka", office)
+		if err := chromedp.Do(b2, chromedp.Navigate(c.url+"/konsol/admin/petugas")); err != nil {
+			t.Fatal(err)
+		}
+		waitText(t, b2, "#daftar-petugas", "kaka")
+		if list := js(t, b2, `document.getElementById("daftar-petugas").textContent`); strings.Contains(list, "adi ") || strings.Contains(list, "DISDUKCAPIL-17\n") {
+			t.Errorf("a kab/kota admin sees the province's officers:\n%s", list)
+		}
+		status := js(t, b2, `fetch("/konsol/admin/petugas/adi", {method: "POST", body: new URLSearchParams({csrf: document.querySelector("input[name=csrf]").value, tindakan: "reset"})}).then(r => String(r.status))`)
+		if status != "422" {
+			t.Errorf("a kab/kota admin resetting the province's admin: %s, want 422", status)
+		}
+		if p, _ := st.GetPetugas(ctx, "adi"); p.PasswordHash == "" {
+			t.Error("the province's admin was reset by a kab/kota admin")
+		}
+	})
+}

@@ -54,6 +54,7 @@ type Handler struct {
 	Offers    Offers
 	Offices   Offices
 	Status    Status
+	Officers  Officers
 	PublicURL string // the issuer's URL, for the offer's QR
 	Logger    *slog.Logger
 	// Demo lists a few residents of an office's area to try the console
@@ -79,6 +80,9 @@ func (h *Handler) Mount(handle func(pattern string, handler http.Handler)) {
 	route("POST /konsol/penduduk/{nik}/aktivasi", h.signedIn(h.counter(h.offer)))
 	route("POST /konsol/penduduk/{nik}/status", h.signedIn(h.counter(h.changeStatus)))
 	route("GET /konsol/aktivasi/{id}", h.signedIn(h.counter(h.offerState)))
+	route("GET /konsol/admin/petugas", h.signedIn(h.admin(h.adminOfficers)))
+	route("POST /konsol/admin/petugas", h.signedIn(h.admin(h.addOfficer)))
+	route("POST /konsol/admin/petugas/{username}", h.signedIn(h.admin(h.officerAction)))
 }
 
 // officer is the signed-in officer of a request.

@@ -1,0 +1,200 @@
+package konsol
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/ikd-project/ikd/internal/errs"
+	"github.com/ikd-project/ikd/internal/kantor"
+	"github.com/ikd-project/ikd/internal/petugas"
+	"github.com/ikd-project/ikd/internal/store"
+	"github.com/ikd-project/ikd/internal/web"
+)
+
+// Officers lists officers and offices for the admin pages.
+type Officers interface {
+	ListPetugas(ctx context.Context) ([]store.Petugas, error)
+	ListKantor(ctx context.Context) ([]store.Kantor, error)
+	GetPetugas(ctx context.Context, username string) (store.Petugas, error)
+}
+
+var errAdmin = errs.New(errs.Forbidden, "halaman ini hanya untuk admin", "this page is for admins only")
+
+// errNotYours answers an admin acting on an officer of an office outside
+// their area, the same as for an unknown officer.
+var errNotYours = errs.New(errs.NotFound, "petugas itu tidak ada di wilayah kantor Anda", "no such officer in your office's area")
+
+// adminPage is the officers' admin page.
+type adminPage struct {
+	web.Page
+	Officer  officer
+	Petugas  []store.Petugas
+	Kantor   []store.Kantor // the offices the admin may add officers to
+	Peran    []store.Peran
+	Created  *petugas.Created // the officer just added, with secrets shown once
+	Reset    string           // the new first-login code of a reset officer
+	ResetFor string
+	Link     string // the first-login link of Created or ResetFor
+	Notice   string
+	Err      string
+}
+
+// admin lets only admins through to fn.
+func (h *Handler) admin(fn func(http.ResponseWriter, *http.Request, officer)) func(http.ResponseWriter, *http.Request, officer) {
+	return func(w http.ResponseWriter, r *http.Request, o officer) {
+		if o.Peran != store.PeranAdmin {
+			h.fail(w, r, "admin", errAdmin, "/konsol/")
+			return
+		}
+		fn(w, r, o)
+	}
+}
+
+// officersOf is the admin's view: the offices within the admin's office's
+// area and their officers.
+func (h *Handler) officersOf(ctx context.Context, o officer) ([]store.Kantor, []store.Petugas, error) {
+	mine, err := h.Offices.GetKantor(ctx, o.KantorKode)
+	if err != nil {
+		return nil, nil, err
+	}
+	all, err := h.Officers.ListKantor(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var offices []store.Kantor
+	in := map[string]bool{}
+	for _, k := range all {
+		if kantor.Covers(mine, k.WilayahKode) {
+			offices = append(offices, k)
+			in[k.Kode] = true
+		}
+	}
+	list, err := h.Officers.ListPetugas(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var officers []store.Petugas
+	for _, p := range list {
+		if in[p.KantorKode] {
+			officers = append(officers, p)
+		}
+	}
+	return offices, officers, nil
+}
+
+func (h *Handler) adminData(w http.ResponseWriter, r *http.Request, o officer) (adminPage, error) {
+	p := adminPage{Page: h.page(w, r, "konsol.admin.title", o), Officer: o, Peran: store.PeranAll}
+	var err error
+	p.Kantor, p.Petugas, err = h.officersOf(r.Context(), o)
+	return p, err
+}
+
+func (h *Handler) adminOfficers(w http.ResponseWriter, r *http.Request, o officer) {
+	p, err := h.adminData(w, r, o)
+	if err != nil {
+		h.fail(w, r, "admin officers", err, "/konsol/")
+		return
+	}
+	h.render(w, http.StatusOK, "konsol-admin", p)
+}
+
+// as returns the officers' service acting as the admin, for the audit log.
+func (h *Handler) as(o officer) *petugas.Service {
+	svc := *h.Petugas
+	svc.Actor = o.Username
+	return &svc
+}
+
+// addOfficer creates an officer and shows their API token and first-login
+// code once (the page is not cached).
+func (h *Handler) addOfficer(w http.ResponseWriter, r *http.Request, o officer) {
+	p, err := h.adminData(w, r, o)
+	if err != nil {
+		h.fail(w, r, "admin officers", err, "/konsol/")
+		return
+	}
+	b := petugas.Baru{Username: r.PostFormValue("username"), Nama: r.PostFormValue("nama"), Kantor: r.PostFormValue("kantor"),
+		Peran: store.Peran(r.PostFormValue("peran")), TOTPWajib: r.PostFormValue("totp") != ""}
+	if !containsOffice(p.Kantor, b.Kantor) {
+		err = errs.New(errs.Invalid, "pilih kantor di wilayah Anda", "choose an office in your area")
+	} else {
+		var c petugas.Created
+		if c, err = h.as(o).Create(r.Context(), b); err == nil {
+			p.Created, p.Link = &c, setupLink(h.PublicURL, c.Petugas.Username)
+			_, p.Petugas, err = h.officersOf(r.Context(), o)
+		}
+	}
+	h.adminAnswer(w, r, p, err)
+}
+
+// adminAnswer renders the admin page after an action, with the refusal
+// the admin can act on, or the error page.
+func (h *Handler) adminAnswer(w http.ResponseWriter, r *http.Request, p adminPage, err error) {
+	var e *errs.Error
+	switch {
+	case err == nil:
+		h.render(w, http.StatusOK, "konsol-admin", p)
+	case errors.As(err, &e) && e.Kind != errs.Unavailable:
+		p.Err = e.Message(p.Lang)
+		h.render(w, http.StatusUnprocessableEntity, "konsol-admin", p)
+	default:
+		h.fail(w, r, "admin", err, "/konsol/admin/petugas")
+	}
+}
+
+// officerAction resets or deactivates an officer of the admin's area.
+func (h *Handler) officerAction(w http.ResponseWriter, r *http.Request, o officer) {
+	p, err := h.adminData(w, r, o)
+	if err != nil {
+		h.fail(w, r, "admin officers", err, "/konsol/")
+		return
+	}
+	u := r.PathValue("username")
+	if !containsOfficer(p.Petugas, u) {
+		h.adminAnswer(w, r, p, errNotYours)
+		return
+	}
+	switch r.PostFormValue("tindakan") {
+	case "reset":
+		p.Reset, err = h.as(o).ResetAccount(r.Context(), u)
+		p.ResetFor, p.Link = u, setupLink(h.PublicURL, u)
+	case "nonaktif":
+		if u == o.Username {
+			err = errs.New(errs.Invalid, "Anda tidak dapat menonaktifkan akun Anda sendiri", "you cannot deactivate your own account")
+			break
+		}
+		if err = h.as(o).Deactivate(r.Context(), u); err == nil {
+			p.Notice = web.T(p.Lang, "konsol.admin.dinonaktifkan") + " " + u
+		}
+	default:
+		err = errs.New(errs.Invalid, "tindakan tidak dikenal", "unknown action")
+	}
+	if err == nil {
+		_, p.Petugas, err = h.officersOf(r.Context(), o)
+	}
+	h.adminAnswer(w, r, p, err)
+}
+
+func containsOffice(list []store.Kantor, kode string) bool {
+	for _, k := range list {
+		if k.Kode == kode {
+			return true
+		}
+	}
+	return false
+}
+
+func containsOfficer(list []store.Petugas, username string) bool {
+	for _, p := range list {
+		if p.Username == username {
+			return true
+		}
+	}
+	return false
+}
+
+// setupLink is the first-login page of an officer.
+func setupLink(publicURL, username string) string {
+	return publicURL + "/konsol/akun/aktifkan?u=" + username
+}
