@@ -46,9 +46,14 @@ const stateExpired store.StateAktivasi = "KEDALUWARSA"
 
 var errNoOffer = errs.New(errs.NotFound, "penawaran aktivasi tidak ditemukan di kantor Anda", "no such activation offer at your office")
 
-// offer starts an activation for the resident and shows the offer.
+// offer records the e-mail and phone the resident confirmed, starts an
+// activation and shows the offer.
 func (h *Handler) offer(w http.ResponseWriter, r *http.Request, o officer) {
 	n := r.PathValue("nik")
+	if _, err := h.Penduduk.SetContact(r.Context(), o.Petugas, n, r.PostFormValue("email"), r.PostFormValue("telepon")); err != nil {
+		h.fail(w, r, "contact", err, "/konsol/penduduk/"+n+"?tujuan=aktivasi")
+		return
+	}
 	off, err := h.Aktivasi.Offer(r.Context(), activation.OfferRequest{NIK: n, Petugas: o.Username, Kantor: o.KantorKode})
 	if err != nil {
 		h.fail(w, r, "offer", err, "/konsol/penduduk/"+n)

@@ -236,11 +236,27 @@ func TestConsoleInChromium(t *testing.T) {
 		waitText(t, b, "#status-ikd", "Belum aktif")
 		browser.Axe(t, b, "penduduk")
 		shots(t, b, "konsol-penduduk")
-		if err := chromedp.Do(b, chromedp.Click(chromedp.CSS("#form-aktivasi button"))); err != nil {
+		// A wrong e-mail address is refused, with the reason, and changes nothing.
+		bad := js(t, b, `fetch("/konsol/penduduk/`+siti+`/aktivasi", {method: "POST", body: new URLSearchParams({csrf: document.querySelector("input[name=csrf]").value, email: "bukan-email"})}).then(r => r.status + " " + r.status)`)
+		if !strings.HasPrefix(bad, "400") {
+			t.Errorf("a bad e-mail address: %s, want 400", bad)
+		}
+		if p, _ := st.GetPenduduk(ctx, siti); p.Email != "siti@example.id" {
+			t.Errorf("a refused e-mail was stored: %q", p.Email)
+		}
+		// The resident gives a new address at the counter: corrected, audited.
+		if err := chromedp.Do(b, chromedp.SetValue(chromedp.ID("email"), "siti.aminah@example.id"),
+			chromedp.Click(chromedp.CSS("#form-aktivasi button"))); err != nil {
 			t.Fatal(err)
 		}
-		actions++ // press Aktivasi IKD
+		actions++ // confirm the contact and press Aktivasi IKD
 		waitText(t, b, "#offer-status", "Menunggu")
+		if p, _ := st.GetPenduduk(ctx, siti); p.Email != "siti.aminah@example.id" {
+			t.Errorf("the corrected e-mail was not stored: %q", p.Email)
+		}
+		if n := countAudit(t, c, penduduk.ActionKontak, siti); n != 1 {
+			t.Errorf("%d audited contact changes, want 1", n)
+		}
 		link, err := chromedp.Run(b, chromedp.AttributeValue(chromedp.ID("offer-link"), "href"))
 		if err != nil || !strings.HasPrefix(link.Value, "openid-credential-offer://") {
 			t.Fatalf("offer link %+v: %v", link, err)

@@ -3,6 +3,7 @@ package penduduk
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -156,4 +157,56 @@ func (r *Reader) Search(ctx context.Context, p store.Petugas, c Cari) ([]store.P
 		return err
 	})
 	return out, err
+}
+
+// ActionKontak is the audit action of an officer correcting a resident's
+// e-mail address or phone number.
+const ActionKontak = "penduduk.kontak"
+
+var (
+	emailRE   = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+	teleponRE = regexp.MustCompile(`^(\+62|0)8[0-9]{7,12}$`)
+)
+
+// SetContact records the e-mail address and phone number a resident
+// confirmed at the counter, for officer p of the resident's area. Only a
+// change is written and audited (which fields changed, never their
+// values); it reports whether anything changed.
+func (r *Reader) SetContact(ctx context.Context, p store.Petugas, n, email, telepon string) (bool, error) {
+	email, telepon = strings.TrimSpace(email), strings.ReplaceAll(strings.TrimSpace(telepon), " ", "")
+	if !emailRE.MatchString(email) {
+		return false, errs.New(errs.Invalid, "alamat e-mail tidak sah; kode aktivasi dikirim ke alamat ini",
+			"the e-mail address is not valid; the activation code is sent to it")
+	}
+	if telepon != "" && !teleponRE.MatchString(telepon) {
+		return false, errs.New(errs.Invalid, "nomor telepon tidak sah; contoh: 081234567890", "the phone number is not valid; example: 081234567890")
+	}
+	var changed []string
+	err := r.Store.InTx(ctx, func(tx store.Tx) error {
+		if _, err := kantor.Resident(ctx, tx, p.KantorKode, n); err != nil {
+			return err
+		}
+		if _, err := tx.UpdatePenduduk(ctx, n, func(q *store.Penduduk) error {
+			if q.Email != email {
+				changed, q.Email = append(changed, "email"), email
+			}
+			if q.Telepon != telepon {
+				changed, q.Telepon = append(changed, "telepon"), telepon
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		if len(changed) == 0 {
+			return nil
+		}
+		_, err := r.Audit.Record(ctx, tx, audit.Entry{Actor: p.Username, Kantor: p.KantorKode, Action: ActionKontak,
+			Subject: n, Purpose: "konfirmasi kontak untuk aktivasi IKD", Detail: map[string]any{"diubah": changed}})
+		return err
+	})
+	if err != nil {
+		return false, kantor.AuditRefusal(ctx, r.Store, r.Audit, kantor.Attempt{Action: ActionBacaDitolak,
+			Petugas: p.Username, Kantor: p.KantorKode, NIK: n, Purpose: "konfirmasi kontak"}, err)
+	}
+	return len(changed) > 0, nil
 }
