@@ -41,13 +41,15 @@ func NewServer(ctx context.Context, cfg *config.Config, st store.Store, auditLog
 	// Institutions verify against the trust list this server signs (for the
 	// keys) and the status of each credential as the database holds it, so
 	// a suspension or revocation counts at once, whichever process made it.
-	api.UseLembaga(&lembaga.Service{Store: st, Audit: auditLog})
+	institutions := &lembaga.Service{Store: st, Audit: auditLog}
+	api.UseLembaga(institutions)
 	// Officers start activations with their API tokens (POST /api/v1/aktivasi)
 	// or in the console, signed in with password and TOTP.
 	officers := &petugas.Service{Store: st, Audit: auditLog}
 	api.Petugas = officers
 	api.Mount(srv.Handle)
 	console := &konsol.Handler{Pages: pages, Petugas: officers, Aktivasi: dig.Activation, Offers: st, Offices: st, Officers: st, Status: dig.Issuer,
+		Lembaga: institutions, InstitutionList: st,
 		Penduduk:  &penduduk.Reader{Store: st, Audit: auditLog, Portrait: dig.Issuer.Portrait},
 		PublicURL: dig.PublicURL, Logger: logger, Demo: konsol.DemoResidents(st, demo.MetaComplete)}
 	console.Mount(srv.Handle)

@@ -131,16 +131,36 @@ func (h *Handler) addOfficer(w http.ResponseWriter, r *http.Request, o officer) 
 // adminAnswer renders the admin page after an action, with the refusal
 // the admin can act on, or the error page.
 func (h *Handler) adminAnswer(w http.ResponseWriter, r *http.Request, p adminPage, err error) {
-	var e *errs.Error
-	switch {
-	case err == nil:
-		h.render(w, http.StatusOK, "konsol-admin", p)
-	case errors.As(err, &e) && e.Kind != errs.Unavailable:
-		p.Err = e.Message(p.Lang)
-		h.render(w, http.StatusUnprocessableEntity, "konsol-admin", p)
-	default:
-		h.fail(w, r, "admin", err, "/konsol/admin/petugas")
+	if msg, ok := formError(err, p.Lang); ok || err == nil {
+		p.Err = msg
+		h.render(w, formStatus(err), "konsol-admin", p)
+		return
 	}
+	h.fail(w, r, "admin", err, "/konsol/admin/petugas")
+}
+
+// formError is the message of an error the user can act on, shown in the
+// form that caused it (invalid input, a conflict, something not found);
+// ok is false for nil and for errors the error page answers.
+func formError(err error, lang string) (string, bool) {
+	var e *errs.Error
+	if err == nil || !errors.As(err, &e) {
+		return "", false
+	}
+	switch e.Kind {
+	case errs.Invalid, errs.Conflict, errs.NotFound:
+		return e.Message(lang), true
+	}
+	return "", false
+}
+
+// formStatus is the status of a page answering err: 200 for none, else
+// 422.
+func formStatus(err error) int {
+	if err == nil {
+		return http.StatusOK
+	}
+	return http.StatusUnprocessableEntity
 }
 
 // officerAction resets or deactivates an officer of the admin's area.

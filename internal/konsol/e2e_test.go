@@ -92,7 +92,7 @@ func start(t *testing.T, st store.Store) *console {
 	cfg.DataDir = t.TempDir()
 	cfg.AuditKeyFile = filepath.Join(cfg.DataDir, "audit.key")
 	cfg.PublicURL = "http://" + ts.Listener.Addr().String()
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	logger := slog.New(slog.NewTextHandler(testLog{t}, nil))
 	auditLog, err := app.NewAuditLog(ctx, &cfg, st, logger)
 	if err != nil {
 		t.Fatal(err)
@@ -472,6 +472,29 @@ func TestAdminInChromium(t *testing.T) {
 			t.Errorf("dedi is %s after deactivation", p.State)
 		}
 
+		// Institutions: register one (its key shown once), then revoke it.
+		if err := chromedp.Do(b, chromedp.Click(chromedp.CSS(`nav a[href="/konsol/admin/lembaga"]`)), chromedp.WaitVisible(chromedp.ID("form-lembaga")),
+			chromedp.SendKeys(chromedp.ID("nama"), "Bank Bengkulu"), chromedp.SendKeys(chromedp.ID("tujuan"), "pembukaan rekening"),
+			chromedp.Click(chromedp.CSS(`input[name=fields][value=nama]`)), chromedp.Click(chromedp.CSS(`input[name=fields][value=age_over_17]`)),
+			chromedp.Submit(chromedp.ID("form-lembaga"))); err != nil {
+			t.Fatal(err)
+		}
+		waitText(t, b, "#baru", "Bank Bengkulu")
+		key := js(t, b, `document.getElementById("kunci-baru").textContent`)
+		list, err := st.ListLembaga(ctx)
+		if err != nil || len(list) != 1 || list[0].Nama != "Bank Bengkulu" || strings.Join(list[0].AllowedFields, ",") != "nama,age_over_17" || key == "" {
+			t.Fatalf("registered: %+v %v", list, err)
+		}
+		browser.Axe(t, b, "admin/lembaga")
+		shots(t, b, "konsol-lembaga")
+		if err := chromedp.Do(b, chromedp.Click(chromedp.CSS(`#lembaga-`+list[0].ID+` button`))); err != nil {
+			t.Fatal(err)
+		}
+		waitText(t, b, "#selesai", list[0].ID)
+		if l, _ := st.ListLembaga(ctx); l[0].State != store.LembagaDicabut {
+			t.Errorf("institution is %s after revocation", l[0].State)
+		}
+
 		// A kab/kota admin sees the kab/kota's officers only.
 		b2 := browser.New(t)
 		login(b2, "kaka", office)
@@ -489,5 +512,19 @@ func TestAdminInChromium(t *testing.T) {
 		if p, _ := st.GetPetugas(ctx, "adi"); p.PasswordHash == "" {
 			t.Error("the province's admin was reset by a kab/kota admin")
 		}
+		if err := chromedp.Do(b2, chromedp.Navigate(c.url+"/konsol/admin/lembaga")); err != nil {
+			t.Fatal(err)
+		}
+		waitText(t, b2, "#pesan-galat", "admin Dinas provinsi")
 	})
+}
+
+// testLog writes the server's errors to the test's log.
+type testLog struct{ t *testing.T }
+
+func (l testLog) Write(b []byte) (int, error) {
+	if strings.Contains(string(b), "level=ERROR") || strings.Contains(string(b), "level=WARN") {
+		l.t.Log(strings.TrimSpace(string(b)))
+	}
+	return len(b), nil
 }

@@ -21,6 +21,7 @@ import (
 
 	"github.com/ikd-project/ikd/internal/activation"
 	"github.com/ikd-project/ikd/internal/errs"
+	"github.com/ikd-project/ikd/internal/lembaga"
 	"github.com/ikd-project/ikd/internal/penduduk"
 	"github.com/ikd-project/ikd/internal/petugas"
 	"github.com/ikd-project/ikd/internal/store"
@@ -47,16 +48,19 @@ type Offices interface {
 
 // Handler serves the console. Its fields are its dependencies.
 type Handler struct {
-	Pages     *web.Pages
-	Petugas   *petugas.Service
-	Penduduk  *penduduk.Reader
-	Aktivasi  Aktivasi
-	Offers    Offers
-	Offices   Offices
-	Status    Status
-	Officers  Officers
-	PublicURL string // the issuer's URL, for the offer's QR
-	Logger    *slog.Logger
+	Pages    *web.Pages
+	Petugas  *petugas.Service
+	Penduduk *penduduk.Reader
+	Aktivasi Aktivasi
+	Offers   Offers
+	Offices  Offices
+	Status   Status
+	Officers Officers
+	// Lembaga registers and revokes institutions; InstitutionList lists them.
+	Lembaga         *lembaga.Service
+	InstitutionList InstitutionList
+	PublicURL       string // the issuer's URL, for the offer's QR
+	Logger          *slog.Logger
 	// Demo lists a few residents of an office's area to try the console
 	// with, on the demo database only (DemoResidents); nil for none.
 	Demo func(ctx context.Context, kantor string) []store.Penduduk
@@ -83,6 +87,9 @@ func (h *Handler) Mount(handle func(pattern string, handler http.Handler)) {
 	route("GET /konsol/admin/petugas", h.signedIn(h.admin(h.adminOfficers)))
 	route("POST /konsol/admin/petugas", h.signedIn(h.admin(h.addOfficer)))
 	route("POST /konsol/admin/petugas/{username}", h.signedIn(h.admin(h.officerAction)))
+	route("GET /konsol/admin/lembaga", h.signedIn(h.provinceAdmin(h.lembagaList)))
+	route("POST /konsol/admin/lembaga", h.signedIn(h.provinceAdmin(h.lembagaAdd)))
+	route("POST /konsol/admin/lembaga/{id}/cabut", h.signedIn(h.provinceAdmin(h.lembagaRevoke)))
 }
 
 // officer is the signed-in officer of a request.
