@@ -49,7 +49,7 @@ func NewServer(ctx context.Context, cfg *config.Config, st store.Store, auditLog
 	api.Petugas = officers
 	api.Mount(srv.Handle)
 	console := &konsol.Handler{Pages: pages, Petugas: officers, Aktivasi: dig.Activation, Offers: st, Offices: st, Officers: st, Status: dig.Issuer,
-		Lembaga: institutions, InstitutionList: st,
+		Lembaga: institutions, InstitutionList: st, Keys: dig.Keys, Chain: auditLog, Audit: st,
 		Penduduk:  &penduduk.Reader{Store: st, Audit: auditLog, Portrait: dig.Issuer.Portrait},
 		PublicURL: dig.PublicURL, Logger: logger, Demo: konsol.DemoResidents(st, demo.MetaComplete)}
 	console.Mount(srv.Handle)

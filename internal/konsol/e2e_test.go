@@ -495,6 +495,18 @@ func TestAdminInChromium(t *testing.T) {
 			t.Errorf("institution is %s after revocation", l[0].State)
 		}
 
+		// The issuer keys and the audit chain, checked from the console.
+		if err := chromedp.Do(b, chromedp.Click(chromedp.CSS(`nav a[href="/konsol/admin/sistem"]`)), chromedp.WaitVisible(chromedp.ID("kunci"))); err != nil {
+			t.Fatal(err)
+		}
+		waitText(t, b, "#kunci", "active")
+		if err := chromedp.Do(b, chromedp.Click(chromedp.ID("periksa"))); err != nil {
+			t.Fatal(err)
+		}
+		waitText(t, b, "#audit-hasil", "Rantai utuh")
+		browser.Axe(t, b, "admin/sistem")
+		shots(t, b, "konsol-sistem")
+
 		// A kab/kota admin sees the kab/kota's officers only.
 		b2 := browser.New(t)
 		login(b2, "kaka", office)

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/ikd-project/ikd/internal/activation"
+	"github.com/ikd-project/ikd/internal/audit"
 	"github.com/ikd-project/ikd/internal/errs"
 	"github.com/ikd-project/ikd/internal/lembaga"
 	"github.com/ikd-project/ikd/internal/penduduk"
@@ -59,8 +60,12 @@ type Handler struct {
 	// Lembaga registers and revokes institutions; InstitutionList lists them.
 	Lembaga         *lembaga.Service
 	InstitutionList InstitutionList
-	PublicURL       string // the issuer's URL, for the offer's QR
-	Logger          *slog.Logger
+	// Keys, Chain and Audit show the issuer keys and the audit chain.
+	Keys      Keys
+	Chain     Chain
+	Audit     audit.Lister
+	PublicURL string // the issuer's URL, for the offer's QR
+	Logger    *slog.Logger
 	// Demo lists a few residents of an office's area to try the console
 	// with, on the demo database only (DemoResidents); nil for none.
 	Demo func(ctx context.Context, kantor string) []store.Penduduk
@@ -87,6 +92,8 @@ func (h *Handler) Mount(handle func(pattern string, handler http.Handler)) {
 	route("GET /konsol/admin/petugas", h.signedIn(h.admin(h.adminOfficers)))
 	route("POST /konsol/admin/petugas", h.signedIn(h.admin(h.addOfficer)))
 	route("POST /konsol/admin/petugas/{username}", h.signedIn(h.admin(h.officerAction)))
+	route("GET /konsol/admin/sistem", h.signedIn(h.admin(h.sistem)))
+	route("POST /konsol/admin/sistem/verifikasi", h.signedIn(h.admin(h.verifyChain)))
 	route("GET /konsol/admin/lembaga", h.signedIn(h.provinceAdmin(h.lembagaList)))
 	route("POST /konsol/admin/lembaga", h.signedIn(h.provinceAdmin(h.lembagaAdd)))
 	route("POST /konsol/admin/lembaga/{id}/cabut", h.signedIn(h.provinceAdmin(h.lembagaRevoke)))
