@@ -12,6 +12,7 @@ import (
 	"github.com/ikd-project/ikd/internal/httpapi"
 	"github.com/ikd-project/ikd/internal/httpserver"
 	"github.com/ikd-project/ikd/internal/konsol"
+	"github.com/ikd-project/ikd/internal/ktpel"
 	"github.com/ikd-project/ikd/internal/lembaga"
 	"github.com/ikd-project/ikd/internal/penduduk"
 	"github.com/ikd-project/ikd/internal/petugas"
@@ -49,6 +50,7 @@ func NewServer(ctx context.Context, cfg *config.Config, st store.Store, auditLog
 	api.Petugas = officers
 	api.Mount(srv.Handle)
 	console := &konsol.Handler{Pages: pages, Petugas: officers, Aktivasi: dig.Activation, Offers: st, Offices: st, Officers: st, Status: dig.Issuer,
+		Cards:   &ktpel.Service{Store: st, Audit: auditLog},
 		Lembaga: institutions, InstitutionList: st, Keys: dig.Keys, Chain: auditLog, Audit: st,
 		Penduduk:  &penduduk.Reader{Store: st, Audit: auditLog, Portrait: dig.Issuer.Portrait},
 		PublicURL: dig.PublicURL, Logger: logger, Demo: konsol.DemoResidents(st, demo.MetaComplete)}

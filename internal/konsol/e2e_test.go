@@ -71,6 +71,10 @@ func seed(t *testing.T, st store.Store) {
 	if err := st.InTx(ctx, func(tx store.Tx) error { _, err := tx.LoadBatch(ctx, b); return err }); err != nil {
 		t.Fatal(err)
 	}
+	card := store.KTPel{NIK: siti, BlangkoSerial: "1771-2026-000123", Status: store.Dicetak, KantorKode: office, DicetakAt: day(2026, 11, 30)}
+	if err := st.CreateKTPel(ctx, &card); err != nil {
+		t.Fatal(err)
+	}
 	// A demo database: the console's start page lists residents to try.
 	if err := st.SetMeta(ctx, demo.MetaComplete, "1 0.01"); err != nil {
 		t.Fatal(err)
@@ -311,9 +315,16 @@ func TestConsoleInChromium(t *testing.T) {
 		act("cabut", "perangkat_hilang")
 		waitText(t, b, "#selesai", "dicabut")
 		waitText(t, b, "#status-ikd", "Belum aktif")
-		// Opened four times: from the search, after the activation, after each change.
-		if n := countAudit(t, c, penduduk.ActionBaca, siti); n != 4 {
-			t.Errorf("%d audited reads of the resident, want 4", n)
+
+		// The printed card is handed over.
+		if err := chromedp.Do(b, chromedp.Click(chromedp.CSS("#ktpel button"))); err != nil {
+			t.Fatal(err)
+		}
+		waitText(t, b, "#selesai", "Penyerahan KTP-el dicatat")
+		waitText(t, b, "#ktpel", "DISERAHKAN")
+		// Opened five times: from the search, after the activation, after each change.
+		if n := countAudit(t, c, penduduk.ActionBaca, siti); n != 5 {
+			t.Errorf("%d audited reads of the resident, want 5", n)
 		}
 
 		// A form post without the session's CSRF token changes nothing.

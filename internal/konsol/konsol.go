@@ -56,6 +56,7 @@ type Handler struct {
 	Offers   Offers
 	Offices  Offices
 	Status   Status
+	Cards    Cards
 	Officers Officers
 	// Lembaga registers and revokes institutions; InstitutionList lists them.
 	Lembaga         *lembaga.Service
@@ -88,6 +89,7 @@ func (h *Handler) Mount(handle func(pattern string, handler http.Handler)) {
 	route("GET /konsol/penduduk/{nik}", h.signedIn(h.counter(h.resident)))
 	route("POST /konsol/penduduk/{nik}/aktivasi", h.signedIn(h.counter(h.offer)))
 	route("POST /konsol/penduduk/{nik}/status", h.signedIn(h.counter(h.changeStatus)))
+	route("POST /konsol/penduduk/{nik}/ktpel/{id}/serahkan", h.signedIn(h.counter(h.handover)))
 	route("GET /konsol/aktivasi/{id}", h.signedIn(h.counter(h.offerState)))
 	route("GET /konsol/admin/petugas", h.signedIn(h.admin(h.adminOfficers)))
 	route("POST /konsol/admin/petugas", h.signedIn(h.admin(h.addOfficer)))

@@ -81,8 +81,11 @@ func (h *Handler) resident(w http.ResponseWriter, r *http.Request, o officer) {
 	p.Wilayah = regionNames(rec.Penduduk.DesaKode)
 	p.Riwayat = events(p.Lang, rec.Riwayat)
 	p.Actions = statusActions(p.Lang, rec.DigitalID.Status)
-	if done := issuance.Action(r.URL.Query().Get("selesai")); slices.Contains(issuance.Actions, done) {
-		p.Done = done.Done(p.Lang)
+	switch done := r.URL.Query().Get("selesai"); {
+	case slices.Contains(issuance.Actions, issuance.Action(done)):
+		p.Done = issuance.Action(done).Done(p.Lang)
+	case done == "serahkan":
+		p.Done = web.T(p.Lang, "konsol.penduduk.diserahkan")
 	}
 	h.render(w, http.StatusOK, "konsol-penduduk", p)
 }

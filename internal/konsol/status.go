@@ -5,8 +5,11 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 
 	"github.com/ikd-project/ikd/internal/issuance"
+	"github.com/ikd-project/ikd/internal/ktpel"
+	"github.com/ikd-project/ikd/internal/store"
 )
 
 // Status changes a resident's digital ID for an officer (the issuer).
@@ -64,4 +67,25 @@ func (h *Handler) changeStatus(w http.ResponseWriter, r *http.Request, o officer
 		return
 	}
 	http.Redirect(w, r, "/konsol/penduduk/"+url.PathEscape(n)+"?tujuan=layanan&selesai="+url.QueryEscape(string(act)), http.StatusSeeOther)
+}
+
+// Cards records card handovers.
+type Cards interface {
+	Handover(ctx context.Context, p store.Petugas, nik string, id int64) error
+}
+
+// handover records that the resident received their printed card.
+func (h *Handler) handover(w http.ResponseWriter, r *http.Request, o officer) {
+	n := r.PathValue("nik")
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err == nil {
+		err = h.Cards.Handover(r.Context(), o.Petugas, n, id)
+	} else {
+		err = ktpel.ErrNotTheirs
+	}
+	if err != nil {
+		h.fail(w, r, "handover", err, "/konsol/penduduk/"+url.PathEscape(n))
+		return
+	}
+	http.Redirect(w, r, "/konsol/penduduk/"+url.PathEscape(n)+"?tujuan=layanan&selesai=serahkan", http.StatusSeeOther)
 }
