@@ -255,6 +255,10 @@ func TestConsoleInChromium(t *testing.T) {
 		}
 		actions++ // confirm the contact and press Aktivasi IKD
 		waitText(t, b, "#offer-status", "Menunggu")
+		// The resident's page, opened meanwhile, shows the waiting offer.
+		if pending := js(t, b, `fetch("/konsol/penduduk/`+siti+`?tujuan=aktivasi").then(r => r.text())`); !strings.Contains(pending, `id="penawaran"`) {
+			t.Error("the resident's page does not show the pending offer")
+		}
 		if p, _ := st.GetPenduduk(ctx, siti); p.Email != "siti.aminah@example.id" {
 			t.Errorf("the corrected e-mail was not stored: %q", p.Email)
 		}
@@ -322,9 +326,9 @@ func TestConsoleInChromium(t *testing.T) {
 		}
 		waitText(t, b, "#selesai", "Penyerahan KTP-el dicatat")
 		waitText(t, b, "#ktpel", "DISERAHKAN")
-		// Opened five times: from the search, after the activation, after each change.
-		if n := countAudit(t, c, penduduk.ActionBaca, siti); n != 5 {
-			t.Errorf("%d audited reads of the resident, want 5", n)
+		// Opened six times (once while the offer waited): from the search, after the activation, after each change.
+		if n := countAudit(t, c, penduduk.ActionBaca, siti); n != 6 {
+			t.Errorf("%d audited reads of the resident, want 6", n)
 		}
 
 		// A form post without the session's CSRF token changes nothing.

@@ -30,6 +30,9 @@ type Record struct {
 	KTPel     []store.KTPel    // physical cards, oldest first
 	Portrait  store.Portrait
 	DigitalID issuance.DigitalID
+	// Offer is the resident's activation offer still waiting for the
+	// wallet (offered or code redeemed, not expired); nil for none.
+	Offer *store.Aktivasi
 	// Riwayat is what the audit log holds about the resident, newest
 	// first, this read included: every read, activation and change, with
 	// who, which office and why.
@@ -100,6 +103,11 @@ func (r *Reader) read(ctx context.Context, tx store.Tx, office, n string) (Recor
 	}
 	if rec.DigitalID, err = issuance.DigitalIDOf(ctx, tx, n); err != nil {
 		return Record{}, err
+	}
+	if a, err := tx.LatestAktivasi(ctx, n); err == nil && (a.State == store.Ditawarkan || a.State == store.Ditukar) && time.Now().Before(a.ExpiresAt) {
+		rec.Offer = &a
+	} else if err != nil && !store.IsNotFound(err) {
+		return Record{}, fmt.Errorf("offer: %w", err)
 	}
 	if r.Portrait != nil {
 		data, err := r.Portrait(ctx, tx, n)

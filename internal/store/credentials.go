@@ -27,6 +27,9 @@ type CredentialQueries interface {
 	GetAktivasi(ctx context.Context, id string) (Aktivasi, error)
 	GetAktivasiByCode(ctx context.Context, codeHash string) (Aktivasi, error)
 	GetAktivasiByToken(ctx context.Context, tokenHash string) (Aktivasi, error)
+	// LatestAktivasi reads a resident's newest activation; ErrNotFound
+	// when there is none.
+	LatestAktivasi(ctx context.Context, nik string) (Aktivasi, error)
 	// UpdateAktivasi applies fn atomically; concurrent updates of one
 	// activation are serialised, so exactly one redemption can win.
 	UpdateAktivasi(ctx context.Context, id string, fn func(*Aktivasi) error) (Aktivasi, error)

@@ -149,6 +149,15 @@ func (q *queries) getAktivasi(ctx context.Context, col, key, lock string) (store
 	return a, nil
 }
 
+// LatestAktivasi reads a resident's newest activation (aktivasi_nik).
+func (q *queries) LatestAktivasi(ctx context.Context, nik string) (store.Aktivasi, error) {
+	a, err := one(q.row(ctx, `SELECT `+aktivasiCols+` FROM aktivasi WHERE nik = ? ORDER BY created_at DESC, id LIMIT 1`, nik), scanAktivasi)
+	if err != nil {
+		return a, fmt.Errorf("latest aktivasi: %w", err)
+	}
+	return a, nil
+}
+
 // GetAktivasi reads an activation by id.
 func (q *queries) GetAktivasi(ctx context.Context, id string) (store.Aktivasi, error) {
 	return q.getAktivasi(ctx, "id", id, "")

@@ -92,6 +92,11 @@ func testAktivasi(t *testing.T, st store.Store) {
 	}
 	_, err = st.GetAktivasiByToken(ctx, "")
 	wantErr(t, "empty token", err, store.ErrNotFound)
+	if latest, err := st.LatestAktivasi(ctx, nikN(1)); err != nil || latest != a {
+		t.Errorf("latest = %+v, %v; want %+v", latest, err, a)
+	}
+	_, err = st.LatestAktivasi(ctx, nikN(2))
+	wantErr(t, "latest of a resident without one", err, store.ErrNotFound)
 	upd, err := st.UpdateAktivasi(ctx, a.ID, func(a *store.Aktivasi) error {
 		a.State, a.TokenHash, a.TokenExpiresAt = store.Ditukar, "tok-1", T0.Add(5*time.Minute)
 		return nil
