@@ -200,7 +200,8 @@ func TestConsoleInChromium(t *testing.T) {
 		login("sari", pw, "")
 		waitText(t, b, "#galat", "salah")
 		shots(t, b, "konsol-masuk-salah")
-		code, _ = totp.GenerateCode(secret, time.Now())
+		// The code of the next 30 s step: the first-login's is spent.
+		code, _ = totp.GenerateCode(secret, time.Now().Add(30*time.Second))
 		login("sari", pw, code)
 		waitText(t, b, "#petugas", "Sari Dewi")
 		waitText(t, b, "#contoh", "Contoh penduduk demo")
@@ -444,6 +445,7 @@ func TestAdminInChromium(t *testing.T) {
 			if err := c.officer.Setup(ctx, user, created.SetupCode, pw, pw, secret, code); err != nil {
 				t.Fatal(err)
 			}
+			code, _ = totp.GenerateCode(secret, time.Now().Add(30*time.Second)) // the setup's code is spent
 			if err := chromedp.Do(b, chromedp.Navigate(c.url+"/konsol/"), chromedp.WaitVisible(chromedp.ID("form-masuk")),
 				chromedp.SendKeys(chromedp.ID("username"), user), chromedp.SendKeys(chromedp.ID("password"), pw),
 				chromedp.SendKeys(chromedp.ID("totp"), code), chromedp.Submit(chromedp.ID("form-masuk"))); err != nil {

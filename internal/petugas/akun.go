@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/base32"
 	"encoding/hex"
 	"fmt"
@@ -122,15 +123,19 @@ func (s *Service) Setup(ctx context.Context, username, code, password, again, to
 	if p.TOTPWajib && totpSecret == "" {
 		return errs.New(errs.Invalid, "akun ini wajib memakai aplikasi autentikator", "this account must use an authenticator app")
 	}
-	if totpSecret != "" && !validTOTP(totpCode, totpSecret, now) {
-		return ErrTOTP
+	var step int64
+	if totpSecret != "" {
+		var ok bool
+		if step, ok = totpStep(totpCode, totpSecret, now, 0); !ok {
+			return ErrTOTP
+		}
 	}
 	return s.Store.InTx(ctx, func(tx store.Tx) error {
 		if _, err := tx.UpdatePetugas(ctx, username, func(q *store.Petugas) error {
 			if q.SetupHash != p.SetupHash {
 				return ErrSetupCode // used meanwhile
 			}
-			q.PasswordHash, q.TOTPSecret = hashPassword(password), totpSecret
+			q.PasswordHash, q.TOTPSecret, q.TOTPStep = hashPassword(password), totpSecret, step
 			q.SetupHash, q.SetupExpiresAt, q.Gagal, q.TerkunciSampai = "", time.Time{}, 0, time.Time{}
 			return nil
 		}); err != nil {
@@ -171,24 +176,43 @@ func (s *Service) Login(ctx context.Context, username, password, code string) (s
 		return store.Petugas{}, errLocked(p.TerkunciSampai)
 	}
 	ok := checkPassword(orDummy(p.PasswordHash), password) && p.State == store.PetugasAktif && p.PasswordHash != ""
+	step := p.TOTPStep
 	if ok && p.TOTPSecret != "" {
-		ok = validTOTP(code, p.TOTPSecret, now)
+		step, ok = totpStep(code, p.TOTPSecret, now, p.TOTPStep)
 	}
 	if !ok {
 		return store.Petugas{}, s.fail(ctx, p, now, ErrLogin)
 	}
-	if p.Gagal > 0 {
-		p, err = s.Store.UpdatePetugas(ctx, username, func(q *store.Petugas) error { q.Gagal = 0; return nil })
+	if p.Gagal == 0 && step == p.TOTPStep {
+		return p, nil
 	}
-	return p, err
+	// Spend the code under the row lock: of two logins with one code,
+	// one wins.
+	return s.Store.UpdatePetugas(ctx, username, func(q *store.Petugas) error {
+		if q.TOTPSecret != "" && step <= q.TOTPStep {
+			return ErrLogin
+		}
+		q.Gagal, q.TOTPStep = 0, step
+		return nil
+	})
 }
 
-// validTOTP checks a 6-digit RFC 6238 code (30 s steps, SHA-1, as every
-// authenticator app does) at now, one step of clock drift either way.
-func validTOTP(code, secret string, now time.Time) bool {
-	ok, err := totp.ValidateCustom(strings.TrimSpace(code), secret, now,
-		totp.ValidateOpts{Period: 30, Skew: 1, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
-	return err == nil && ok
+// totpStep checks a 6-digit RFC 6238 code (30 s steps, SHA-1, as every
+// authenticator app does) at now, one step of clock drift either way, and
+// returns the step it belongs to; ok is false for a wrong code and for a
+// code of a step not after `after` (one already used: a code is good once).
+func totpStep(code, secret string, now time.Time, after int64) (int64, bool) {
+	code = strings.TrimSpace(code)
+	opts := totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1}
+	for _, skew := range []int64{-1, 0, 1} {
+		at := now.Add(time.Duration(skew) * 30 * time.Second)
+		want, err := totp.GenerateCodeCustom(secret, at, opts)
+		if err == nil && len(code) == len(want) && subtle.ConstantTimeCompare([]byte(code), []byte(want)) == 1 {
+			step := at.Unix() / 30
+			return step, step > after
+		}
+	}
+	return 0, false
 }
 
 func orDummy(phc string) string {

@@ -93,9 +93,19 @@ func TestFirstLoginAndLogin(t *testing.T) {
 		if _, err := svc.Login(ctx, "sari", pw, ""); !errors.Is(err, petugas.ErrLogin) {
 			t.Errorf("login without the code: %v", err)
 		}
-		p, err := svc.Login(ctx, " SARI ", pw, code(t, secret, clock.Now()))
+		now := code(t, secret, clock.Now())
+		p, err := svc.Login(ctx, " SARI ", pw, now)
 		if err != nil || p.Username != "sari" || p.Gagal != 0 {
 			t.Fatalf("login: %+v %v", p, err)
+		}
+		// A code is good once: the same code again (read over a shoulder,
+		// replayed) is refused, the next one works.
+		if _, err := svc.Login(ctx, "sari", pw, now); !errors.Is(err, petugas.ErrLogin) {
+			t.Errorf("the same code twice: %v", err)
+		}
+		clock.Advance(30 * time.Second)
+		if _, err := svc.Login(ctx, "sari", pw, code(t, secret, clock.Now())); err != nil {
+			t.Errorf("the next code: %v", err)
 		}
 		if _, err := svc.Login(ctx, "nobody", pw, ""); !errors.Is(err, petugas.ErrLogin) {
 			t.Errorf("unknown officer: %v", err)

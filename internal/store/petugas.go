@@ -95,6 +95,7 @@ type Petugas struct {
 	PasswordHash string // argon2id PHC string; empty until the first login
 	TOTPSecret   string // base32; empty until enrolled
 	TOTPWajib    bool   // a second factor is required at login
+	TOTPStep     int64  // the 30 s step of the last code accepted; a code is good once
 	// SetupHash is the SHA-256 hex of the one-time code that lets the
 	// officer set a password, valid until SetupExpiresAt; empty once used.
 	SetupHash      string

@@ -10,13 +10,13 @@ import (
 )
 
 const petugasCols = `username, nama, kantor_kode, token_hash, state, created_at,
-	peran, password_hash, totp_secret, totp_wajib, setup_hash, setup_expires_at, gagal, terkunci_sampai`
+	peran, password_hash, totp_secret, totp_wajib, totp_step, setup_hash, setup_expires_at, gagal, terkunci_sampai`
 
 func scanPetugas(r rowScanner) (store.Petugas, error) {
 	var p store.Petugas
 	var setupExp, locked sql.NullTime
 	err := r.Scan(&p.Username, &p.Nama, &p.KantorKode, &p.TokenHash, &p.State, &p.CreatedAt,
-		&p.Peran, &p.PasswordHash, &p.TOTPSecret, &p.TOTPWajib, &p.SetupHash, &setupExp, &p.Gagal, &locked)
+		&p.Peran, &p.PasswordHash, &p.TOTPSecret, &p.TOTPWajib, &p.TOTPStep, &p.SetupHash, &setupExp, &p.Gagal, &locked)
 	p.CreatedAt = p.CreatedAt.UTC()
 	p.SetupExpiresAt, p.TerkunciSampai = nullTime(setupExp), nullTime(locked)
 	return p, err
@@ -34,9 +34,9 @@ func (q *queries) CreatePetugas(ctx context.Context, p *store.Petugas) error {
 	}
 	utc(&p.SetupExpiresAt)
 	utc(&p.TerkunciSampai)
-	_, err := q.exec(ctx, `INSERT INTO petugas (`+petugasCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := q.exec(ctx, `INSERT INTO petugas (`+petugasCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.Username, p.Nama, p.KantorKode, p.TokenHash, string(p.State), q.ts(p.CreatedAt),
-		string(p.Peran), p.PasswordHash, p.TOTPSecret, p.TOTPWajib, p.SetupHash, q.ts(p.SetupExpiresAt), p.Gagal, q.ts(p.TerkunciSampai))
+		string(p.Peran), p.PasswordHash, p.TOTPSecret, p.TOTPWajib, p.TOTPStep, p.SetupHash, q.ts(p.SetupExpiresAt), p.Gagal, q.ts(p.TerkunciSampai))
 	if err != nil {
 		return fmt.Errorf("insert petugas: %w", err)
 	}
@@ -104,9 +104,9 @@ func (q *queries) UpdatePetugas(ctx context.Context, username string, fn func(*s
 		utc(&p.SetupExpiresAt)
 		utc(&p.TerkunciSampai)
 		_, err = q.exec(ctx, `UPDATE petugas SET nama = ?, kantor_kode = ?, state = ?, peran = ?, password_hash = ?,
-			totp_secret = ?, totp_wajib = ?, setup_hash = ?, setup_expires_at = ?, gagal = ?, terkunci_sampai = ?
+			totp_secret = ?, totp_wajib = ?, totp_step = ?, setup_hash = ?, setup_expires_at = ?, gagal = ?, terkunci_sampai = ?
 			WHERE username = ?`,
-			p.Nama, p.KantorKode, string(p.State), string(p.Peran), p.PasswordHash, p.TOTPSecret, p.TOTPWajib,
+			p.Nama, p.KantorKode, string(p.State), string(p.Peran), p.PasswordHash, p.TOTPSecret, p.TOTPWajib, p.TOTPStep,
 			p.SetupHash, q.ts(p.SetupExpiresAt), p.Gagal, q.ts(p.TerkunciSampai), username)
 		if err != nil {
 			return fmt.Errorf("update petugas: %w", err)

@@ -92,14 +92,14 @@ func testPetugasAkun(t *testing.T, st store.Store) {
 	locked := T0.Add(15 * time.Minute)
 	up, err := st.UpdatePetugas(ctx, "sari", func(p *store.Petugas) error {
 		p.PasswordHash, p.TOTPSecret, p.SetupHash, p.SetupExpiresAt = "$argon2id$x", "JBSWY3DPEHPK3PXP", "", time.Time{}
-		p.Gagal, p.TerkunciSampai, p.Peran = 5, locked, store.PeranAdmin
+		p.Gagal, p.TerkunciSampai, p.Peran, p.TOTPStep = 5, locked, store.PeranAdmin, 59_000_000
 		return nil
 	})
 	must(t, err)
 	got, err = st.GetPetugas(ctx, "sari")
 	must(t, err)
 	if got != up || got.PasswordHash != "$argon2id$x" || got.TOTPSecret != "JBSWY3DPEHPK3PXP" || got.SetupHash != "" ||
-		!got.SetupExpiresAt.IsZero() || got.Gagal != 5 || !got.TerkunciSampai.Equal(locked) || got.Peran != store.PeranAdmin {
+		!got.SetupExpiresAt.IsZero() || got.Gagal != 5 || got.TOTPStep != 59_000_000 || !got.TerkunciSampai.Equal(locked) || got.Peran != store.PeranAdmin {
 		t.Errorf("after update: %+v (returned %+v)", got, up)
 	}
 	refuse := errors.New("refused")

@@ -8,6 +8,8 @@ ALTER TABLE petugas ADD COLUMN peran TEXT NOT NULL DEFAULT 'operator'
 ALTER TABLE petugas ADD COLUMN password_hash TEXT NOT NULL DEFAULT '';
 ALTER TABLE petugas ADD COLUMN totp_secret TEXT NOT NULL DEFAULT '';
 ALTER TABLE petugas ADD COLUMN totp_wajib BOOLEAN NOT NULL DEFAULT FALSE;
+-- The 30-second step of the last TOTP code accepted: a code is good once.
+ALTER TABLE petugas ADD COLUMN totp_step BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE petugas ADD COLUMN setup_hash TEXT NOT NULL DEFAULT '';
 ALTER TABLE petugas ADD COLUMN setup_expires_at TIMESTAMP;
 ALTER TABLE petugas ADD COLUMN gagal INTEGER NOT NULL DEFAULT 0;
@@ -32,6 +34,7 @@ ALTER TABLE petugas DROP COLUMN terkunci_sampai;
 ALTER TABLE petugas DROP COLUMN gagal;
 ALTER TABLE petugas DROP COLUMN setup_expires_at;
 ALTER TABLE petugas DROP COLUMN setup_hash;
+ALTER TABLE petugas DROP COLUMN totp_step;
 ALTER TABLE petugas DROP COLUMN totp_wajib;
 ALTER TABLE petugas DROP COLUMN totp_secret;
 ALTER TABLE petugas DROP COLUMN password_hash;
