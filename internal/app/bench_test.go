@@ -16,7 +16,7 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 
-	"github.com/ikd-project/ikd/internal/activation"
+	"github.com/ikd-project/ikd/internal/aktivasi"
 	"github.com/ikd-project/ikd/internal/config"
 	"github.com/ikd-project/ikd/internal/demo"
 	"github.com/ikd-project/ikd/internal/ikdtest"
@@ -26,7 +26,7 @@ import (
 // codeCatcher is the residents' inbox in the benchmark.
 type codeCatcher struct{ code string }
 
-func (c *codeCatcher) SendActivationCode(_ context.Context, m activation.CodeMail) error {
+func (c *codeCatcher) SendActivationCode(_ context.Context, m aktivasi.CodeMail) error {
 	c.code = m.Code
 	return nil
 }
@@ -66,7 +66,7 @@ func benchActivation(b *testing.B, st store.Store) {
 		b.Fatal(err)
 	}
 	inbox := &codeCatcher{}
-	d.Activation.Mailer = inbox
+	d.Aktivasi.Mailer = inbox
 	var residents []store.Penduduk
 	after := ""
 	for len(residents) < 2000 {
@@ -86,19 +86,19 @@ func benchActivation(b *testing.B, st store.Store) {
 	start := time.Now()
 	for i := 0; i < b.N; i++ {
 		p := residents[i%len(residents)]
-		offer, err := d.Activation.Offer(ctx, activation.OfferRequest{NIK: p.NIK, Petugas: "bench", Kantor: "DISDUKCAPIL-" + p.DesaKode[:5]})
+		offer, err := d.Aktivasi.Offer(ctx, aktivasi.OfferRequest{NIK: p.NIK, Petugas: "bench", Kantor: "DISDUKCAPIL-" + p.DesaKode[:5]})
 		if err != nil {
 			b.Fatal(err)
 		}
-		tok, err := d.Activation.Redeem(ctx, offer.Code, inbox.code)
+		tok, err := d.Aktivasi.Redeem(ctx, offer.Code, inbox.code)
 		if err != nil {
 			b.Fatal(err)
 		}
-		nonce, err := d.Activation.Nonce(ctx)
+		nonce, err := d.Aktivasi.Nonce(ctx)
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := d.Activation.Credential(ctx, tok.AccessToken, proof(b, device, cfg.PublicURL, nonce)); err != nil {
+		if _, err := d.Aktivasi.Credential(ctx, tok.AccessToken, proof(b, device, cfg.PublicURL, nonce)); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -132,7 +132,7 @@ func cryptoFloor(b *testing.B, issuer crypto.Signer, device *ecdsa.PrivateKey) t
 
 func proof(b testing.TB, device *ecdsa.PrivateKey, aud, nonce string) string {
 	opts := (&jose.SignerOptions{ExtraHeaders: map[jose.HeaderKey]any{"jwk": jose.JSONWebKey{Key: &device.PublicKey}}}).
-		WithType(activation.ProofType)
+		WithType(aktivasi.ProofType)
 	s, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.ES256, Key: device}, opts)
 	if err != nil {
 		b.Fatal(err)

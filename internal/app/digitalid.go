@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ikd-project/ikd/internal/activation"
+	"github.com/ikd-project/ikd/internal/aktivasi"
 	"github.com/ikd-project/ikd/internal/audit"
 	"github.com/ikd-project/ikd/internal/config"
 	"github.com/ikd-project/ikd/internal/demo"
@@ -30,12 +30,12 @@ const CredentialValidity = 365 * 24 * time.Hour
 // DigitalID is the digital ID's machinery, wired from the configuration:
 // the issuer keys, the issuer, the mail outbox and the activation service.
 type DigitalID struct {
-	PublicURL  string
-	Store      store.Store
-	Keys       *kms.FileStore
-	Issuer     *issuance.Issuer
-	Outbox     *mail.Outbox
-	Activation *activation.Service
+	PublicURL string
+	Store     store.Store
+	Keys      *kms.FileStore
+	Issuer    *issuance.Issuer
+	Outbox    *mail.Outbox
+	Aktivasi  *aktivasi.Service
 }
 
 // NewDigitalID opens the issuer keys in DATA-DIR/keys (created with a
@@ -66,16 +66,16 @@ func NewDigitalID(ctx context.Context, cfg *config.Config, st store.Store, audit
 	if err != nil {
 		return nil, err
 	}
-	svc := &activation.Service{
+	svc := &aktivasi.Service{
 		Store: st, Audit: auditLog, Mailer: mailer, Issuer: ActivationIssuer{Issuer: is}, Releaser: is,
 		IssuerURL: cfg.PublicURL, CodeKey: codeKey, Now: time.Now,
 	}
 	logger.Info("digital ID ready", "issuer", cfg.PublicURL, "kid", keys.Active().ID)
-	return &DigitalID{PublicURL: cfg.PublicURL, Store: st, Keys: keys, Issuer: is, Outbox: outbox, Activation: svc}, nil
+	return &DigitalID{PublicURL: cfg.PublicURL, Store: st, Keys: keys, Issuer: is, Outbox: outbox, Aktivasi: svc}, nil
 }
 
 // newMailer returns the SMTP sender when cfg names a server, else outbox.
-func newMailer(cfg *config.Config, outbox *mail.Outbox) (activation.Mailer, error) {
+func newMailer(cfg *config.Config, outbox *mail.Outbox) (aktivasi.Mailer, error) {
 	if cfg.SMTPAddr == "" {
 		return outbox, nil
 	}
@@ -152,28 +152,28 @@ func portraits(demoMode bool, seed int64) func(ctx context.Context, q store.Quer
 }
 
 // ActivationIssuer issues an activation's credentials with an
-// issuance.Issuer: the SD-JWT VC as activation.ConfigSDJWT and each QR
-// CWT, base64url, as activation.ConfigQRPrefix + profile.
+// issuance.Issuer: the SD-JWT VC as aktivasi.ConfigSDJWT and each QR
+// CWT, base64url, as aktivasi.ConfigQRPrefix + profile.
 type ActivationIssuer struct{ Issuer *issuance.Issuer }
 
 var (
-	_ activation.Issuer   = ActivationIssuer{}
-	_ activation.Releaser = (*issuance.Issuer)(nil)
+	_ aktivasi.Issuer   = ActivationIssuer{}
+	_ aktivasi.Releaser = (*issuance.Issuer)(nil)
 )
 
 // IssueFor issues the credentials inside the activation's transaction.
-func (a ActivationIssuer) IssueFor(ctx context.Context, tx store.Tx, p store.Penduduk, dev store.Perangkat, devKey *ecdsa.PublicKey, akt store.Aktivasi) ([]activation.Issued, error) {
+func (a ActivationIssuer) IssueFor(ctx context.Context, tx store.Tx, p store.Penduduk, dev store.Perangkat, devKey *ecdsa.PublicKey, akt store.Aktivasi) ([]aktivasi.Issued, error) {
 	issued, err := a.Issuer.Issue(ctx, tx, p, dev, devKey, akt)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]activation.Issued, 0, len(issued))
+	out := make([]aktivasi.Issued, 0, len(issued))
 	for _, c := range issued {
 		switch c.Format {
 		case issuance.FormatSDJWT:
-			out = append(out, activation.Issued{ConfigurationID: activation.ConfigSDJWT, Credential: c.Credential})
+			out = append(out, aktivasi.Issued{ConfigurationID: aktivasi.ConfigSDJWT, Credential: c.Credential})
 		case issuance.FormatCWT:
-			out = append(out, activation.Issued{ConfigurationID: activation.ConfigQRPrefix + c.Profile, Credential: base64.RawURLEncoding.EncodeToString(c.CWT)})
+			out = append(out, aktivasi.Issued{ConfigurationID: aktivasi.ConfigQRPrefix + c.Profile, Credential: base64.RawURLEncoding.EncodeToString(c.CWT)})
 		default:
 			return nil, fmt.Errorf("issuance returned a credential of format %q", c.Format)
 		}

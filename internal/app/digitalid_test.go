@@ -34,10 +34,10 @@ func TestNewDigitalID(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Issuer.IssuerURL != cfg.PublicURL || d.Activation.IssuerURL != cfg.PublicURL ||
+	if d.Issuer.IssuerURL != cfg.PublicURL || d.Aktivasi.IssuerURL != cfg.PublicURL ||
 		d.Issuer.StatusURI("3") != "https://ikd.bengkuluprov.go.id/status/3" || d.Issuer.Validity != CredentialValidity ||
-		d.Outbox.Dir != filepath.Join(cfg.DataDir, "outbox") || len(d.Activation.CodeKey) != 32 {
-		t.Errorf("wiring: %+v %+v", d.Issuer, d.Activation)
+		d.Outbox.Dir != filepath.Join(cfg.DataDir, "outbox") || len(d.Aktivasi.CodeKey) != 32 {
+		t.Errorf("wiring: %+v %+v", d.Issuer, d.Aktivasi)
 	}
 	if fi, err := os.Stat(filepath.Join(cfg.DataDir, "activation.key")); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("activation key: %v %v", fi, err)
@@ -45,7 +45,7 @@ func TestNewDigitalID(t *testing.T) {
 	kid := d.Keys.Active().ID
 	// A second start finds the same keys.
 	d2, err := NewDigitalID(ctx, &cfg, st, auditLog, logger)
-	if err != nil || d2.Keys.Active().ID != kid || !bytes.Equal(d2.Activation.CodeKey, d.Activation.CodeKey) {
+	if err != nil || d2.Keys.Active().ID != kid || !bytes.Equal(d2.Aktivasi.CodeKey, d.Aktivasi.CodeKey) {
 		t.Errorf("second start: %v", err)
 	}
 

@@ -17,7 +17,7 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 
-	"github.com/ikd-project/ikd/internal/activation"
+	"github.com/ikd-project/ikd/internal/aktivasi"
 	"github.com/ikd-project/ikd/internal/audit"
 	"github.com/ikd-project/ikd/internal/config"
 	"github.com/ikd-project/ikd/internal/penduduk"
@@ -47,7 +47,7 @@ func (c *clock) set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
 // inbox is the demo residents' e-mail: it keeps the last activation code.
 type inbox struct{ code string }
 
-func (i *inbox) SendActivationCode(_ context.Context, m activation.CodeMail) error {
+func (i *inbox) SendActivationCode(_ context.Context, m aktivasi.CodeMail) error {
 	i.code = m.Code
 	return nil
 }
@@ -77,9 +77,9 @@ func DemoHistory(ctx context.Context, cfg *config.Config, auditLog *audit.Log, l
 	if err != nil {
 		return 0, err
 	}
-	dig.Issuer.Now, dig.Activation.Now = clk.Now, clk.Now
+	dig.Issuer.Now, dig.Aktivasi.Now = clk.Now, clk.Now
 	box := &inbox{}
-	dig.Activation.Mailer = box
+	dig.Aktivasi.Mailer = box
 	picks, err := choose(ctx, st, seed, asOf)
 	if err != nil {
 		return 0, err
@@ -93,7 +93,7 @@ func DemoHistory(ctx context.Context, cfg *config.Config, auditLog *audit.Log, l
 			continue // done in an earlier run
 		}
 		clk.set(p.at)
-		if err := activateAt(ctx, dig.Activation, box, p); err != nil {
+		if err := activateAt(ctx, dig.Aktivasi, box, p); err != nil {
 			return made, fmt.Errorf("demo activation %d: %w", i+1, err)
 		}
 		made++
@@ -174,8 +174,8 @@ func draw(seed int64, nik string) [3]float64 {
 }
 
 // activateAt runs one activation as the officer and the wallet would.
-func activateAt(ctx context.Context, svc *activation.Service, box *inbox, p pick) error {
-	offer, err := svc.Offer(ctx, activation.OfferRequest{NIK: p.nik, Petugas: "demo", Kantor: p.kantor})
+func activateAt(ctx context.Context, svc *aktivasi.Service, box *inbox, p pick) error {
+	offer, err := svc.Offer(ctx, aktivasi.OfferRequest{NIK: p.nik, Petugas: "demo", Kantor: p.kantor})
 	if err != nil {
 		return err
 	}
@@ -192,7 +192,7 @@ func activateAt(ctx context.Context, svc *activation.Service, box *inbox, p pick
 		return err
 	}
 	opts := (&jose.SignerOptions{ExtraHeaders: map[jose.HeaderKey]any{"jwk": jose.JSONWebKey{Key: &device.PublicKey}}}).
-		WithType(activation.ProofType)
+		WithType(aktivasi.ProofType)
 	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.ES256, Key: device}, opts)
 	if err != nil {
 		return err

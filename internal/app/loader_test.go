@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ikd-project/ikd/internal/activation"
+	"github.com/ikd-project/ikd/internal/aktivasi"
 	"github.com/ikd-project/ikd/internal/config"
 	"github.com/ikd-project/ikd/internal/demo"
 	"github.com/ikd-project/ikd/internal/ikdtest"
@@ -42,7 +42,7 @@ func TestImportRevokesDeceased(t *testing.T) {
 			t.Fatal(err)
 		}
 		inbox := &codeCatcher{}
-		d.Activation.Mailer = inbox
+		d.Aktivasi.Mailer = inbox
 		page, err := st.ListPenduduk(ctx, store.PendudukFilter{Limit: 1000})
 		if err != nil {
 			t.Fatal(err)
@@ -54,17 +54,17 @@ func TestImportRevokesDeceased(t *testing.T) {
 				break
 			}
 		}
-		offer, err := d.Activation.Offer(ctx, activation.OfferRequest{NIK: p.NIK, Petugas: "t", Kantor: "DISDUKCAPIL-" + p.DesaKode[:5]})
+		offer, err := d.Aktivasi.Offer(ctx, aktivasi.OfferRequest{NIK: p.NIK, Petugas: "t", Kantor: "DISDUKCAPIL-" + p.DesaKode[:5]})
 		if err != nil {
 			t.Fatal(err)
 		}
-		tok, err := d.Activation.Redeem(ctx, offer.Code, inbox.code)
+		tok, err := d.Aktivasi.Redeem(ctx, offer.Code, inbox.code)
 		if err != nil {
 			t.Fatal(err)
 		}
-		nonce, _ := d.Activation.Nonce(ctx)
+		nonce, _ := d.Aktivasi.Nonce(ctx)
 		device, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		if _, err := d.Activation.Credential(ctx, tok.AccessToken, proof(t, device, cfg.PublicURL, nonce)); err != nil {
+		if _, err := d.Aktivasi.Credential(ctx, tok.AccessToken, proof(t, device, cfg.PublicURL, nonce)); err != nil {
 			t.Fatal(err)
 		}
 		revoked := func() int {

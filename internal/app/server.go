@@ -38,7 +38,7 @@ func NewServer(ctx context.Context, cfg *config.Config, st store.Store, auditLog
 	home := &beranda.Handler{Pages: pages, Stats: st, Status: status, Now: time.Now, Logger: logger, CacheFor: time.Minute}
 	home.Mount(srv.Handle)
 	api := &httpapi.API{PublicURL: dig.PublicURL, Store: st, Keys: dig.Keys, Issuer: dig.Issuer,
-		Activation: dig.Activation, Logger: logger}
+		Aktivasi: dig.Aktivasi, Logger: logger}
 	// Institutions verify against the trust list this server signs (for the
 	// keys) and the status of each credential as the database holds it, so
 	// a suspension or revocation counts at once, whichever process made it.
@@ -49,7 +49,7 @@ func NewServer(ctx context.Context, cfg *config.Config, st store.Store, auditLog
 	officers := &petugas.Service{Store: st, Audit: auditLog}
 	api.Petugas = officers
 	api.Mount(srv.Handle)
-	console := &konsol.Handler{Pages: pages, Petugas: officers, Aktivasi: dig.Activation, Offers: st, Offices: st, Officers: st, Status: dig.Issuer,
+	console := &konsol.Handler{Pages: pages, Petugas: officers, Aktivasi: dig.Aktivasi, Offers: st, Offices: st, Officers: st, Status: dig.Issuer,
 		Cards:   &ktpel.Service{Store: st, Audit: auditLog},
 		Lembaga: institutions, InstitutionList: st, Keys: dig.Keys, Chain: auditLog, Audit: st,
 		Penduduk:  &penduduk.Reader{Store: st, Audit: auditLog, Portrait: dig.Issuer.Portrait},

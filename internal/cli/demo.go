@@ -65,7 +65,7 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	api := &httpapi.API{PublicURL: dig.PublicURL, Store: st, Keys: dig.Keys, Issuer: dig.Issuer, Activation: dig.Activation, Logger: logger}
+	api := &httpapi.API{PublicURL: dig.PublicURL, Store: st, Keys: dig.Keys, Issuer: dig.Issuer, Aktivasi: dig.Aktivasi, Logger: logger}
 	return writeSamples(ctx, env, st, dig, api, filepath.Join(cfg.DataDir, "samples"))
 }
 

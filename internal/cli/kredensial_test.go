@@ -55,7 +55,7 @@ func activatedResident(t *testing.T, ctx context.Context, vars map[string]string
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := *dig.Activation
+	svc := *dig.Aktivasi
 	mailer := &codeMailer{next: dig.Outbox}
 	svc.Mailer = mailer
 	s, err := activateSample(ctx, &svc, mailer, p)

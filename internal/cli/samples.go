@@ -15,7 +15,7 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 
-	"github.com/ikd-project/ikd/internal/activation"
+	"github.com/ikd-project/ikd/internal/aktivasi"
 	"github.com/ikd-project/ikd/internal/app"
 	"github.com/ikd-project/ikd/internal/credential/qrcred"
 	"github.com/ikd-project/ikd/internal/credential/qrcred/qrimage"
@@ -31,10 +31,10 @@ import (
 // outbox.
 type codeMailer struct {
 	code string
-	next activation.Mailer
+	next aktivasi.Mailer
 }
 
-func (m *codeMailer) SendActivationCode(ctx context.Context, c activation.CodeMail) error {
+func (m *codeMailer) SendActivationCode(ctx context.Context, c aktivasi.CodeMail) error {
 	m.code = c.Code
 	return m.next.SendActivationCode(ctx, c)
 }
@@ -57,7 +57,7 @@ func writeSamples(ctx context.Context, env *Env, st store.Store, dig *app.Digita
 	if err != nil {
 		return err
 	}
-	svc := *dig.Activation
+	svc := *dig.Aktivasi
 	mailer := &codeMailer{next: dig.Outbox}
 	svc.Mailer = mailer
 	var got []sample
@@ -149,7 +149,7 @@ const demoBank = "Bank Demo Bengkulu"
 // demoInstitution registers a demo bank allowed the basic identity fields
 // and writes its API key (shown nowhere else) to DIR/api-key.txt.
 func demoInstitution(ctx context.Context, st store.Store, dig *app.DigitalID, dir string) (string, error) {
-	svc := &lembaga.Service{Store: st, Audit: dig.Activation.Audit, Actor: "system:demo"}
+	svc := &lembaga.Service{Store: st, Audit: dig.Aktivasi.Audit, Actor: "system:demo"}
 	// A new run replaces the demo bank of an earlier one (whose key was in
 	// the api-key.txt this run overwrites).
 	all, err := st.ListLembaga(ctx)
@@ -197,9 +197,9 @@ func eligibleResidents(ctx context.Context, st store.Store, n int) ([]store.Pend
 
 // activateSample runs one activation as a wallet would and returns the
 // dasar QR credential with the device key.
-func activateSample(ctx context.Context, svc *activation.Service, mailer *codeMailer, p store.Penduduk) (sample, error) {
+func activateSample(ctx context.Context, svc *aktivasi.Service, mailer *codeMailer, p store.Penduduk) (sample, error) {
 	kantor := "DISDUKCAPIL-" + wilayah.Ancestor(p.DesaKode, wilayah.KabKota)
-	offer, err := svc.Offer(ctx, activation.OfferRequest{NIK: p.NIK, Petugas: "demo", Kantor: kantor})
+	offer, err := svc.Offer(ctx, aktivasi.OfferRequest{NIK: p.NIK, Petugas: "demo", Kantor: kantor})
 	if err != nil {
 		return sample{}, err
 	}
@@ -224,7 +224,7 @@ func activateSample(ctx context.Context, svc *activation.Service, mailer *codeMa
 		return sample{}, err
 	}
 	for _, c := range creds {
-		if c.ConfigurationID == activation.ConfigQRPrefix+"dasar" {
+		if c.ConfigurationID == aktivasi.ConfigQRPrefix+"dasar" {
 			cwt, err := base64.RawURLEncoding.DecodeString(c.Credential)
 			return sample{nik: p.NIK, dasar: cwt, device: device}, err
 		}
@@ -236,7 +236,7 @@ func activateSample(ctx context.Context, svc *activation.Service, mailer *codeMa
 // wallet does.
 func proofJWT(device *ecdsa.PrivateKey, aud, nonce string, at time.Time) (string, error) {
 	opts := (&jose.SignerOptions{ExtraHeaders: map[jose.HeaderKey]any{"jwk": jose.JSONWebKey{Key: &device.PublicKey}}}).
-		WithType(activation.ProofType)
+		WithType(aktivasi.ProofType)
 	s, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.ES256, Key: device}, opts)
 	if err != nil {
 		return "", err

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ikd-project/ikd/internal/activation"
+	"github.com/ikd-project/ikd/internal/aktivasi"
 	"github.com/ikd-project/ikd/internal/credential/qrcred/qrimage"
 )
 
@@ -50,12 +50,12 @@ func (a *API) aktivasi(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, http.StatusBadRequest, "invalid_request", nil, "nik wajib diisi", "nik is required")
 		return
 	}
-	o, err := a.Activation.Offer(r.Context(), activation.OfferRequest{NIK: req.NIK, Petugas: p.Username, Kantor: p.KantorKode})
+	o, err := a.Aktivasi.Offer(r.Context(), aktivasi.OfferRequest{NIK: req.NIK, Petugas: p.Username, Kantor: p.KantorKode})
 	if err != nil {
 		a.serviceError(w, r, "aktivasi offer", err)
 		return
 	}
-	uri := activation.OfferURI(a.PublicURL, o.Code)
+	uri := aktivasi.OfferURI(a.PublicURL, o.Code)
 	png, err := qrimage.QRPNG(uri, offerQRModule)
 	if err != nil {
 		a.internal(w, r, "aktivasi QR", err)

@@ -62,7 +62,7 @@ func TestAktivasi(t *testing.T) {
 		auditLog := e.dig.Issuer.Audit
 		svc := &petugas.Service{Store: st, Audit: auditLog, Actor: "admin"}
 		api := &httpapi.API{PublicURL: e.dig.PublicURL, Store: st, Keys: e.dig.Keys, Issuer: e.dig.Issuer,
-			Activation: e.dig.Activation, Petugas: svc}
+			Aktivasi: e.dig.Aktivasi, Petugas: svc}
 		logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 		srv := httpserver.New(logger, st.Ready, func() any { return nil })
 		api.Mount(srv.Handle)

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ikd-project/ikd/internal/activation"
+	"github.com/ikd-project/ikd/internal/aktivasi"
 	"github.com/ikd-project/ikd/internal/errs"
 	"github.com/ikd-project/ikd/internal/httpserver"
 	"github.com/ikd-project/ikd/internal/issuance"
@@ -39,11 +39,11 @@ type Keys interface {
 
 // API serves the wallet and verifier endpoints.
 type API struct {
-	PublicURL  string // the credential issuer identifier; no trailing slash
-	Store      store.Store
-	Keys       Keys
-	Issuer     *issuance.Issuer
-	Activation *activation.Service
+	PublicURL string // the credential issuer identifier; no trailing slash
+	Store     store.Store
+	Keys      Keys
+	Issuer    *issuance.Issuer
+	Aktivasi  *aktivasi.Service
 	// Lembaga verifies presentations for registered institutions; nil
 	// leaves POST /api/v1/verifications unmounted.
 	Lembaga *lembaga.Service

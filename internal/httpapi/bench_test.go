@@ -35,9 +35,9 @@ func BenchmarkVerificationsHTTP(b *testing.B) {
 			creds, _ := e.activate(b, phone, "ktp_qr_dasar")
 			qr := presentQR(b, creds, phone, "")
 
-			svc := &lembaga.Service{Store: st, Audit: e.dig.Activation.Audit, Actor: "bench"}
+			svc := &lembaga.Service{Store: st, Audit: e.dig.Aktivasi.Audit, Actor: "bench"}
 			api := &httpapi.API{PublicURL: e.dig.PublicURL, Store: st, Keys: e.dig.Keys, Issuer: e.dig.Issuer,
-				Activation: e.dig.Activation}
+				Aktivasi: e.dig.Aktivasi}
 			api.UseLembaga(svc)
 			_, key, err := svc.Register(ctx, "Bench", "benchmark", []string{"nama"}, lembaga.MaxRate)
 			if err != nil {

@@ -21,7 +21,7 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 
-	"github.com/ikd-project/ikd/internal/activation"
+	"github.com/ikd-project/ikd/internal/aktivasi"
 	"github.com/ikd-project/ikd/internal/app"
 	"github.com/ikd-project/ikd/internal/config"
 	"github.com/ikd-project/ikd/internal/credential"
@@ -89,7 +89,7 @@ func start(t testing.TB, st store.Store) *env {
 		t.Fatal(err)
 	}
 	srv := httpserver.New(logger, func(context.Context) error { return nil }, func() any { return nil })
-	api := &httpapi.API{PublicURL: dig.PublicURL, Store: st, Keys: dig.Keys, Issuer: dig.Issuer, Activation: dig.Activation, Logger: logger}
+	api := &httpapi.API{PublicURL: dig.PublicURL, Store: st, Keys: dig.Keys, Issuer: dig.Issuer, Aktivasi: dig.Aktivasi, Logger: logger}
 	api.Mount(srv.Handle)
 	ts.Config.Handler = srv.Handler()
 	ts.Start()
@@ -99,9 +99,9 @@ func start(t testing.TB, st store.Store) *env {
 
 // offer is the officer's side, through the activation service (the officer
 // endpoint POST /api/v1/aktivasi has its own test in aktivasi_test.go).
-func (e *env) offer(t testing.TB) activation.Offer {
+func (e *env) offer(t testing.TB) aktivasi.Offer {
 	t.Helper()
-	o, err := e.dig.Activation.Offer(ctx, activation.OfferRequest{NIK: siti, Petugas: "petugas1", Kantor: office})
+	o, err := e.dig.Aktivasi.Offer(ctx, aktivasi.OfferRequest{NIK: siti, Petugas: "petugas1", Kantor: office})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,7 +220,7 @@ func newKey(t testing.TB) *ecdsa.PrivateKey {
 // proof is the wallet's key proof JWT over the c_nonce.
 func proof(t testing.TB, dev *ecdsa.PrivateKey, aud, nonce string) string {
 	t.Helper()
-	opts := (&jose.SignerOptions{ExtraHeaders: map[jose.HeaderKey]any{"jwk": jose.JSONWebKey{Key: &dev.PublicKey}}}).WithType(activation.ProofType)
+	opts := (&jose.SignerOptions{ExtraHeaders: map[jose.HeaderKey]any{"jwk": jose.JSONWebKey{Key: &dev.PublicKey}}}).WithType(aktivasi.ProofType)
 	s, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.ES256, Key: dev}, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -270,7 +270,7 @@ func credentials(t testing.TB, r response, first string) map[string]string {
 func (e *env) activate(t testing.TB, dev *ecdsa.PrivateKey, request string) (map[string]string, string) {
 	t.Helper()
 	o := e.offer(t)
-	uri := activation.OfferURI(e.url, o.Code)
+	uri := aktivasi.OfferURI(e.url, o.Code)
 	u, err := url.Parse(uri)
 	if err != nil || u.Scheme != "openid-credential-offer" {
 		t.Fatalf("offer URI %q: %v", uri, err)
@@ -379,7 +379,7 @@ func TestEndToEnd(t *testing.T) {
 		if right == wrong {
 			wrong = "111111"
 		}
-		for i := range activation.MaxAttempts {
+		for i := range aktivasi.MaxAttempts {
 			r := e.token(t, dead.Code, wrong)
 			r.oauthErr(t, 400, "invalid_grant")
 			if i == 0 && !strings.Contains(r.json(t)["error_description"].(string), "kode dari e-mail salah") {

@@ -43,7 +43,7 @@ func startOfficer(t testing.TB, st store.Store) *officerEnv {
 	psvc := &petugas.Service{Store: st, Audit: auditLog, Actor: "admin"}
 	lsvc := &lembaga.Service{Store: st, Audit: auditLog, Actor: "admin"}
 	api := &httpapi.API{PublicURL: e.dig.PublicURL, Store: st, Keys: e.dig.Keys, Issuer: e.dig.Issuer,
-		Activation: e.dig.Activation, Petugas: psvc}
+		Aktivasi: e.dig.Aktivasi, Petugas: psvc}
 	api.UseLembaga(lsvc) // as ikd serve does: statuses from the database
 	var buf bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))

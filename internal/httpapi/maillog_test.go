@@ -85,12 +85,12 @@ func TestAktivasiMailErrorLog(t *testing.T) {
 			"as sent": func(a string) string { return a }, "upper": strings.ToUpper,
 			"local part": func(a string) string { return strings.Trim(a[:strings.IndexByte(a, '@')], "<") + "..." },
 		} {
-			svc := *e.dig.Activation
+			svc := *e.dig.Aktivasi
 			svc.Mailer = &mail.SMTP{Addr: rejectingSMTP(t, echo), Now: time.Now, Timeout: 5 * time.Second}
 			var buf bytes.Buffer
 			logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 			api := &httpapi.API{PublicURL: e.dig.PublicURL, Store: st, Keys: e.dig.Keys, Issuer: e.dig.Issuer,
-				Activation: &svc, Petugas: psvc, Logger: logger}
+				Aktivasi: &svc, Petugas: psvc, Logger: logger}
 			srv := httpserver.New(logger, st.Ready, func() any { return nil })
 			api.Mount(srv.Handle)
 			ts := httptest.NewServer(srv.Handler())

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/ikd-project/ikd/internal/activation"
+	"github.com/ikd-project/ikd/internal/aktivasi"
 	"github.com/ikd-project/ikd/internal/errs"
 )
 
@@ -17,8 +17,8 @@ const preAuthGrant = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
 func (a *API) offer(w http.ResponseWriter, r *http.Request) {
 	code := r.PathValue("code")
 	w.Header().Set("Cache-Control", "no-store")
-	if _, err := a.Activation.LookupOffer(r.Context(), code); err != nil {
-		if errors.Is(err, activation.ErrInvalidGrant) {
+	if _, err := a.Aktivasi.LookupOffer(r.Context(), code); err != nil {
+		if errors.Is(err, aktivasi.ErrInvalidGrant) {
 			writeJSON(w, http.StatusNotFound, oauthError{Error: "invalid_grant",
 				Description: errs.Message(err, lang(r), "")})
 			return
@@ -31,7 +31,7 @@ func (a *API) offer(w http.ResponseWriter, r *http.Request) {
 		"credential_configuration_ids": ConfigurationIDs(),
 		"grants": map[string]any{preAuthGrant: map[string]any{
 			"pre-authorized_code": code,
-			"tx_code": map[string]any{"input_mode": "numeric", "length": activation.CodeDigits,
+			"tx_code": map[string]any{"input_mode": "numeric", "length": aktivasi.CodeDigits,
 				"description": "Kode aktivasi dari e-mail"},
 		}},
 	})
@@ -62,9 +62,9 @@ func (a *API) token(w http.ResponseWriter, r *http.Request) {
 			"pre-authorized_code dan tx_code wajib diisi", "pre-authorized_code and tx_code are required")
 		return
 	}
-	tok, err := a.Activation.Redeem(r.Context(), code, tx)
+	tok, err := a.Aktivasi.Redeem(r.Context(), code, tx)
 	switch {
-	case errors.Is(err, activation.ErrInvalidGrant), errors.Is(err, activation.ErrWrongTxCode), errors.Is(err, activation.ErrOfferDead):
+	case errors.Is(err, aktivasi.ErrInvalidGrant), errors.Is(err, aktivasi.ErrWrongTxCode), errors.Is(err, aktivasi.ErrOfferDead):
 		fail(w, r, http.StatusBadRequest, "invalid_grant", err, "", "")
 		return
 	case err != nil:
@@ -79,7 +79,7 @@ func (a *API) token(w http.ResponseWriter, r *http.Request) {
 
 // nonce hands out a fresh c_nonce.
 func (a *API) nonce(w http.ResponseWriter, r *http.Request) {
-	n, err := a.Activation.Nonce(r.Context())
+	n, err := a.Aktivasi.Nonce(r.Context())
 	if err != nil {
 		a.internal(w, r, "nonce", err)
 		return
@@ -115,7 +115,7 @@ func bearer(r *http.Request) string {
 func (a *API) credential(w http.ResponseWriter, r *http.Request) {
 	tok := bearer(r)
 	if tok == "" {
-		fail(w, r, http.StatusUnauthorized, "invalid_token", activation.ErrInvalidToken, "", "")
+		fail(w, r, http.StatusUnauthorized, "invalid_token", aktivasi.ErrInvalidToken, "", "")
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
@@ -147,15 +147,15 @@ func (a *API) credential(w http.ResponseWriter, r *http.Request) {
 			"diperlukan tepat satu bukti kunci perangkat berjenis jwt", "exactly one key proof of type jwt is required")
 		return
 	}
-	issued, err := a.Activation.Credential(r.Context(), tok, proofs[0])
+	issued, err := a.Aktivasi.Credential(r.Context(), tok, proofs[0])
 	switch {
-	case errors.Is(err, activation.ErrInvalidToken):
+	case errors.Is(err, aktivasi.ErrInvalidToken):
 		fail(w, r, http.StatusUnauthorized, "invalid_token", err, "", "")
 		return
-	case errors.Is(err, activation.ErrInvalidNonce):
+	case errors.Is(err, aktivasi.ErrInvalidNonce):
 		fail(w, r, http.StatusBadRequest, "invalid_nonce", err, "", "")
 		return
-	case errors.Is(err, activation.ErrInvalidProof):
+	case errors.Is(err, aktivasi.ErrInvalidProof):
 		fail(w, r, http.StatusBadRequest, "invalid_proof", err, "", "")
 		return
 	case errs.KindOf(err) == errs.Invalid:
@@ -167,7 +167,7 @@ func (a *API) credential(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The requested configuration first, the others in issued order.
-	slices.SortStableFunc(issued, func(x, y activation.Issued) int {
+	slices.SortStableFunc(issued, func(x, y aktivasi.Issued) int {
 		return boolInt(y.ConfigurationID == req.ConfigurationID) - boolInt(x.ConfigurationID == req.ConfigurationID)
 	})
 	type cred struct {

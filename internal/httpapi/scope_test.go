@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ikd-project/ikd/internal/activation"
+	"github.com/ikd-project/ikd/internal/aktivasi"
 	"github.com/ikd-project/ikd/internal/ikdtest"
 	"github.com/ikd-project/ikd/internal/issuance"
 	"github.com/ikd-project/ikd/internal/kantor"
@@ -97,7 +97,7 @@ func wantRefusals(t *testing.T, st store.Store, o *officerEnv) {
 	}
 	count := map[string]int{}
 	for _, ev := range evs {
-		if ev.Action != issuance.ActionRefused && ev.Action != activation.ActionRefused {
+		if ev.Action != issuance.ActionRefused && ev.Action != aktivasi.ActionRefused {
 			continue
 		}
 		reason := kantor.ReasonOutside

@@ -79,7 +79,7 @@ func TestTrustListCached(t *testing.T) {
 		o.activate(t, newKey(t), "ktp_qr_dasar")
 		clock := ikdtest.NewClock(time.Now().Truncate(time.Second))
 		api := &httpapi.API{PublicURL: o.dig.PublicURL, Store: st, Keys: o.dig.Keys, Issuer: o.dig.Issuer,
-			Activation: o.dig.Activation, Now: clock.Now}
+			Aktivasi: o.dig.Aktivasi, Now: clock.Now}
 		srv := httpserver.New(slog.New(slog.NewTextHandler(io.Discard, nil)), st.Ready, func() any { return nil })
 		api.Mount(srv.Handle)
 		h := srv.Handler()

@@ -32,7 +32,7 @@ func TestVerifications(t *testing.T) {
 		auditLog := e.dig.Issuer.Audit
 		svc := &lembaga.Service{Store: st, Audit: auditLog, Actor: "admin"}
 		api := &httpapi.API{PublicURL: e.dig.PublicURL, Store: st, Keys: e.dig.Keys, Issuer: e.dig.Issuer,
-			Activation: e.dig.Activation}
+			Aktivasi: e.dig.Aktivasi}
 		api.UseLembaga(svc) // as ikd serve does: statuses from the database
 		logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 		srv := httpserver.New(logger, st.Ready, func() any { return nil })

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/ikd-project/ikd/internal/activation"
+	"github.com/ikd-project/ikd/internal/aktivasi"
 	"github.com/ikd-project/ikd/internal/credential/qrcred"
 	"github.com/ikd-project/ikd/internal/credential/sdjwt"
 	"github.com/ikd-project/ikd/internal/kms"
@@ -22,8 +22,8 @@ const (
 )
 
 const (
-	ConfigSDJWT    = activation.ConfigSDJWT
-	ConfigQRPrefix = activation.ConfigQRPrefix
+	ConfigSDJWT    = aktivasi.ConfigSDJWT
+	ConfigQRPrefix = aktivasi.ConfigQRPrefix
 )
 
 // ConfigurationIDs lists every credential configuration, the SD-JWT VC

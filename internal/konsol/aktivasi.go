@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/ikd-project/ikd/internal/activation"
+	"github.com/ikd-project/ikd/internal/aktivasi"
 	"github.com/ikd-project/ikd/internal/credential/qrcred/qrimage"
 	"github.com/ikd-project/ikd/internal/errs"
 	"github.com/ikd-project/ikd/internal/nik"
@@ -54,12 +54,12 @@ func (h *Handler) offer(w http.ResponseWriter, r *http.Request, o officer) {
 		h.fail(w, r, "contact", err, "/konsol/penduduk/"+n+"?tujuan=aktivasi")
 		return
 	}
-	off, err := h.Aktivasi.Offer(r.Context(), activation.OfferRequest{NIK: n, Petugas: o.Username, Kantor: o.KantorKode})
+	off, err := h.Aktivasi.Offer(r.Context(), aktivasi.OfferRequest{NIK: n, Petugas: o.Username, Kantor: o.KantorKode})
 	if err != nil {
 		h.fail(w, r, "offer", err, "/konsol/penduduk/"+n)
 		return
 	}
-	link := activation.OfferURI(h.PublicURL, off.Code)
+	link := aktivasi.OfferURI(h.PublicURL, off.Code)
 	png, err := qrimage.QRPNG(link, offerQRModule)
 	if err != nil {
 		h.fail(w, r, "offer QR", err, "/konsol/penduduk/"+n)

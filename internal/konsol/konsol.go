@@ -19,7 +19,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/ikd-project/ikd/internal/activation"
+	"github.com/ikd-project/ikd/internal/aktivasi"
 	"github.com/ikd-project/ikd/internal/audit"
 	"github.com/ikd-project/ikd/internal/errs"
 	"github.com/ikd-project/ikd/internal/lembaga"
@@ -34,7 +34,7 @@ const CookieName = "ikd_sesi"
 
 // Aktivasi is what the console needs of the activation service.
 type Aktivasi interface {
-	Offer(ctx context.Context, r activation.OfferRequest) (activation.Offer, error)
+	Offer(ctx context.Context, r aktivasi.OfferRequest) (aktivasi.Offer, error)
 }
 
 // Offers reads an activation, to follow its state.

@@ -14,7 +14,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/ikd-project/ikd/internal/activation"
+	"github.com/ikd-project/ikd/internal/aktivasi"
 )
 
 // From is the sender of ikd's mail.
@@ -27,10 +27,10 @@ type Outbox struct {
 	Now func() time.Time
 }
 
-var _ activation.Mailer = (*Outbox)(nil)
+var _ aktivasi.Mailer = (*Outbox)(nil)
 
 // SendActivationCode writes the activation e-mail to the outbox.
-func (o *Outbox) SendActivationCode(_ context.Context, m activation.CodeMail) error {
+func (o *Outbox) SendActivationCode(_ context.Context, m aktivasi.CodeMail) error {
 	if err := os.MkdirAll(o.Dir, 0o700); err != nil {
 		return fmt.Errorf("create outbox: %w", err)
 	}
@@ -46,7 +46,7 @@ func (o *Outbox) SendActivationCode(_ context.Context, m activation.CodeMail) er
 
 // ActivationMessage renders the activation e-mail (RFC 5322, UTF-8), in
 // Bahasa Indonesia.
-func ActivationMessage(m activation.CodeMail, now time.Time) []byte {
+func ActivationMessage(m aktivasi.CodeMail, now time.Time) []byte {
 	wib := time.FixedZone("WIB", 7*3600)
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMIME-Version: 1.0\r\n", From, m.To,

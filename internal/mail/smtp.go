@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ikd-project/ikd/internal/activation"
+	"github.com/ikd-project/ikd/internal/aktivasi"
 )
 
 // SMTP sends mail through an SMTP server (the office's relay or a mail
@@ -27,10 +27,10 @@ type SMTP struct {
 	Timeout  time.Duration // for the whole conversation; 30 s when zero
 }
 
-var _ activation.Mailer = (*SMTP)(nil)
+var _ aktivasi.Mailer = (*SMTP)(nil)
 
 // SendActivationCode sends the activation e-mail.
-func (s *SMTP) SendActivationCode(ctx context.Context, m activation.CodeMail) error {
+func (s *SMTP) SendActivationCode(ctx context.Context, m aktivasi.CodeMail) error {
 	return s.send(ctx, m.To, ActivationMessage(m, s.Now().UTC()))
 }
 

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ikd-project/ikd/internal/activation"
+	"github.com/ikd-project/ikd/internal/aktivasi"
 	"github.com/ikd-project/ikd/internal/ikdtest/nodetest"
 )
 
@@ -59,7 +59,7 @@ var mailNow = func() time.Time { return time.Date(2026, 11, 23, 2, 0, 0, 0, time
 func TestSMTPConversation(t *testing.T) {
 	addr, received := sink(t, "AUTH_USER=ikd", "AUTH_PASS=rahasia")
 	s := &SMTP{Addr: addr, Username: "ikd", Password: "rahasia", Now: mailNow}
-	err := s.SendActivationCode(context.Background(), activation.CodeMail{To: "siti@example.id", Nama: "SITI AMINAH",
+	err := s.SendActivationCode(context.Background(), aktivasi.CodeMail{To: "siti@example.id", Nama: "SITI AMINAH",
 		Code: "482913", Expires: mailNow().Add(10 * time.Minute), Kantor: "DISDUKCAPIL-17.71"})
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +76,7 @@ func TestSMTPConversation(t *testing.T) {
 func TestSMTPWrongPassword(t *testing.T) {
 	addr, _ := sink(t, "AUTH_USER=ikd", "AUTH_PASS=rahasia")
 	s := &SMTP{Addr: addr, Username: "ikd", Password: "salah", Now: mailNow}
-	err := s.SendActivationCode(context.Background(), activation.CodeMail{To: "siti@example.id", Code: "1"})
+	err := s.SendActivationCode(context.Background(), aktivasi.CodeMail{To: "siti@example.id", Code: "1"})
 	if err == nil || !strings.HasPrefix(err.Error(), "smtp: AUTH 535") {
 		t.Errorf("wrong password: %v", err)
 	}
@@ -84,7 +84,7 @@ func TestSMTPWrongPassword(t *testing.T) {
 
 func TestSMTPNoServer(t *testing.T) {
 	s := &SMTP{Addr: "127.0.0.1:1", Now: mailNow, Timeout: 2 * time.Second}
-	if err := s.SendActivationCode(context.Background(), activation.CodeMail{To: "a@b.c", Code: "1"}); err == nil || !strings.Contains(err.Error(), "connect") {
+	if err := s.SendActivationCode(context.Background(), aktivasi.CodeMail{To: "a@b.c", Code: "1"}); err == nil || !strings.Contains(err.Error(), "connect") {
 		t.Errorf("no server: %v", err)
 	}
 }

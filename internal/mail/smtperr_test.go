@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ikd-project/ikd/internal/activation"
+	"github.com/ikd-project/ikd/internal/aktivasi"
 )
 
 // echoSMTP is a real SMTP server on a TCP port that answers a command
@@ -99,7 +99,7 @@ func TestSMTPErrorHoldsNoReplyText(t *testing.T) {
 				return strings.Replace(st.reply, "%s", form(to), 1)
 			})
 			s := &SMTP{Addr: addr, Now: mailNow, Timeout: 5 * time.Second}
-			err := s.SendActivationCode(context.Background(), activation.CodeMail{To: to, Nama: "SITI AMINAH", Code: "482913"})
+			err := s.SendActivationCode(context.Background(), aktivasi.CodeMail{To: to, Nama: "SITI AMINAH", Code: "482913"})
 			var e *Error
 			if !errors.As(err, &e) || err.Error() != st.want {
 				t.Errorf("%s at %s: %v, want %q", name, st.cmd, err, st.want)
@@ -121,7 +121,7 @@ func TestSMTPMalformedReply(t *testing.T) {
 		return ""
 	})
 	s := &SMTP{Addr: addr, Now: mailNow, Timeout: 5 * time.Second}
-	err := s.SendActivationCode(context.Background(), activation.CodeMail{To: "siti.aminah@example.id", Code: "1"})
+	err := s.SendActivationCode(context.Background(), aktivasi.CodeMail{To: "siti.aminah@example.id", Code: "1"})
 	if err == nil || err.Error() != "smtp: RCPT: malformed reply" {
 		t.Errorf("malformed reply: %v", err)
 	}

@@ -1,4 +1,4 @@
-package activation_test
+package aktivasi_test
 
 import (
 	"context"
@@ -17,7 +17,7 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 
-	"github.com/ikd-project/ikd/internal/activation"
+	"github.com/ikd-project/ikd/internal/aktivasi"
 	"github.com/ikd-project/ikd/internal/audit"
 	"github.com/ikd-project/ikd/internal/errs"
 	"github.com/ikd-project/ikd/internal/ikdtest"
@@ -43,11 +43,11 @@ type recorder struct {
 	revoked []store.Perangkat
 }
 
-func (r *recorder) IssueFor(_ context.Context, _ store.Tx, p store.Penduduk, dev store.Perangkat, key *ecdsa.PublicKey, _ store.Aktivasi) ([]activation.Issued, error) {
+func (r *recorder) IssueFor(_ context.Context, _ store.Tx, p store.Penduduk, dev store.Perangkat, key *ecdsa.PublicKey, _ store.Aktivasi) ([]aktivasi.Issued, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.issued = append(r.issued, dev)
-	return []activation.Issued{{ConfigurationID: "ktp_digital_sd_jwt", Credential: "for " + p.NIK[:4]}}, nil
+	return []aktivasi.Issued{{ConfigurationID: "ktp_digital_sd_jwt", Credential: "for " + p.NIK[:4]}}, nil
 }
 
 func (r *recorder) ReleaseDevice(ctx context.Context, tx store.Tx, nik, _, _ string) error {
@@ -62,7 +62,7 @@ func (r *recorder) ReleaseDevice(ctx context.Context, tx store.Tx, nik, _, _ str
 }
 
 type fixture struct {
-	svc    *activation.Service
+	svc    *aktivasi.Service
 	clock  *ikdtest.Clock
 	outbox string
 	rec    *recorder
@@ -99,7 +99,7 @@ func setup(t *testing.T, st store.Store) *fixture {
 		t.Fatal(err)
 	}
 	f := &fixture{clock: clock, outbox: t.TempDir(), rec: &recorder{}, st: st}
-	f.svc = &activation.Service{Store: st, Audit: log, Mailer: &mail.Outbox{Dir: f.outbox, Now: clock.Now}, Issuer: f.rec,
+	f.svc = &aktivasi.Service{Store: st, Audit: log, Mailer: &mail.Outbox{Dir: f.outbox, Now: clock.Now}, Issuer: f.rec,
 		Releaser: f.rec, IssuerURL: issuerURL, CodeKey: []byte(strings.Repeat("c", 32)), Now: clock.Now}
 	return f
 }
@@ -124,9 +124,9 @@ func (f *fixture) lastCode(t *testing.T) string {
 	return string(m[1])
 }
 
-func (f *fixture) offer(t *testing.T) activation.Offer {
+func (f *fixture) offer(t *testing.T) aktivasi.Offer {
 	t.Helper()
-	o, err := f.svc.Offer(ctx, activation.OfferRequest{NIK: siti, Petugas: "petugas1", Kantor: "DISDUKCAPIL-17.71"})
+	o, err := f.svc.Offer(ctx, aktivasi.OfferRequest{NIK: siti, Petugas: "petugas1", Kantor: "DISDUKCAPIL-17.71"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +156,7 @@ func TestOfferRules(t *testing.T) {
 			"1771011708850001": "KTP-el belum direkam", "1771011708860001": "belum punya alamat e-mail",
 			"1771011708870001": "NIK berstatus NONAKTIF", "1771011708880001": "tidak ditemukan", "12345": "NIK harus 16 digit",
 		} {
-			_, err := f.svc.Offer(ctx, activation.OfferRequest{NIK: nik, Petugas: "petugas1", Kantor: "DISDUKCAPIL-17.71"})
+			_, err := f.svc.Offer(ctx, aktivasi.OfferRequest{NIK: nik, Petugas: "petugas1", Kantor: "DISDUKCAPIL-17.71"})
 			if msg := errs.Message(err, "id", ""); !strings.Contains(msg, want) {
 				t.Errorf("offer for %s: %v, want %q", nik[:min(4, len(nik))], err, want)
 			}
@@ -165,7 +165,7 @@ func TestOfferRules(t *testing.T) {
 		// (refused like a resident of another area).
 		events, err := st.ListAudit(ctx, 0, 10)
 		if err != nil || len(events) != 2 || events[0].Action != "aktivasi.tawarkan" || events[0].Actor != "petugas1" ||
-			events[1].Action != activation.ActionRefused || !strings.Contains(events[1].Detail, "nik_tidak_dikenal") {
+			events[1].Action != aktivasi.ActionRefused || !strings.Contains(events[1].Detail, "nik_tidak_dikenal") {
 			t.Errorf("audit events: %+v, %v", events, err)
 		}
 	})
@@ -180,16 +180,16 @@ func TestWrongCodesKillTheOffer(t *testing.T) {
 		if code == wrong {
 			wrong = "111111"
 		}
-		for i := 1; i < activation.MaxAttempts; i++ {
+		for i := 1; i < aktivasi.MaxAttempts; i++ {
 			_, err := f.svc.Redeem(ctx, o.Code, wrong)
-			wantErr(t, "wrong code", err, activation.ErrWrongTxCode)
+			wantErr(t, "wrong code", err, aktivasi.ErrWrongTxCode)
 		}
 		_, err := f.svc.Redeem(ctx, o.Code, wrong)
-		wantErr(t, "fifth wrong code", err, activation.ErrOfferDead)
+		wantErr(t, "fifth wrong code", err, aktivasi.ErrOfferDead)
 		_, err = f.svc.Redeem(ctx, o.Code, code)
-		wantErr(t, "right code after the offer died", err, activation.ErrInvalidGrant)
+		wantErr(t, "right code after the offer died", err, aktivasi.ErrInvalidGrant)
 		_, err = f.svc.Redeem(ctx, "not-a-code", code)
-		wantErr(t, "unknown pre-authorized code", err, activation.ErrInvalidGrant)
+		wantErr(t, "unknown pre-authorized code", err, aktivasi.ErrInvalidGrant)
 	})
 }
 
@@ -197,9 +197,9 @@ func TestOfferExpires(t *testing.T) {
 	ikdtest.ForEachBackend(t, func(t *testing.T, st store.Store) {
 		f := setup(t, st)
 		o := f.offer(t)
-		f.clock.Advance(activation.OfferTTL)
+		f.clock.Advance(aktivasi.OfferTTL)
 		_, err := f.svc.Redeem(ctx, o.Code, f.lastCode(t))
-		wantErr(t, "redeem at expiry", err, activation.ErrInvalidGrant)
+		wantErr(t, "redeem at expiry", err, aktivasi.ErrInvalidGrant)
 	})
 }
 
@@ -225,7 +225,7 @@ func TestConcurrentRedemption(t *testing.T) {
 				switch {
 				case err == nil:
 					ok++
-				case errors.Is(err, activation.ErrInvalidGrant):
+				case errors.Is(err, aktivasi.ErrInvalidGrant):
 					refused++
 				default:
 					t.Errorf("redeem: %v", err)
@@ -257,7 +257,7 @@ func (d device) proof(t *testing.T, aud, nonce string, iat time.Time, signer *ec
 	if signer != nil {
 		key = signer
 	}
-	opts := (&jose.SignerOptions{ExtraHeaders: map[jose.HeaderKey]any{"jwk": jose.JSONWebKey{Key: &d.key.PublicKey}}}).WithType(activation.ProofType)
+	opts := (&jose.SignerOptions{ExtraHeaders: map[jose.HeaderKey]any{"jwk": jose.JSONWebKey{Key: &d.key.PublicKey}}}).WithType(aktivasi.ProofType)
 	s, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.ES256, Key: key}, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -338,17 +338,17 @@ func TestCredentialRefusals(t *testing.T) {
 			}
 		}
 		_, err = f.svc.Credential(ctx, tok.AccessToken, phone.proof(t, issuerURL, "never-issued", now, nil))
-		wantErr(t, "unknown nonce", err, activation.ErrInvalidNonce)
+		wantErr(t, "unknown nonce", err, aktivasi.ErrInvalidNonce)
 		_, err = f.svc.Credential(ctx, "wrong-token", phone.proof(t, issuerURL, nonce, now, nil))
-		wantErr(t, "wrong access token", err, activation.ErrInvalidToken)
+		wantErr(t, "wrong access token", err, aktivasi.ErrInvalidToken)
 		// The failed call above consumed nothing: the nonce rolled back with it.
 		if _, err := f.svc.Credential(ctx, tok.AccessToken, phone.proof(t, issuerURL, nonce, now, nil)); err != nil {
 			t.Fatalf("valid request: %v", err)
 		}
 		_, err = f.svc.Credential(ctx, tok.AccessToken, phone.proof(t, issuerURL, nonce, now, nil))
-		wantErr(t, "replayed nonce", err, activation.ErrInvalidNonce)
+		wantErr(t, "replayed nonce", err, aktivasi.ErrInvalidNonce)
 		fresh, _ := f.svc.Nonce(ctx)
 		_, err = f.svc.Credential(ctx, tok.AccessToken, phone.proof(t, issuerURL, fresh, now, nil))
-		wantErr(t, "token used twice", err, activation.ErrInvalidToken)
+		wantErr(t, "token used twice", err, aktivasi.ErrInvalidToken)
 	})
 }

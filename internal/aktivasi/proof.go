@@ -1,4 +1,4 @@
-package activation
+package aktivasi
 
 import (
 	"crypto/ecdsa"

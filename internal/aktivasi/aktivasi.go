@@ -1,4 +1,4 @@
-// Package activation runs the activation of a resident's digital ID
+// Package aktivasi runs the activation of a resident's digital ID
 // (aktivasi IKD) as OpenID for Verifiable Credential Issuance 1.0 with a
 // pre-authorized code:
 //
@@ -16,7 +16,7 @@
 // token as SHA-256, the 6-digit code as an HMAC under a key kept outside the
 // database, because six digits are too few to resist a search of a stolen
 // hash.
-package activation
+package aktivasi
 
 import (
 	"context"
