@@ -10,11 +10,11 @@ import (
 
 	"github.com/ikd-project/ikd/internal/app"
 	"github.com/ikd-project/ikd/internal/config"
-	"github.com/ikd-project/ikd/internal/credential"
-	"github.com/ikd-project/ikd/internal/credential/qrcred"
 	"github.com/ikd-project/ikd/internal/demo"
 	"github.com/ikd-project/ikd/internal/httpapi"
 	"github.com/ikd-project/ikd/internal/ikdtest"
+	"github.com/ikd-project/ikd/internal/kredensial"
+	"github.com/ikd-project/ikd/internal/kredensial/qrcred"
 	"github.com/ikd-project/ikd/internal/store"
 	"github.com/ikd-project/ikd/internal/trustlist"
 	"github.com/ikd-project/ikd/internal/verify"
@@ -100,7 +100,7 @@ func TestKredensial(t *testing.T) {
 				}
 			}
 			dig, s := activatedResident(t, ctx, vars)
-			want := func(step string, valid bool, reason credential.Reason) {
+			want := func(step string, valid bool, reason kredensial.Reason) {
 				t.Helper()
 				if res := verifyNow(t, ctx, dig, s); res.Valid != valid || res.Reason != reason {
 					t.Errorf("%s: valid=%v reason=%q, want %v %q", step, res.Valid, res.Reason, valid, reason)
@@ -117,7 +117,7 @@ func TestKredensial(t *testing.T) {
 			want("activated", true, "")
 			// Flags may come before or after the NIK.
 			ok("ditangguhkan", "tangguhkan", cliSiti, "--alasan", "perangkat_hilang", "--petugas", "budi")
-			want("suspended", false, credential.Suspended)
+			want("suspended", false, kredensial.Suspended)
 			for _, tc := range []struct {
 				args []string
 				code int
@@ -141,12 +141,12 @@ func TestKredensial(t *testing.T) {
 					t.Errorf("%v: exit %d %s, want %d %q", tc.args, code, stderr, tc.code, tc.want)
 				}
 			}
-			want("after refusals", false, credential.Suspended)
+			want("after refusals", false, kredensial.Suspended)
 			ok("dipulihkan", "pulihkan", "--petugas", "budi", "--alasan", "perangkat_ditemukan", cliSiti)
 			want("unsuspended", true, "")
 			// The provincial Dinas covers the whole province.
 			ok("dicabut", "cabut", cliSiti, "--alasan", "perangkat_hilang", "--petugas", "rina")
-			want("revoked", false, credential.Revoked)
+			want("revoked", false, kredensial.Revoked)
 
 			// -h explains every reason and gives an example; exit 0.
 			code, _, stderr := run(t, ctx, vars, "kredensial", "cabut", "-h")

@@ -17,9 +17,9 @@ import (
 
 	"github.com/ikd-project/ikd/internal/aktivasi"
 	"github.com/ikd-project/ikd/internal/app"
-	"github.com/ikd-project/ikd/internal/credential/qrcred"
-	"github.com/ikd-project/ikd/internal/credential/qrcred/qrimage"
 	"github.com/ikd-project/ikd/internal/httpapi"
+	"github.com/ikd-project/ikd/internal/kredensial/qrcred"
+	"github.com/ikd-project/ikd/internal/kredensial/qrcred/qrimage"
 	"github.com/ikd-project/ikd/internal/lembaga"
 	"github.com/ikd-project/ikd/internal/penduduk"
 	"github.com/ikd-project/ikd/internal/store"

@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"github.com/ikd-project/ikd/internal/config"
-	"github.com/ikd-project/ikd/internal/credential"
-	"github.com/ikd-project/ikd/internal/credential/qrcred/qrimage"
 	"github.com/ikd-project/ikd/internal/errs"
+	"github.com/ikd-project/ikd/internal/kredensial"
+	"github.com/ikd-project/ikd/internal/kredensial/qrcred/qrimage"
 	"github.com/ikd-project/ikd/internal/trustlist"
 	"github.com/ikd-project/ikd/internal/verify"
 )
@@ -106,7 +106,7 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 // printUnpinned explains a trust list signed by a key that is not pinned.
 func printUnpinned(w io.Writer, pe *trustlist.PinError) {
 	pinned := strings.Join(pe.Pinned, ",")
-	fmt.Fprintf(w, "TIDAK SAH / INVALID: %s\n", credential.UnknownIssuer)
+	fmt.Fprintf(w, "TIDAK SAH / INVALID: %s\n", kredensial.UnknownIssuer)
 	fmt.Fprintf(w, "Daftar tepercaya ditandatangani kunci %s, yang tidak disematkan (--pin %s): daftar ini bukan dari penerbit yang Anda percayai.\n", pe.SignedBy, pinned)
 	fmt.Fprintf(w, "The trust list is signed by key %s, which is not pinned (--pin %s): it is not from the issuer you trust.\n", pe.SignedBy, pinned)
 }

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/ikd-project/ikd/internal/aktivasi"
-	"github.com/ikd-project/ikd/internal/credential/qrcred/qrimage"
+	"github.com/ikd-project/ikd/internal/kredensial/qrcred/qrimage"
 )
 
 // MaxAktivasiBody is the largest body of POST /api/v1/aktivasi (4 KiB).

@@ -11,10 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ikd-project/ikd/internal/credential/qrcred/qrimage"
 	"github.com/ikd-project/ikd/internal/httpapi"
 	"github.com/ikd-project/ikd/internal/httpserver"
 	"github.com/ikd-project/ikd/internal/ikdtest"
+	"github.com/ikd-project/ikd/internal/kredensial/qrcred/qrimage"
 	"github.com/ikd-project/ikd/internal/petugas"
 	"github.com/ikd-project/ikd/internal/store"
 )

@@ -24,14 +24,14 @@ import (
 	"github.com/ikd-project/ikd/internal/aktivasi"
 	"github.com/ikd-project/ikd/internal/app"
 	"github.com/ikd-project/ikd/internal/config"
-	"github.com/ikd-project/ikd/internal/credential"
-	"github.com/ikd-project/ikd/internal/credential/qrcred"
-	"github.com/ikd-project/ikd/internal/credential/sdjwt"
 	"github.com/ikd-project/ikd/internal/demo"
 	"github.com/ikd-project/ikd/internal/httpapi"
 	"github.com/ikd-project/ikd/internal/httpserver"
 	"github.com/ikd-project/ikd/internal/ikdtest"
 	"github.com/ikd-project/ikd/internal/kantor"
+	"github.com/ikd-project/ikd/internal/kredensial"
+	"github.com/ikd-project/ikd/internal/kredensial/qrcred"
+	"github.com/ikd-project/ikd/internal/kredensial/sdjwt"
 	"github.com/ikd-project/ikd/internal/store"
 	"github.com/ikd-project/ikd/internal/trustlist"
 	"github.com/ikd-project/ikd/internal/verify"
@@ -334,7 +334,7 @@ func presentSDJWT(t testing.TB, creds map[string]string, dev *ecdsa.PrivateKey, 
 	return p
 }
 
-func wantResult(t testing.TB, what string, res verify.Result, valid bool, reason credential.Reason) {
+func wantResult(t testing.TB, what string, res verify.Result, valid bool, reason kredensial.Reason) {
 	t.Helper()
 	if res.Valid != valid || res.Reason != reason {
 		t.Errorf("%s: valid=%v reason=%q (%s), want valid=%v reason=%q", what, res.Valid, res.Reason, res.Detail, valid, reason)
@@ -446,9 +446,9 @@ func TestEndToEnd(t *testing.T) {
 		tl = e.trust(t)
 		now = time.Now()
 		wantResult(t, "QR of phone 1 after the new activation",
-			verify.Verify(qr1, verify.Options{Trust: tl, Now: now, Nonce: "verifier-nonce-1"}), false, credential.Revoked)
+			verify.Verify(qr1, verify.Options{Trust: tl, Now: now, Nonce: "verifier-nonce-1"}), false, kredensial.Revoked)
 		wantResult(t, "SD-JWT of phone 1 after the new activation", verify.Verify(sd1, verify.Options{Trust: tl, Now: now,
-			Aud: "https://bank.example", Nonce: "kb-nonce-1", RequireKB: true}), false, credential.Revoked)
+			Aud: "https://bank.example", Nonce: "kb-nonce-1", RequireKB: true}), false, kredensial.Revoked)
 		qr2 := presentQR(t, creds2, phone2, "verifier-nonce-2")
 		wantResult(t, "QR of phone 2", verify.Verify(qr2, verify.Options{Trust: tl, Now: now, Nonce: "verifier-nonce-2"}), true, "")
 		// Phone 1 cannot present phone 2's credentials.

@@ -11,10 +11,10 @@ import (
 	"time"
 
 	"github.com/ikd-project/ikd/internal/audit"
-	"github.com/ikd-project/ikd/internal/credential"
 	"github.com/ikd-project/ikd/internal/httpapi"
 	"github.com/ikd-project/ikd/internal/httpserver"
 	"github.com/ikd-project/ikd/internal/ikdtest"
+	"github.com/ikd-project/ikd/internal/kredensial"
 	"github.com/ikd-project/ikd/internal/lembaga"
 	"github.com/ikd-project/ikd/internal/petugas"
 	"github.com/ikd-project/ikd/internal/store"
@@ -97,7 +97,7 @@ func TestOfficerStatus(t *testing.T) {
 		phone := newKey(t)
 		creds, _ := o.activate(t, phone, "ktp_qr_dasar")
 		n := 0
-		expect := func(step string, valid bool, reason credential.Reason) {
+		expect := func(step string, valid bool, reason kredensial.Reason) {
 			t.Helper()
 			n++
 			nonce := "n-" + step
@@ -130,12 +130,12 @@ func TestOfficerStatus(t *testing.T) {
 		}
 		expect("activated", true, "")
 		step("tangguhkan", "perangkat_hilang", "suspended", "ditangguhkan")
-		expect("suspended", false, credential.Suspended)
+		expect("suspended", false, kredensial.Suspended)
 		o.status(t, siti, "tangguhkan", `{"alasan": "perangkat_hilang"}`).oauthErr(t, 409, "conflict")
 		step("pulihkan", "perangkat_ditemukan", "valid", "valid again", "Accept-Language", "en")
 		expect("unsuspended", true, "")
 		step("cabut", "perangkat_hilang", "revoked", "aktivasi baru")
-		expect("revoked", false, credential.Revoked)
+		expect("revoked", false, kredensial.Revoked)
 		// Nothing is left to change: the device was released.
 		r := o.status(t, siti, "tangguhkan", `{"alasan": "perangkat_hilang"}`, "Accept-Language", "en")
 		r.oauthErr(t, 409, "conflict")

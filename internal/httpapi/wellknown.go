@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/ikd-project/ikd/internal/aktivasi"
-	"github.com/ikd-project/ikd/internal/credential/qrcred"
-	"github.com/ikd-project/ikd/internal/credential/sdjwt"
 	"github.com/ikd-project/ikd/internal/kms"
+	"github.com/ikd-project/ikd/internal/kredensial/qrcred"
+	"github.com/ikd-project/ikd/internal/kredensial/sdjwt"
 	"github.com/ikd-project/ikd/internal/trustlist"
 )
 

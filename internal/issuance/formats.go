@@ -10,9 +10,9 @@ import (
 
 	"github.com/fxamacker/cbor/v2"
 
-	"github.com/ikd-project/ikd/internal/credential/qrcred"
-	"github.com/ikd-project/ikd/internal/credential/sdjwt"
 	"github.com/ikd-project/ikd/internal/credlint"
+	"github.com/ikd-project/ikd/internal/kredensial/qrcred"
+	"github.com/ikd-project/ikd/internal/kredensial/sdjwt"
 )
 
 // registered are claim names credlint reads from typed fields rather than

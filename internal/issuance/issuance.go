@@ -24,7 +24,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"github.com/ikd-project/ikd/internal/credential/jws"
+	"github.com/ikd-project/ikd/internal/kredensial/jws"
 	"io"
 	"math/big"
 	"strconv"
@@ -33,11 +33,11 @@ import (
 	"time"
 
 	"github.com/ikd-project/ikd/internal/audit"
-	"github.com/ikd-project/ikd/internal/credential/qrcred"
-	"github.com/ikd-project/ikd/internal/credential/sdjwt"
 	"github.com/ikd-project/ikd/internal/credlint"
 	"github.com/ikd-project/ikd/internal/errs"
 	"github.com/ikd-project/ikd/internal/kms"
+	"github.com/ikd-project/ikd/internal/kredensial/qrcred"
+	"github.com/ikd-project/ikd/internal/kredensial/sdjwt"
 	"github.com/ikd-project/ikd/internal/store"
 	"github.com/ikd-project/ikd/internal/wilayah"
 )

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/ikd-project/ikd/internal/aktivasi"
-	"github.com/ikd-project/ikd/internal/credential/qrcred/qrimage"
 	"github.com/ikd-project/ikd/internal/errs"
+	"github.com/ikd-project/ikd/internal/kredensial/qrcred/qrimage"
 	"github.com/ikd-project/ikd/internal/nik"
 	"github.com/ikd-project/ikd/internal/store"
 	"github.com/ikd-project/ikd/internal/web"

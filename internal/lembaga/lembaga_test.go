@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/ikd-project/ikd/internal/audit"
-	"github.com/ikd-project/ikd/internal/credential/qrcred"
 	"github.com/ikd-project/ikd/internal/errs"
 	"github.com/ikd-project/ikd/internal/ikdtest"
+	"github.com/ikd-project/ikd/internal/kredensial/qrcred"
 	"github.com/ikd-project/ikd/internal/lembaga"
 	"github.com/ikd-project/ikd/internal/store"
 	"github.com/ikd-project/ikd/internal/trustlist"

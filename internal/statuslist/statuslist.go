@@ -45,7 +45,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/ikd-project/ikd/internal/credential"
+	"github.com/ikd-project/ikd/internal/kredensial"
 )
 
 // Status is the value of one entry.
@@ -133,17 +133,17 @@ func (l *List) Set(i int, s Status) error {
 }
 
 // Check returns nil when entry i is Valid, and otherwise a
-// *credential.Error: revoked, suspended, or status_unavailable for an index
+// *kredensial.Error: revoked, suspended, or status_unavailable for an index
 // outside the list or a value ikd does not define.
 func (l *List) Check(i int) error {
 	s, err := l.Get(i)
 	if err != nil {
-		return credential.Fail(credential.StatusUnavailable, "%v", err)
+		return kredensial.Fail(kredensial.StatusUnavailable, "%v", err)
 	}
 	return s.Check(uint64(i))
 }
 
-// Check returns nil when s is Valid, and otherwise the *credential.Error of
+// Check returns nil when s is Valid, and otherwise the *kredensial.Error of
 // entry i holding s: revoked, suspended, or status_unavailable for a value
 // ikd does not define.
 func (s Status) Check(i uint64) error {
@@ -151,11 +151,11 @@ func (s Status) Check(i uint64) error {
 	case Valid:
 		return nil
 	case Revoked:
-		return credential.Fail(credential.Revoked, "status list entry %d is INVALID", i)
+		return kredensial.Fail(kredensial.Revoked, "status list entry %d is INVALID", i)
 	case Suspended:
-		return credential.Fail(credential.Suspended, "status list entry %d is SUSPENDED", i)
+		return kredensial.Fail(kredensial.Suspended, "status list entry %d is SUSPENDED", i)
 	}
-	return credential.Fail(credential.StatusUnavailable, "status list entry %d has the undefined value %s", i, s)
+	return kredensial.Fail(kredensial.StatusUnavailable, "status list entry %d has the undefined value %s", i, s)
 }
 
 // Encode returns the list's lst: base64url (no padding) of the zlib

@@ -11,7 +11,7 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/ikd-project/ikd/internal/credential"
+	"github.com/ikd-project/ikd/internal/kredensial"
 )
 
 type specVector struct {
@@ -166,9 +166,9 @@ func TestCheck(t *testing.T) {
 	_ = l.Set(1, Revoked)
 	_ = l.Set(2, Suspended)
 	_ = l.Set(3, 3)
-	for i, want := range []credential.Reason{"", credential.Revoked, credential.Suspended, credential.StatusUnavailable} {
+	for i, want := range []kredensial.Reason{"", kredensial.Revoked, kredensial.Suspended, kredensial.StatusUnavailable} {
 		err := l.Check(i)
-		var ce *credential.Error
+		var ce *kredensial.Error
 		switch {
 		case want == "" && err != nil:
 			t.Errorf("Check(%d) = %v, want nil", i, err)
@@ -176,8 +176,8 @@ func TestCheck(t *testing.T) {
 			t.Errorf("Check(%d) = %v, want %s", i, err, want)
 		}
 	}
-	var ce *credential.Error
-	if err := l.Check(8); !errors.As(err, &ce) || ce.Reason != credential.StatusUnavailable {
+	var ce *kredensial.Error
+	if err := l.Check(8); !errors.As(err, &ce) || ce.Reason != kredensial.StatusUnavailable {
 		t.Errorf("Check out of range = %v", err)
 	}
 }

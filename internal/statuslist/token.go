@@ -12,9 +12,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ikd-project/ikd/internal/credential/jws"
+	"github.com/ikd-project/ikd/internal/kredensial/jws"
 
-	"github.com/ikd-project/ikd/internal/credential"
+	"github.com/ikd-project/ikd/internal/kredensial"
 )
 
 // Header values of a status list token.
@@ -117,15 +117,15 @@ func SignToken(signer crypto.Signer, kid string, t Token) (string, error) {
 }
 
 // unavailable is the reason for every unusable token but an expired one.
-func unavailable(format string, args ...any) *credential.Error {
-	return credential.Fail(credential.StatusUnavailable, "status list token: "+format, args...)
+func unavailable(format string, args ...any) *kredensial.Error {
+	return kredensial.Fail(kredensial.StatusUnavailable, "status list token: "+format, args...)
 }
 
 // VerifyToken checks a status list token and returns its content: ES256
 // with a trusted key (keys maps a kid to an *ecdsa.PublicKey on P-256),
 // typ statuslist+jwt, sub equal to uri (the uri in the credential), iat
 // not after now + Leeway, now not after exp + Leeway, and a well-formed
-// status_list. Failures are *credential.Error: trust_list_stale when the
+// status_list. Failures are *kredensial.Error: trust_list_stale when the
 // token has expired, status_unavailable otherwise (see the package
 // documentation).
 func VerifyToken(token string, keys func(kid string) (crypto.PublicKey, bool), now time.Time, uri string) (*Token, error) {
@@ -139,7 +139,7 @@ func VerifyToken(token string, keys func(kid string) (crypto.PublicKey, bool), n
 	return t, nil
 }
 
-func verifyToken(token string, keys func(kid string) (crypto.PublicKey, bool), now time.Time, uri string) (*Token, *credential.Error) {
+func verifyToken(token string, keys func(kid string) (crypto.PublicKey, bool), now time.Time, uri string) (*Token, *kredensial.Error) {
 	if len(token) > 4*MaxBytes {
 		return nil, unavailable("%d bytes is too long", len(token))
 	}
@@ -191,7 +191,7 @@ func verifyToken(token string, keys func(kid string) (crypto.PublicKey, bool), n
 			return nil, unavailable("iss is not a string")
 		}
 	}
-	var cerr *credential.Error
+	var cerr *kredensial.Error
 	if out.IssuedAt, cerr = numericDate(c["iat"], "iat", true); cerr != nil {
 		return nil, cerr
 	}
@@ -212,7 +212,7 @@ func verifyToken(token string, keys func(kid string) (crypto.PublicKey, bool), n
 		return nil, unavailable("issued in the future, at %s", out.IssuedAt.UTC().Format(time.RFC3339))
 	}
 	if !out.Expiry.IsZero() && now.After(out.Expiry.Add(Leeway)) {
-		return nil, credential.Fail(credential.TrustListStale, "status list token expired at %s, %s ago",
+		return nil, kredensial.Fail(kredensial.TrustListStale, "status list token expired at %s, %s ago",
 			out.Expiry.UTC().Format(time.RFC3339), now.Sub(out.Expiry).Round(time.Second))
 	}
 	sl, ok := c["status_list"].(map[string]any)
@@ -235,7 +235,7 @@ func verifyToken(token string, keys func(kid string) (crypto.PublicKey, bool), n
 }
 
 // numericDate reads a NumericDate claim value (nil when absent).
-func numericDate(v any, name string, required bool) (time.Time, *credential.Error) {
+func numericDate(v any, name string, required bool) (time.Time, *kredensial.Error) {
 	if v == nil {
 		if required {
 			return time.Time{}, unavailable("%s missing", name)

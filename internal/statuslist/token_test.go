@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ikd-project/ikd/internal/credential"
+	"github.com/ikd-project/ikd/internal/kredensial"
 )
 
 const (
@@ -148,8 +148,8 @@ func TestTokenRoundTrip(t *testing.T) {
 	s := signRaw(t, k, map[string]string{"alg": "ES256", "typ": "statuslist+jwt", "kid": testKid},
 		map[string]any{"sub": testURI, "iat": tokenNow.Unix(), "status_list": map[string]any{"bits": 1, "lst": "eNrbuRgAAhcBXQ"}})
 	_, err = VerifyToken(s, trust, tokenNow, testURI)
-	var ce *credential.Error
-	if !errors.As(err, &ce) || ce.Reason != credential.StatusUnavailable {
+	var ce *kredensial.Error
+	if !errors.As(err, &ce) || ce.Reason != kredensial.StatusUnavailable {
 		t.Errorf("token without exp: %v, want status_unavailable", err)
 	}
 }
@@ -178,36 +178,36 @@ func TestVerifyTokenRejects(t *testing.T) {
 		tok  string
 		now  time.Time
 		uri  string
-		want credential.Reason
+		want kredensial.Reason
 	}{
-		{"expired", good, tokenNow.Add(23*time.Hour + Leeway + time.Second), testURI, credential.TrustListStale},
-		{"expired a week ago", good, tokenNow.Add(24 * 8 * time.Hour), testURI, credential.TrustListStale},
-		{"issued in the future", good, tokenNow.Add(-2*time.Hour - Leeway), testURI, credential.StatusUnavailable},
-		{"another list's token", good, tokenNow, testURI + "0", credential.StatusUnavailable},
-		{"unknown kid", signRaw(t, k, map[string]any{"alg": "ES256", "typ": TokenTyp, "kid": "x"}, claims(func(map[string]any) {})), tokenNow, testURI, credential.StatusUnavailable},
-		{"signature flipped", segs[0] + "." + segs[1] + "." + strings.Repeat("A", len(segs[2])), tokenNow, testURI, credential.StatusUnavailable},
-		{"payload tampered", segs[0] + "." + b64.EncodeToString([]byte(`{"sub":"`+testURI+`","iat":1,"status_list":{"bits":2,"lst":"eNo76fITAAPfAgc"}}`)) + "." + segs[2], tokenNow, testURI, credential.StatusUnavailable},
-		{"signed by another key", signRaw(t, other, hdr, claims(func(map[string]any) {})), tokenNow, testURI, credential.StatusUnavailable},
-		{"typ JWT", signRaw(t, k, map[string]any{"alg": "ES256", "typ": "JWT", "kid": testKid}, claims(func(map[string]any) {})), tokenNow, testURI, credential.StatusUnavailable},
-		{"alg none", segs[0][:0] + b64.EncodeToString([]byte(`{"alg":"none","typ":"statuslist+jwt","kid":"status-2026-1"}`)) + "." + segs[1] + ".", tokenNow, testURI, credential.StatusUnavailable},
-		{"alg HS256", hs256(), tokenNow, testURI, credential.StatusUnavailable},
-		{"crit", signRaw(t, k, map[string]any{"alg": "ES256", "typ": TokenTyp, "kid": testKid, "crit": []string{"x"}}, claims(func(map[string]any) {})), tokenNow, testURI, credential.StatusUnavailable},
-		{"bits 3", signRaw(t, k, hdr, claims(func(m map[string]any) { m["status_list"].(map[string]any)["bits"] = 3 })), tokenNow, testURI, credential.StatusUnavailable},
-		{"lst not zlib", signRaw(t, k, hdr, claims(func(m map[string]any) { m["status_list"].(map[string]any)["lst"] = "AAAA" })), tokenNow, testURI, credential.StatusUnavailable},
-		{"no status_list", signRaw(t, k, hdr, claims(func(m map[string]any) { delete(m, "status_list") })), tokenNow, testURI, credential.StatusUnavailable},
-		{"no iat", signRaw(t, k, hdr, claims(func(m map[string]any) { delete(m, "iat") })), tokenNow, testURI, credential.StatusUnavailable},
-		{"ttl negative", signRaw(t, k, hdr, claims(func(m map[string]any) { m["ttl"] = -5 })), tokenNow, testURI, credential.StatusUnavailable},
-		{"ttl a string", signRaw(t, k, hdr, claims(func(m map[string]any) { m["ttl"] = "1h" })), tokenNow, testURI, credential.StatusUnavailable},
-		{"exp a string", signRaw(t, k, hdr, claims(func(m map[string]any) { m["exp"] = "soon" })), tokenNow, testURI, credential.StatusUnavailable},
-		{"sub missing", signRaw(t, k, hdr, claims(func(m map[string]any) { delete(m, "sub") })), tokenNow, testURI, credential.StatusUnavailable},
-		{"payload not an object", signRaw(t, k, hdr, []int{1}), tokenNow, testURI, credential.StatusUnavailable},
-		{"two segments", segs[0] + "." + segs[1], tokenNow, testURI, credential.StatusUnavailable},
-		{"empty", "", tokenNow, testURI, credential.StatusUnavailable},
+		{"expired", good, tokenNow.Add(23*time.Hour + Leeway + time.Second), testURI, kredensial.TrustListStale},
+		{"expired a week ago", good, tokenNow.Add(24 * 8 * time.Hour), testURI, kredensial.TrustListStale},
+		{"issued in the future", good, tokenNow.Add(-2*time.Hour - Leeway), testURI, kredensial.StatusUnavailable},
+		{"another list's token", good, tokenNow, testURI + "0", kredensial.StatusUnavailable},
+		{"unknown kid", signRaw(t, k, map[string]any{"alg": "ES256", "typ": TokenTyp, "kid": "x"}, claims(func(map[string]any) {})), tokenNow, testURI, kredensial.StatusUnavailable},
+		{"signature flipped", segs[0] + "." + segs[1] + "." + strings.Repeat("A", len(segs[2])), tokenNow, testURI, kredensial.StatusUnavailable},
+		{"payload tampered", segs[0] + "." + b64.EncodeToString([]byte(`{"sub":"`+testURI+`","iat":1,"status_list":{"bits":2,"lst":"eNo76fITAAPfAgc"}}`)) + "." + segs[2], tokenNow, testURI, kredensial.StatusUnavailable},
+		{"signed by another key", signRaw(t, other, hdr, claims(func(map[string]any) {})), tokenNow, testURI, kredensial.StatusUnavailable},
+		{"typ JWT", signRaw(t, k, map[string]any{"alg": "ES256", "typ": "JWT", "kid": testKid}, claims(func(map[string]any) {})), tokenNow, testURI, kredensial.StatusUnavailable},
+		{"alg none", segs[0][:0] + b64.EncodeToString([]byte(`{"alg":"none","typ":"statuslist+jwt","kid":"status-2026-1"}`)) + "." + segs[1] + ".", tokenNow, testURI, kredensial.StatusUnavailable},
+		{"alg HS256", hs256(), tokenNow, testURI, kredensial.StatusUnavailable},
+		{"crit", signRaw(t, k, map[string]any{"alg": "ES256", "typ": TokenTyp, "kid": testKid, "crit": []string{"x"}}, claims(func(map[string]any) {})), tokenNow, testURI, kredensial.StatusUnavailable},
+		{"bits 3", signRaw(t, k, hdr, claims(func(m map[string]any) { m["status_list"].(map[string]any)["bits"] = 3 })), tokenNow, testURI, kredensial.StatusUnavailable},
+		{"lst not zlib", signRaw(t, k, hdr, claims(func(m map[string]any) { m["status_list"].(map[string]any)["lst"] = "AAAA" })), tokenNow, testURI, kredensial.StatusUnavailable},
+		{"no status_list", signRaw(t, k, hdr, claims(func(m map[string]any) { delete(m, "status_list") })), tokenNow, testURI, kredensial.StatusUnavailable},
+		{"no iat", signRaw(t, k, hdr, claims(func(m map[string]any) { delete(m, "iat") })), tokenNow, testURI, kredensial.StatusUnavailable},
+		{"ttl negative", signRaw(t, k, hdr, claims(func(m map[string]any) { m["ttl"] = -5 })), tokenNow, testURI, kredensial.StatusUnavailable},
+		{"ttl a string", signRaw(t, k, hdr, claims(func(m map[string]any) { m["ttl"] = "1h" })), tokenNow, testURI, kredensial.StatusUnavailable},
+		{"exp a string", signRaw(t, k, hdr, claims(func(m map[string]any) { m["exp"] = "soon" })), tokenNow, testURI, kredensial.StatusUnavailable},
+		{"sub missing", signRaw(t, k, hdr, claims(func(m map[string]any) { delete(m, "sub") })), tokenNow, testURI, kredensial.StatusUnavailable},
+		{"payload not an object", signRaw(t, k, hdr, []int{1}), tokenNow, testURI, kredensial.StatusUnavailable},
+		{"two segments", segs[0] + "." + segs[1], tokenNow, testURI, kredensial.StatusUnavailable},
+		{"empty", "", tokenNow, testURI, kredensial.StatusUnavailable},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := VerifyToken(c.tok, trust, c.now, c.uri)
-			var ce *credential.Error
+			var ce *kredensial.Error
 			if !errors.As(err, &ce) || ce.Reason != c.want {
 				t.Fatalf("%v, want %s", err, c.want)
 			}
@@ -218,7 +218,7 @@ func TestVerifyTokenRejects(t *testing.T) {
 	if _, err := VerifyToken(good, trust, tokenNow.Add(23*time.Hour+Leeway), testURI); err != nil {
 		t.Errorf("within leeway: %v", err)
 	}
-	if _, err := VerifyToken(good, nil, tokenNow, testURI); err == nil || errors.As(err, new(*credential.Error)) {
+	if _, err := VerifyToken(good, nil, tokenNow, testURI); err == nil || errors.As(err, new(*kredensial.Error)) {
 		t.Errorf("nil keys: %v, want a plain error", err)
 	}
 }

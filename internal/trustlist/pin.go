@@ -5,13 +5,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ikd-project/ikd/internal/credential"
 	"github.com/ikd-project/ikd/internal/errs"
+	"github.com/ikd-project/ikd/internal/kredensial"
 )
 
 // PinError is the failure of ParsePinnedIDs for a list that is well
 // signed, but by a key that is not pinned. It unwraps to a
-// *credential.Error with reason unknown_issuer.
+// *kredensial.Error with reason unknown_issuer.
 type PinError struct {
 	SignedBy string   // the ID of the key that signed the list
 	Pinned   []string // the pinned key IDs
@@ -24,7 +24,7 @@ func (e *PinError) Error() string {
 
 // Unwrap returns the unknown_issuer failure.
 func (e *PinError) Unwrap() error {
-	return credential.Fail(credential.UnknownIssuer, "trust list signing key %q is not pinned", e.SignedBy)
+	return kredensial.Fail(kredensial.UnknownIssuer, "trust list signing key %q is not pinned", e.SignedBy)
 }
 
 // ParsePinnedIDs is Parse with the root of trust pinned by key IDs (RFC

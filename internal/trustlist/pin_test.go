@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ikd-project/ikd/internal/credential"
+	"github.com/ikd-project/ikd/internal/kredensial"
 	"github.com/ikd-project/ikd/internal/trustlist"
 	"github.com/ikd-project/ikd/internal/verify/verifytest"
 )
@@ -24,13 +24,13 @@ func TestParsePinnedIDs(t *testing.T) {
 	}
 	_, err := trustlist.ParsePinnedIDs(jws, now, []string{other})
 	var pe *trustlist.PinError
-	var ce *credential.Error
-	if !errors.As(err, &pe) || pe.SignedBy != f.KID || !errors.As(err, &ce) || ce.Reason != credential.UnknownIssuer {
+	var ce *kredensial.Error
+	if !errors.As(err, &pe) || pe.SignedBy != f.KID || !errors.As(err, &ce) || ce.Reason != kredensial.UnknownIssuer {
 		t.Fatalf("wrong pin: %v", err)
 	}
 	// A list that fails to parse fails the same way, pinned or not.
 	bad := jws[:len(jws)-4] + "AAAA"
-	if _, err := trustlist.ParsePinnedIDs(bad, now, []string{f.KID}); !errors.As(err, &ce) || ce.Reason != credential.BadSignature {
+	if _, err := trustlist.ParsePinnedIDs(bad, now, []string{f.KID}); !errors.As(err, &ce) || ce.Reason != kredensial.BadSignature {
 		t.Errorf("bad signature: %v", err)
 	}
 }

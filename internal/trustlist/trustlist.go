@@ -52,12 +52,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	jwsig "github.com/ikd-project/ikd/internal/credential/jws"
+	jwsig "github.com/ikd-project/ikd/internal/kredensial/jws"
 	"strings"
 	"time"
 
-	"github.com/ikd-project/ikd/internal/credential"
-	"github.com/ikd-project/ikd/internal/credential/sdjwt"
+	"github.com/ikd-project/ikd/internal/kredensial"
+	"github.com/ikd-project/ikd/internal/kredensial/sdjwt"
 )
 
 // Typ is the JOSE typ of a trust list.
@@ -180,47 +180,47 @@ func Sign(signer crypto.Signer, kid string, l List) (string, error) {
 // package documentation on the root of trust). Parse does not refuse a
 // stale list: check List.Stale; now serves only to refuse a list issued
 // more than MaxSkew in the future (not_yet_valid: a clock that is wrong).
-// Failures are *credential.Error: bad_encoding
+// Failures are *kredensial.Error: bad_encoding
 // for a malformed list, unsupported for another alg or typ, unknown_issuer
 // for a signing key that is not in the list or not pinned, bad_signature.
 func Parse(jws string, now time.Time, pinned func(kid string) (crypto.PublicKey, bool)) (*List, error) {
 	jws = strings.TrimSpace(jws)
 	if len(jws) > MaxLength {
-		return nil, credential.Fail(credential.BadEncoding, "trust list longer than %d bytes", MaxLength)
+		return nil, kredensial.Fail(kredensial.BadEncoding, "trust list longer than %d bytes", MaxLength)
 	}
 	parts := strings.Split(jws, ".")
 	if len(parts) != 3 {
-		return nil, credential.Fail(credential.BadEncoding, "trust list is not a compact JWS")
+		return nil, kredensial.Fail(kredensial.BadEncoding, "trust list is not a compact JWS")
 	}
 	hb, err1 := b64.DecodeString(parts[0])
 	pb, err2 := b64.DecodeString(parts[1])
 	sig, err3 := b64.DecodeString(parts[2])
 	if err := errors.Join(err1, err2, err3); err != nil {
-		return nil, credential.Fail(credential.BadEncoding, "trust list base64url: %v", err)
+		return nil, kredensial.Fail(kredensial.BadEncoding, "trust list base64url: %v", err)
 	}
 	var hdr map[string]any
 	if err := json.Unmarshal(hb, &hdr); err != nil {
-		return nil, credential.Fail(credential.BadEncoding, "trust list header: %v", err)
+		return nil, kredensial.Fail(kredensial.BadEncoding, "trust list header: %v", err)
 	}
 	if hdr["alg"] != "ES256" {
-		return nil, credential.Fail(credential.Unsupported, "trust list alg %v", hdr["alg"])
+		return nil, kredensial.Fail(kredensial.Unsupported, "trust list alg %v", hdr["alg"])
 	}
 	if hdr["typ"] != Typ {
-		return nil, credential.Fail(credential.Unsupported, "trust list typ %v", hdr["typ"])
+		return nil, kredensial.Fail(kredensial.Unsupported, "trust list typ %v", hdr["typ"])
 	}
 	if _, ok := hdr["crit"]; ok {
-		return nil, credential.Fail(credential.Unsupported, "trust list crit header")
+		return nil, kredensial.Fail(kredensial.Unsupported, "trust list crit header")
 	}
 	kid, _ := hdr["kid"].(string)
 	var jl jsonList
 	if err := json.Unmarshal(pb, &jl); err != nil {
-		return nil, credential.Fail(credential.BadEncoding, "trust list payload: %v", err)
+		return nil, kredensial.Fail(kredensial.BadEncoding, "trust list payload: %v", err)
 	}
 	if jl.Iat <= 0 || jl.ValidUntil <= jl.Iat {
-		return nil, credential.Fail(credential.BadEncoding, "trust list iat %d, valid_until %d", jl.Iat, jl.ValidUntil)
+		return nil, kredensial.Fail(kredensial.BadEncoding, "trust list iat %d, valid_until %d", jl.Iat, jl.ValidUntil)
 	}
 	if iat := time.Unix(jl.Iat, 0); !now.IsZero() && iat.After(now.Add(MaxSkew)) {
-		return nil, credential.Fail(credential.NotYetValid, "trust list issued at %s, after now %s", iat.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+		return nil, kredensial.Fail(kredensial.NotYetValid, "trust list issued at %s, after now %s", iat.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
 	}
 	l := &List{Issuer: jl.Iss, IssuedAt: time.Unix(jl.Iat, 0).UTC(), ValidUntil: time.Unix(jl.ValidUntil, 0).UTC(), StatusLists: jl.StatusLists, SignedBy: kid}
 	var signing *ecdsa.PublicKey
@@ -228,21 +228,21 @@ func Parse(jws string, now time.Time, pinned func(kid string) (crypto.PublicKey,
 	for i, m := range jl.Keys {
 		pub, err := sdjwt.ParseJWK(m)
 		if err != nil {
-			return nil, credential.Fail(credential.BadEncoding, "trust list key %d: %v", i, err)
+			return nil, kredensial.Fail(kredensial.BadEncoding, "trust list key %d: %v", i, err)
 		}
 		id, _ := m["kid"].(string)
 		if tp, _ := Thumbprint(pub); tp != id {
-			return nil, credential.Fail(credential.BadEncoding, "trust list key %d: kid %q is not its thumbprint", i, id)
+			return nil, kredensial.Fail(kredensial.BadEncoding, "trust list key %d: kid %q is not its thumbprint", i, id)
 		}
 		if seen[id] {
-			return nil, credential.Fail(credential.BadEncoding, "trust list key %q repeated", id)
+			return nil, kredensial.Fail(kredensial.BadEncoding, "trust list key %q repeated", id)
 		}
 		seen[id] = true
 		k := Key{ID: id, Public: pub}
 		if v, ok := m["verify_until"]; ok {
 			f, ok := v.(float64)
 			if !ok || f <= 0 || f > 1<<40 {
-				return nil, credential.Fail(credential.BadEncoding, "trust list key %q: bad verify_until", id)
+				return nil, kredensial.Fail(kredensial.BadEncoding, "trust list key %q: bad verify_until", id)
 			}
 			k.VerifyUntil = time.Unix(int64(f), 0).UTC()
 		}
@@ -253,24 +253,24 @@ func Parse(jws string, now time.Time, pinned func(kid string) (crypto.PublicKey,
 	}
 	for i, s := range l.StatusLists {
 		if s.URI == "" || s.Token == "" {
-			return nil, credential.Fail(credential.BadEncoding, "trust list status list %d: uri and token required", i)
+			return nil, kredensial.Fail(kredensial.BadEncoding, "trust list status list %d: uri and token required", i)
 		}
 	}
 	if signing == nil {
-		return nil, credential.Fail(credential.UnknownIssuer, "trust list signed by %q, which is not one of its keys", kid)
+		return nil, kredensial.Fail(kredensial.UnknownIssuer, "trust list signed by %q, which is not one of its keys", kid)
 	}
 	if pinned != nil {
 		p, ok := pinned(kid)
 		pk, _ := p.(*ecdsa.PublicKey)
 		if !ok || pk == nil || !pk.Equal(signing) {
-			return nil, credential.Fail(credential.UnknownIssuer, "trust list signing key %q is not pinned", kid)
+			return nil, kredensial.Fail(kredensial.UnknownIssuer, "trust list signing key %q is not pinned", kid)
 		}
 	}
 	if len(sig) != 64 {
-		return nil, credential.Fail(credential.BadSignature, "trust list signature is %d bytes, want 64", len(sig))
+		return nil, kredensial.Fail(kredensial.BadSignature, "trust list signature is %d bytes, want 64", len(sig))
 	}
 	if _, err := jwsig.Verify(jws, signing); err != nil {
-		return nil, credential.Fail(credential.BadSignature, "trust list signature does not verify")
+		return nil, kredensial.Fail(kredensial.BadSignature, "trust list signature does not verify")
 	}
 	return l, nil
 }

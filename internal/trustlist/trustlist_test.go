@@ -7,16 +7,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ikd-project/ikd/internal/credential"
-	"github.com/ikd-project/ikd/internal/credential/qrcred"
+	"github.com/ikd-project/ikd/internal/kredensial"
+	"github.com/ikd-project/ikd/internal/kredensial/qrcred"
 	"github.com/ikd-project/ikd/internal/trustlist"
 	"github.com/ikd-project/ikd/internal/verify/verifytest"
 )
 
 var now = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 
-func reason(err error) credential.Reason {
-	if ce, ok := err.(*credential.Error); ok {
+func reason(err error) kredensial.Reason {
+	if ce, ok := err.(*kredensial.Error); ok {
 		return ce.Reason
 	}
 	return ""
@@ -80,11 +80,11 @@ func TestPinned(t *testing.T) {
 	}
 	g := verifytest.New(t, now)
 	other := func(kid string) (crypto.PublicKey, bool) { return &g.Key.PublicKey, kid == g.KID }
-	if _, err := trustlist.Parse(jws, now, other); reason(err) != credential.UnknownIssuer {
+	if _, err := trustlist.Parse(jws, now, other); reason(err) != kredensial.UnknownIssuer {
 		t.Fatalf("unpinned signer: %v", err)
 	}
 	liar := func(kid string) (crypto.PublicKey, bool) { return &g.Key.PublicKey, true }
-	if _, err := trustlist.Parse(jws, now, liar); reason(err) != credential.UnknownIssuer {
+	if _, err := trustlist.Parse(jws, now, liar); reason(err) != kredensial.UnknownIssuer {
 		t.Fatalf("pinned kid with another key: %v", err)
 	}
 }
@@ -111,17 +111,17 @@ func TestParseRejects(t *testing.T) {
 	enc := base64.RawURLEncoding.EncodeToString
 	for _, c := range []struct {
 		name, jws string
-		want      credential.Reason
+		want      kredensial.Reason
 	}{
-		{"not a jws", "hello", credential.BadEncoding},
-		{"bad base64", "a.b.!", credential.BadEncoding},
-		{"tampered signature", parts[0] + "." + parts[1] + "." + string(sig), credential.BadSignature},
-		{"other header, kid not in list", gparts[0] + "." + parts[1] + "." + gparts[2], credential.UnknownIssuer},
-		{"alg none", enc([]byte(`{"alg":"none","typ":"ikd-trust-list+jwt"}`)) + "." + parts[1] + ".", credential.Unsupported},
-		{"wrong typ", enc([]byte(`{"alg":"ES256","typ":"JWT","kid":"x"}`)) + "." + parts[1] + "." + parts[2], credential.Unsupported},
-		{"bad payload", parts[0] + "." + enc([]byte(`{"iat":"x"}`)) + "." + parts[2], credential.BadEncoding},
+		{"not a jws", "hello", kredensial.BadEncoding},
+		{"bad base64", "a.b.!", kredensial.BadEncoding},
+		{"tampered signature", parts[0] + "." + parts[1] + "." + string(sig), kredensial.BadSignature},
+		{"other header, kid not in list", gparts[0] + "." + parts[1] + "." + gparts[2], kredensial.UnknownIssuer},
+		{"alg none", enc([]byte(`{"alg":"none","typ":"ikd-trust-list+jwt"}`)) + "." + parts[1] + ".", kredensial.Unsupported},
+		{"wrong typ", enc([]byte(`{"alg":"ES256","typ":"JWT","kid":"x"}`)) + "." + parts[1] + "." + parts[2], kredensial.Unsupported},
+		{"bad payload", parts[0] + "." + enc([]byte(`{"iat":"x"}`)) + "." + parts[2], kredensial.BadEncoding},
 		{"kid not thumbprint", parts[0] + "." + enc([]byte(`{"iat":1,"valid_until":2,"keys":[{"kty":"EC","crv":"P-256","x":"`+
-			enc(make([]byte, 32))+`","y":"`+enc(make([]byte, 32))+`","kid":"x"}]}`)) + "." + parts[2], credential.BadEncoding},
+			enc(make([]byte, 32))+`","y":"`+enc(make([]byte, 32))+`","kid":"x"}]}`)) + "." + parts[2], kredensial.BadEncoding},
 	} {
 		if _, err := trustlist.Parse(c.jws, now, nil); reason(err) != c.want {
 			t.Errorf("%s: %v, want %s", c.name, err, c.want)
@@ -132,7 +132,7 @@ func TestParseRejects(t *testing.T) {
 func TestParseFromTheFuture(t *testing.T) {
 	f := verifytest.New(t, now)
 	jws := f.TrustList() // issued an hour before now
-	if _, err := trustlist.Parse(jws, now.Add(-2*time.Hour), nil); reason(err) != credential.NotYetValid {
+	if _, err := trustlist.Parse(jws, now.Add(-2*time.Hour), nil); reason(err) != kredensial.NotYetValid {
 		t.Fatalf("list issued after now: %v", err)
 	}
 }
@@ -149,7 +149,7 @@ func FuzzParse(f *testing.F) {
 			l.Keys(now).ByShortKID([]byte("12345678"))
 			l.Stale(now)
 		} else if reason(err) == "" {
-			t.Fatalf("not a credential.Error: %v", err)
+			t.Fatalf("not a kredensial.Error: %v", err)
 		}
 	})
 }

@@ -3,7 +3,7 @@ package verify_test
 import (
 	"testing"
 
-	"github.com/ikd-project/ikd/internal/credential/qrcred"
+	"github.com/ikd-project/ikd/internal/kredensial/qrcred"
 	"github.com/ikd-project/ikd/internal/verify"
 	"github.com/ikd-project/ikd/internal/verify/verifytest"
 )

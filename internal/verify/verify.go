@@ -36,10 +36,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ikd-project/ikd/internal/credential"
-	"github.com/ikd-project/ikd/internal/credential/qrcred"
-	"github.com/ikd-project/ikd/internal/credential/sdjwt"
 	"github.com/ikd-project/ikd/internal/errs"
+	"github.com/ikd-project/ikd/internal/kredensial"
+	"github.com/ikd-project/ikd/internal/kredensial/qrcred"
+	"github.com/ikd-project/ikd/internal/kredensial/sdjwt"
 	"github.com/ikd-project/ikd/internal/statuslist"
 	"github.com/ikd-project/ikd/internal/trustlist"
 )
@@ -83,7 +83,7 @@ type Options struct {
 // verifier returns it as JSON).
 type Result struct {
 	Valid     bool              `json:"valid"`
-	Reason    credential.Reason `json:"reason,omitempty"`
+	Reason    kredensial.Reason `json:"reason,omitempty"`
 	MessageID string            `json:"message_id,omitempty"`
 	MessageEN string            `json:"message_en,omitempty"`
 	// Detail is a technical detail for logs, never the user-facing message.
@@ -105,13 +105,13 @@ type Result struct {
 }
 
 func (r *Result) fail(err error) Result {
-	var ce *credential.Error
+	var ce *kredensial.Error
 	if errors.As(err, &ce) {
 		r.Reason, r.Detail = ce.Reason, ce.Detail
 	} else {
 		// misuse of a format package (e.g. RequireKB without Aud): the
 		// verifier was set up wrong; nothing can be accepted.
-		r.Reason, r.Detail = credential.Unsupported, err.Error()
+		r.Reason, r.Detail = kredensial.Unsupported, err.Error()
 	}
 	r.Valid = false
 	r.MessageID, r.MessageEN = r.Reason.Message("id"), r.Reason.Message("en")
@@ -126,11 +126,11 @@ func Verify(input string, opts Options) (res Result) {
 	defer func() {
 		if p := recover(); p != nil {
 			res = Result{}
-			res.fail(credential.Fail(credential.BadEncoding, "internal error: %v", p))
+			res.fail(kredensial.Fail(kredensial.BadEncoding, "internal error: %v", p))
 		}
 	}()
 	if opts.Trust == nil {
-		return res.fail(credential.Fail(credential.TrustListStale, "no trust list"))
+		return res.fail(kredensial.Fail(kredensial.TrustListStale, "no trust list"))
 	}
 	if opts.Now.IsZero() {
 		return res.fail(errors.New("verify: Now is required"))
@@ -138,11 +138,11 @@ func Verify(input string, opts Options) (res Result) {
 	res.TrustAge = opts.Trust.Age(opts.Now)
 	if d, stale := opts.Trust.Stale(opts.Now); stale {
 		res.Stale = d
-		return res.fail(credential.Fail(credential.TrustListStale, "trust list valid until %s, %s ago", opts.Trust.ValidUntil.Format(time.RFC3339), d.Round(time.Second)))
+		return res.fail(kredensial.Fail(kredensial.TrustListStale, "trust list valid until %s, %s ago", opts.Trust.ValidUntil.Format(time.RFC3339), d.Round(time.Second)))
 	}
 	input = strings.TrimSpace(input)
 	if len(input) > MaxInput {
-		return res.fail(credential.Fail(credential.Unreadable, "input longer than %d bytes", MaxInput))
+		return res.fail(kredensial.Fail(kredensial.Unreadable, "input longer than %d bytes", MaxInput))
 	}
 	keys := opts.Trust.Keys(opts.Now)
 	var uri string
@@ -178,10 +178,10 @@ func Verify(input string, opts Options) (res Result) {
 			uri, idx, hasStatus = v.Status.URI, uint64(v.Status.Idx), true
 		}
 	default:
-		return res.fail(credential.Fail(credential.Unreadable, "neither an IKD QR presentation nor an SD-JWT"))
+		return res.fail(kredensial.Fail(kredensial.Unreadable, "neither an IKD QR presentation nor an SD-JWT"))
 	}
 	if !hasStatus {
-		return res.fail(credential.Fail(credential.StatusUnavailable, "the credential has no status list entry"))
+		return res.fail(kredensial.Fail(kredensial.StatusUnavailable, "the credential has no status list entry"))
 	}
 	if err := checkStatus(opts, keys, uri, idx); err != nil {
 		return res.fail(err)
@@ -195,7 +195,7 @@ func checkStatus(opts Options, keys trustlist.KeySet, uri string, idx uint64) er
 	if opts.EntryStatus != nil {
 		s, ok, err := opts.EntryStatus(uri, idx)
 		if err != nil {
-			return credential.Fail(credential.StatusUnavailable, "status of %s entry %d: %v", uri, idx, err)
+			return kredensial.Fail(kredensial.StatusUnavailable, "status of %s entry %d: %v", uri, idx, err)
 		}
 		if ok {
 			return s.Check(idx)
@@ -211,7 +211,7 @@ func checkStatus(opts Options, keys trustlist.KeySet, uri string, idx uint64) er
 		tokens = append(tokens, t)
 	}
 	if len(tokens) == 0 {
-		return credential.Fail(credential.StatusUnavailable, "no status list token for %s", uri)
+		return kredensial.Fail(kredensial.StatusUnavailable, "no status list token for %s", uri)
 	}
 	var last error
 	for _, t := range tokens {
@@ -221,7 +221,7 @@ func checkStatus(opts Options, keys trustlist.KeySet, uri string, idx uint64) er
 			continue
 		}
 		if idx >= uint64(tok.List.Len()) {
-			return credential.Fail(credential.StatusUnavailable, "index %d outside the status list", idx)
+			return kredensial.Fail(kredensial.StatusUnavailable, "index %d outside the status list", idx)
 		}
 		return tok.List.Check(int(idx))
 	}
@@ -301,7 +301,7 @@ func VerifyPinned(input, trustJWS, pins string, now time.Time, nonce string) Res
 	}
 	ids, err := trustlist.ParsePins(pins)
 	if err != nil {
-		return res.fail(credential.Fail(credential.UnknownIssuer, "pinned keys: %s", errs.Message(err, "en", err.Error())))
+		return res.fail(kredensial.Fail(kredensial.UnknownIssuer, "pinned keys: %s", errs.Message(err, "en", err.Error())))
 	}
 	l, err := trustlist.ParsePinnedIDs(trustJWS, now, ids)
 	if err != nil {

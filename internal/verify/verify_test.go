@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ikd-project/ikd/internal/credential"
-	"github.com/ikd-project/ikd/internal/credential/qrcred"
+	"github.com/ikd-project/ikd/internal/kredensial"
+	"github.com/ikd-project/ikd/internal/kredensial/qrcred"
 	"github.com/ikd-project/ikd/internal/trustlist"
 	"github.com/ikd-project/ikd/internal/verify"
 	"github.com/ikd-project/ikd/internal/verify/verifytest"
@@ -88,35 +88,35 @@ func TestEveryReason(t *testing.T) {
 		name  string
 		input string
 		opts  verify.Options
-		want  credential.Reason
+		want  kredensial.Reason
 	}{
-		{"unreadable", "hello, world", base, credential.Unreadable},
-		{"unreadable empty", "", base, credential.Unreadable},
-		{"unsupported version", "IKD9:ABCDEF", base, credential.Unsupported},
-		{"bad_encoding", "IKD1:!!!!", base, credential.BadEncoding},
-		{"bad_encoding truncated", qr[:len(qr)/2], base, credential.BadEncoding},
-		{"unknown_issuer", qr, with(func(o *verify.Options) { o.Trust = foreign }), credential.UnknownIssuer},
-		{"bad_signature qr", f.QR(verifytest.QR{Idx: verifytest.IdxValid, Key: other, KeyFor: &f.Key.PublicKey}), base, credential.BadSignature},
-		{"bad_signature sd-jwt", f.SDJWT(verifytest.SD{Idx: verifytest.IdxValid, Key: other, KID: f.KID}), base, credential.BadSignature},
-		{"expired", f.QR(verifytest.QR{Idx: verifytest.IdxValid, IAT: now.AddDate(-1, 0, 0), Exp: now.Add(-time.Hour)}), base, credential.Expired},
-		{"stale_presentation", f.QR(verifytest.QR{Idx: verifytest.IdxValid, At: now.Add(-5 * time.Minute)}), base, credential.StalePresentation},
-		{"stale_presentation sd-jwt", f.SDJWT(verifytest.SD{Idx: verifytest.IdxValid, At: now.Add(-time.Hour)}), base, credential.StalePresentation},
+		{"unreadable", "hello, world", base, kredensial.Unreadable},
+		{"unreadable empty", "", base, kredensial.Unreadable},
+		{"unsupported version", "IKD9:ABCDEF", base, kredensial.Unsupported},
+		{"bad_encoding", "IKD1:!!!!", base, kredensial.BadEncoding},
+		{"bad_encoding truncated", qr[:len(qr)/2], base, kredensial.BadEncoding},
+		{"unknown_issuer", qr, with(func(o *verify.Options) { o.Trust = foreign }), kredensial.UnknownIssuer},
+		{"bad_signature qr", f.QR(verifytest.QR{Idx: verifytest.IdxValid, Key: other, KeyFor: &f.Key.PublicKey}), base, kredensial.BadSignature},
+		{"bad_signature sd-jwt", f.SDJWT(verifytest.SD{Idx: verifytest.IdxValid, Key: other, KID: f.KID}), base, kredensial.BadSignature},
+		{"expired", f.QR(verifytest.QR{Idx: verifytest.IdxValid, IAT: now.AddDate(-1, 0, 0), Exp: now.Add(-time.Hour)}), base, kredensial.Expired},
+		{"stale_presentation", f.QR(verifytest.QR{Idx: verifytest.IdxValid, At: now.Add(-5 * time.Minute)}), base, kredensial.StalePresentation},
+		{"stale_presentation sd-jwt", f.SDJWT(verifytest.SD{Idx: verifytest.IdxValid, At: now.Add(-time.Hour)}), base, kredensial.StalePresentation},
 		{"wrong_holder", f.SDJWT(verifytest.SD{Idx: verifytest.IdxValid, NoKB: true}),
-			with(func(o *verify.Options) { o.RequireKB, o.Aud, o.Nonce = true, verifytest.Aud, "n" }), credential.WrongHolder},
-		{"bad_nonce qr", f.QR(verifytest.QR{Idx: verifytest.IdxValid, Nonce: []byte("abc")}), with(func(o *verify.Options) { o.Nonce = "xyz" }), credential.BadNonce},
+			with(func(o *verify.Options) { o.RequireKB, o.Aud, o.Nonce = true, verifytest.Aud, "n" }), kredensial.WrongHolder},
+		{"bad_nonce qr", f.QR(verifytest.QR{Idx: verifytest.IdxValid, Nonce: []byte("abc")}), with(func(o *verify.Options) { o.Nonce = "xyz" }), kredensial.BadNonce},
 		{"bad_nonce sd-jwt", f.SDJWT(verifytest.SD{Idx: verifytest.IdxValid, Nonce: "abc"}),
-			with(func(o *verify.Options) { o.RequireKB, o.Aud, o.Nonce = true, verifytest.Aud, "xyz" }), credential.BadNonce},
-		{"revoked qr", f.QR(verifytest.QR{Idx: verifytest.IdxRevoked}), base, credential.Revoked},
-		{"revoked sd-jwt", f.SDJWT(verifytest.SD{Idx: verifytest.IdxRevoked}), base, credential.Revoked},
-		{"suspended", f.QR(verifytest.QR{Idx: verifytest.IdxSuspended}), base, credential.Suspended},
-		{"status_unavailable no token", qr, with(func(o *verify.Options) { o.Trust = bareList }), credential.StatusUnavailable},
-		{"status_unavailable other uri", f.QR(verifytest.QR{Idx: verifytest.IdxValid, URI: "https://elsewhere/status/9"}), base, credential.StatusUnavailable},
-		{"status_unavailable index", f.QR(verifytest.QR{Idx: 100000}), base, credential.StatusUnavailable},
+			with(func(o *verify.Options) { o.RequireKB, o.Aud, o.Nonce = true, verifytest.Aud, "xyz" }), kredensial.BadNonce},
+		{"revoked qr", f.QR(verifytest.QR{Idx: verifytest.IdxRevoked}), base, kredensial.Revoked},
+		{"revoked sd-jwt", f.SDJWT(verifytest.SD{Idx: verifytest.IdxRevoked}), base, kredensial.Revoked},
+		{"suspended", f.QR(verifytest.QR{Idx: verifytest.IdxSuspended}), base, kredensial.Suspended},
+		{"status_unavailable no token", qr, with(func(o *verify.Options) { o.Trust = bareList }), kredensial.StatusUnavailable},
+		{"status_unavailable other uri", f.QR(verifytest.QR{Idx: verifytest.IdxValid, URI: "https://elsewhere/status/9"}), base, kredensial.StatusUnavailable},
+		{"status_unavailable index", f.QR(verifytest.QR{Idx: 100000}), base, kredensial.StatusUnavailable},
 		{"trust_list_stale", f.QR(verifytest.QR{Idx: verifytest.IdxValid, At: now.Add(48 * time.Hour)}),
-			with(func(o *verify.Options) { o.Now = now.Add(48 * time.Hour) }), credential.TrustListStale},
+			with(func(o *verify.Options) { o.Now = now.Add(48 * time.Hour) }), kredensial.TrustListStale},
 		{"trust_list_stale revoked", f.QR(verifytest.QR{Idx: verifytest.IdxRevoked, At: now.Add(48 * time.Hour)}),
-			with(func(o *verify.Options) { o.Now = now.Add(48 * time.Hour) }), credential.TrustListStale},
-		{"no trust list", qr, with(func(o *verify.Options) { o.Trust = nil }), credential.TrustListStale},
+			with(func(o *verify.Options) { o.Now = now.Add(48 * time.Hour) }), kredensial.TrustListStale},
+		{"no trust list", qr, with(func(o *verify.Options) { o.Trust = nil }), kredensial.TrustListStale},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := verify.Verify(c.input, c.opts)
@@ -134,7 +134,7 @@ func TestStaleSaysHowOld(t *testing.T) {
 	f := verifytest.New(t, now)
 	later := now.Add(24*time.Hour + 3*time.Hour)
 	r := verify.Verify(f.QR(verifytest.QR{Idx: verifytest.IdxValid, At: later}), verify.Options{Trust: f.Trust(), Now: later})
-	if r.Reason != credential.TrustListStale || r.Stale != 3*time.Hour || r.TrustAge != 28*time.Hour {
+	if r.Reason != kredensial.TrustListStale || r.Stale != 3*time.Hour || r.TrustAge != 28*time.Hour {
 		t.Fatalf("%+v", r)
 	}
 }
@@ -150,7 +150,7 @@ func TestFresherStatusToken(t *testing.T) {
 	r := verify.Verify(qr, verify.Options{Trust: trust, Now: now, StatusToken: func(uri string) (string, bool) {
 		return fresh, uri == verifytest.StatusURI
 	}})
-	if r.Reason != credential.Revoked {
+	if r.Reason != kredensial.Revoked {
 		t.Fatalf("a fresher token that revokes must win: %+v", r)
 	}
 	// a fresher token that does not verify falls back to the embedded one
@@ -167,8 +167,8 @@ func TestRetiredKey(t *testing.T) {
 	trust := f.Trust(trustlist.Key{ID: oldID, Public: &old.PublicKey, VerifyUntil: until})
 	for _, c := range []struct {
 		at   time.Time
-		want credential.Reason
-	}{{now, ""}, {until.Add(-time.Second), ""}, {until.Add(time.Minute), credential.UnknownIssuer}} {
+		want kredensial.Reason
+	}{{now, ""}, {until.Add(-time.Second), ""}, {until.Add(time.Minute), kredensial.UnknownIssuer}} {
 		qr := f.QR(verifytest.QR{Idx: verifytest.IdxValid, Key: old, At: c.at.Add(-5 * time.Second)})
 		sd := f.SDJWT(verifytest.SD{Idx: verifytest.IdxValid, Key: old, At: c.at.Add(-5 * time.Second)})
 		for _, in := range []string{qr, sd} {
@@ -200,7 +200,7 @@ func TestVerifyPinned(t *testing.T) {
 		{"not-a-key-id", false},
 	} {
 		r := verify.VerifyPinned(qr, f.TrustList(), c.pins, now, "")
-		if r.Valid != c.valid || (!c.valid && r.Reason != credential.UnknownIssuer) {
+		if r.Valid != c.valid || (!c.valid && r.Reason != kredensial.UnknownIssuer) {
 			t.Errorf("pins %q: valid %v, reason %q (%s)", c.pins, r.Valid, r.Reason, r.Detail)
 		}
 	}

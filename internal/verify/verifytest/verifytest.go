@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ikd-project/ikd/internal/credential/qrcred"
-	"github.com/ikd-project/ikd/internal/credential/sdjwt"
+	"github.com/ikd-project/ikd/internal/kredensial/qrcred"
+	"github.com/ikd-project/ikd/internal/kredensial/sdjwt"
 	"github.com/ikd-project/ikd/internal/statuslist"
 	"github.com/ikd-project/ikd/internal/trustlist"
 )

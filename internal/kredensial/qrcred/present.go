@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ikd-project/ikd/internal/credential"
+	"github.com/ikd-project/ikd/internal/kredensial"
 )
 
 // Prefix starts every ikd QR presentation of this version. The digit is
@@ -82,20 +82,20 @@ func decodeText(text string) ([]byte, error) {
 	text = strings.TrimRight(text, "\r\n")
 	if !strings.HasPrefix(text, Prefix) {
 		if v, ok := versionPrefix(text); ok {
-			return nil, credential.Fail(credential.Unsupported, "format version %q; this verifier reads %s", v, Prefix)
+			return nil, kredensial.Fail(kredensial.Unsupported, "format version %q; this verifier reads %s", v, Prefix)
 		}
-		return nil, credential.Fail(credential.Unreadable, "does not start with %s", Prefix)
+		return nil, kredensial.Fail(kredensial.Unreadable, "does not start with %s", Prefix)
 	}
 	body := text[len(Prefix):]
 	if len(text) > maxText {
-		return nil, credential.Fail(credential.BadEncoding, "%d characters, more than a QR code holds", len(text))
+		return nil, kredensial.Fail(kredensial.BadEncoding, "%d characters, more than a QR code holds", len(text))
 	}
 	if body == "" {
-		return nil, credential.Fail(credential.BadEncoding, "nothing after %s", Prefix)
+		return nil, kredensial.Fail(kredensial.BadEncoding, "nothing after %s", Prefix)
 	}
 	raw, err := base45Decode(body)
 	if err != nil {
-		return nil, credential.Fail(credential.BadEncoding, "%v", err)
+		return nil, kredensial.Fail(kredensial.BadEncoding, "%v", err)
 	}
 	return raw, nil
 }

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/ikd-project/ikd/internal/credential"
+	"github.com/ikd-project/ikd/internal/kredensial"
 )
 
 // MaxKidSize caps the issuer key ID. ikd uses 8 bytes (see KeyID); the cap
@@ -85,7 +85,7 @@ type KeyFunc func(kid []byte) (crypto.PublicKey, bool)
 // for its kid, and its structure, and returns the credential. It checks no
 // times and no holder signature: a wallet uses it to read what it holds,
 // Verify uses it for the inner layer of a presentation. Failures are
-// *credential.Error values.
+// *kredensial.Error values.
 func ParseIssued(cwt []byte, keys KeyFunc) (*Credential, error) {
 	if keys == nil {
 		return nil, errors.New("qrcred: ParseIssued: nil KeyFunc")
@@ -96,21 +96,21 @@ func ParseIssued(cwt []byte, keys KeyFunc) (*Credential, error) {
 	}
 	kid := msg.kid
 	if len(kid) == 0 {
-		return nil, credential.Fail(credential.UnknownIssuer, "issuer COSE_Sign1 has no kid")
+		return nil, kredensial.Fail(kredensial.UnknownIssuer, "issuer COSE_Sign1 has no kid")
 	}
 	if len(kid) > MaxKidSize {
-		return nil, credential.Fail(credential.UnknownIssuer, "kid of %d bytes", len(kid))
+		return nil, kredensial.Fail(kredensial.UnknownIssuer, "kid of %d bytes", len(kid))
 	}
 	k, ok := keys(kid)
 	if !ok || k == nil {
-		return nil, credential.Fail(credential.UnknownIssuer, "no trusted issuer key with kid %x", kid)
+		return nil, kredensial.Fail(kredensial.UnknownIssuer, "no trusted issuer key with kid %x", kid)
 	}
 	pub, ok := k.(*ecdsa.PublicKey)
 	if !ok || !isP256(pub) {
-		return nil, credential.Fail(credential.Unsupported, "issuer key %x is a %T, not ECDSA P-256", kid, k)
+		return nil, kredensial.Fail(kredensial.Unsupported, "issuer key %x is a %T, not ECDSA P-256", kid, k)
 	}
 	if err := msg.verify(pub); err != nil {
-		return nil, credential.Fail(credential.BadSignature, "issuer signature (kid %x): %v", kid, err)
+		return nil, kredensial.Fail(kredensial.BadSignature, "issuer signature (kid %x): %v", kid, err)
 	}
 	cred, err := credentialOf(msg.payload)
 	if err != nil {
@@ -124,33 +124,33 @@ func ParseIssued(cwt []byte, keys KeyFunc) (*Credential, error) {
 func credentialOf(payload []byte) (*Credential, error) {
 	var c cwtClaims
 	if err := strictMode.Unmarshal(payload, &c); err != nil {
-		return nil, credential.Fail(credential.BadEncoding, "CWT claims: %v", err)
+		return nil, kredensial.Fail(kredensial.BadEncoding, "CWT claims: %v", err)
 	}
 	if c.IKD == nil || c.IKD.Profile == 0 {
-		return nil, credential.Fail(credential.BadEncoding, "CWT has no profile (claim %d, label %d)", claimIKD, labelProfile)
+		return nil, kredensial.Fail(kredensial.BadEncoding, "CWT has no profile (claim %d, label %d)", claimIKD, labelProfile)
 	}
 	if _, ok := profileOfCode(c.IKD.Profile); !ok {
-		return nil, credential.Fail(credential.Unsupported, "profile %d", c.IKD.Profile)
+		return nil, kredensial.Fail(kredensial.Unsupported, "profile %d", c.IKD.Profile)
 	}
 	switch {
 	case c.Iss == "":
-		return nil, credential.Fail(credential.BadEncoding, "CWT has no iss")
+		return nil, kredensial.Fail(kredensial.BadEncoding, "CWT has no iss")
 	case c.Exp == nil || c.Iat == nil:
-		return nil, credential.Fail(credential.BadEncoding, "CWT lacks exp or iat")
+		return nil, kredensial.Fail(kredensial.BadEncoding, "CWT lacks exp or iat")
 	case len(c.Cti) == 0:
-		return nil, credential.Fail(credential.BadEncoding, "CWT has no cti")
+		return nil, kredensial.Fail(kredensial.BadEncoding, "CWT has no cti")
 	case c.Cnf == nil:
-		return nil, credential.Fail(credential.BadEncoding, "CWT has no cnf")
+		return nil, kredensial.Fail(kredensial.BadEncoding, "CWT has no cnf")
 	case c.Status == nil || c.Status.StatusList == nil || c.Status.StatusList.Idx == nil || c.Status.StatusList.URI == "":
-		return nil, credential.Fail(credential.BadEncoding, "CWT lacks status.status_list idx and uri")
+		return nil, kredensial.Fail(kredensial.BadEncoding, "CWT lacks status.status_list idx and uri")
 	}
 	dev, err := c.Cnf.Key.publicKey()
 	if err != nil {
-		return nil, credential.Fail(credential.BadEncoding, "cnf: %v", err)
+		return nil, kredensial.Fail(kredensial.BadEncoding, "cnf: %v", err)
 	}
 	p, d, err := disclosedOf(c.IKD)
 	if err != nil {
-		return nil, credential.Fail(credential.BadEncoding, "claims: %v", err)
+		return nil, kredensial.Fail(kredensial.BadEncoding, "claims: %v", err)
 	}
 	return &Credential{
 		Profile:   p,

@@ -6,7 +6,7 @@ import (
 	cryptorand "crypto/rand"
 	"errors"
 	"fmt"
-	"github.com/ikd-project/ikd/internal/credential/jws"
+	"github.com/ikd-project/ikd/internal/kredensial/jws"
 	"strings"
 	"time"
 )

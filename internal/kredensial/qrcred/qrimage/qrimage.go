@@ -20,7 +20,7 @@ import (
 	"rsc.io/qr"
 	"rsc.io/qr/coding"
 
-	"github.com/ikd-project/ikd/internal/credential"
+	"github.com/ikd-project/ikd/internal/kredensial"
 )
 
 // QRQuietZone is the white border QRPNG draws around the code, in modules
@@ -246,7 +246,7 @@ func abs(x int) int {
 
 // DecodeImage finds and reads a QR code in img (a screenshot, an exported
 // PNG, a photo of a phone screen) and returns its text. Failure is a
-// *credential.Error with reason unreadable.
+// *kredensial.Error with reason unreadable.
 //
 // gozxing alone misses some sharp, large codes: its detector can lock onto
 // a false alignment pattern in the data and sample the grid askew (seen at
@@ -255,7 +255,7 @@ func abs(x int) int {
 // a pure, axis-aligned code, then at half size.
 func DecodeImage(img image.Image) (string, error) {
 	if img == nil || img.Bounds().Empty() {
-		return "", credential.Fail(credential.Unreadable, "empty image")
+		return "", kredensial.Fail(kredensial.Unreadable, "empty image")
 	}
 	text, err := decodeAttempts(img, true)
 	if err == nil {
@@ -266,7 +266,7 @@ func DecodeImage(img image.Image) (string, error) {
 			return text, nil
 		}
 	}
-	return "", credential.Fail(credential.Unreadable, "no QR code found: %v", err)
+	return "", kredensial.Fail(kredensial.Unreadable, "no QR code found: %v", err)
 }
 
 func decodeAttempts(img image.Image, pure bool) (text string, err error) {
@@ -334,14 +334,14 @@ const maxImagePixels = 8192 * 8192
 func DecodeFile(b []byte) (string, error) {
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(b))
 	if err != nil {
-		return "", credential.Fail(credential.Unreadable, "not a PNG or JPEG image: %v", err)
+		return "", kredensial.Fail(kredensial.Unreadable, "not a PNG or JPEG image: %v", err)
 	}
 	if cfg.Width*cfg.Height > maxImagePixels {
-		return "", credential.Fail(credential.Unreadable, "image of %d×%d pixels is too large", cfg.Width, cfg.Height)
+		return "", kredensial.Fail(kredensial.Unreadable, "image of %d×%d pixels is too large", cfg.Width, cfg.Height)
 	}
 	img, _, err := image.Decode(bytes.NewReader(b))
 	if err != nil {
-		return "", credential.Fail(credential.Unreadable, "image: %v", err)
+		return "", kredensial.Fail(kredensial.Unreadable, "image: %v", err)
 	}
 	return DecodeImage(img)
 }

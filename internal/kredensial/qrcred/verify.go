@@ -5,7 +5,7 @@ import (
 	"errors"
 	"time"
 
-	"github.com/ikd-project/ikd/internal/credential"
+	"github.com/ikd-project/ikd/internal/kredensial"
 )
 
 // DefaultMaxAge is how long after the device signed it a presentation is
@@ -36,7 +36,7 @@ type VerifyOptions struct {
 }
 
 // Verify checks an IKD1 presentation (Prefix), as read from a QR code, and returns
-// what it proves. Every failure is a *credential.Error whose Reason says
+// what it proves. Every failure is a *kredensial.Error whose Reason says
 // why. The checks run in this order, and the first that fails answers:
 //
 //  1. not starting with Prefix: unreadable; another "IKD<n>:" version:
@@ -88,43 +88,43 @@ func Verify(text string, opts VerifyOptions) (*Verified, error) {
 	}
 	var p presentation
 	if err := decMode.Unmarshal(outer.payload, &p); err != nil {
-		return nil, credential.Fail(credential.BadEncoding, "presentation: %v", err)
+		return nil, kredensial.Fail(kredensial.BadEncoding, "presentation: %v", err)
 	}
 	if len(p.Credential) == 0 || p.SignedAt == nil {
-		return nil, credential.Fail(credential.BadEncoding, "presentation lacks the credential (1) or the signing time (2)")
+		return nil, kredensial.Fail(kredensial.BadEncoding, "presentation lacks the credential (1) or the signing time (2)")
 	}
 	cred, err := ParseIssued(p.Credential, opts.Keys)
 	if err != nil {
 		return nil, err
 	}
 	if err := outer.verify(cred.DeviceKey); err != nil {
-		return nil, credential.Fail(credential.WrongHolder, "device signature does not verify with the cnf key: %v", err)
+		return nil, kredensial.Fail(kredensial.WrongHolder, "device signature does not verify with the cnf key: %v", err)
 	}
 
 	now := opts.Now
 	if !now.Before(cred.Exp.Add(skew)) {
-		return nil, credential.Fail(credential.Expired, "expired at %s", cred.Exp.Format(time.RFC3339))
+		return nil, kredensial.Fail(kredensial.Expired, "expired at %s", cred.Exp.Format(time.RFC3339))
 	}
 	if !cred.NBF.IsZero() && now.Add(skew).Before(cred.NBF) {
-		return nil, credential.Fail(credential.NotYetValid, "not before %s", cred.NBF.Format(time.RFC3339))
+		return nil, kredensial.Fail(kredensial.NotYetValid, "not before %s", cred.NBF.Format(time.RFC3339))
 	}
 	if now.Add(skew).Before(cred.IAT) {
-		return nil, credential.Fail(credential.NotYetValid, "issued at %s, in the future", cred.IAT.Format(time.RFC3339))
+		return nil, kredensial.Fail(kredensial.NotYetValid, "issued at %s, in the future", cred.IAT.Format(time.RFC3339))
 	}
 	signed := p.SignedAt.time()
 	if age := now.Sub(signed); age > maxAge {
-		return nil, credential.Fail(credential.StalePresentation, "signed %s ago, more than %s", age.Truncate(time.Second), maxAge)
+		return nil, kredensial.Fail(kredensial.StalePresentation, "signed %s ago, more than %s", age.Truncate(time.Second), maxAge)
 	}
 	if ahead := signed.Sub(now); ahead > skew {
-		return nil, credential.Fail(credential.StalePresentation,
+		return nil, kredensial.Fail(kredensial.StalePresentation,
 			"signed %s in the future: the phone's or this device's clock is wrong", ahead.Truncate(time.Second))
 	}
 	if len(opts.Nonce) > 0 {
 		if p.Nonce == nil {
-			return nil, credential.Fail(credential.BadNonce, "the presentation carries no nonce")
+			return nil, kredensial.Fail(kredensial.BadNonce, "the presentation carries no nonce")
 		}
 		if subtle.ConstantTimeCompare(p.Nonce, opts.Nonce) != 1 {
-			return nil, credential.Fail(credential.BadNonce, "the presentation's nonce is not the one given")
+			return nil, kredensial.Fail(kredensial.BadNonce, "the presentation's nonce is not the one given")
 		}
 	}
 	return &Verified{Credential: *cred, SignedAt: signed, Nonce: p.Nonce}, nil

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/ikd-project/ikd/internal/credential"
+	"github.com/ikd-project/ikd/internal/kredensial"
 )
 
 // maxDepth bounds the nesting of a payload and its Disclosures.
@@ -21,19 +21,19 @@ type parts struct {
 }
 
 // split parses the compact serialization <jws>~<d>~...~<d>~[<kb-jwt>].
-func split(s string) (parts, *credential.Error) {
+func split(s string) (parts, *kredensial.Error) {
 	if s == "" {
-		return parts{}, credential.Fail(credential.Unreadable, "empty input")
+		return parts{}, kredensial.Fail(kredensial.Unreadable, "empty input")
 	}
 	if len(s) > MaxLength {
-		return parts{}, credential.Fail(credential.BadEncoding, "SD-JWT is %d bytes, longer than %d", len(s), MaxLength)
+		return parts{}, kredensial.Fail(kredensial.BadEncoding, "SD-JWT is %d bytes, longer than %d", len(s), MaxLength)
 	}
 	if !base64URLOnly(s) {
-		return parts{}, credential.Fail(credential.BadEncoding, "SD-JWT holds characters outside base64url, '.' and '~'")
+		return parts{}, kredensial.Fail(kredensial.BadEncoding, "SD-JWT holds characters outside base64url, '.' and '~'")
 	}
 	last := strings.LastIndexByte(s, '~')
 	if last < 0 {
-		return parts{}, credential.Fail(credential.BadEncoding, "no '~': a JWT, not an SD-JWT")
+		return parts{}, kredensial.Fail(kredensial.BadEncoding, "no '~': a JWT, not an SD-JWT")
 	}
 	p := parts{prefix: s[:last+1], kb: s[last+1:]}
 	var rest string
@@ -46,10 +46,10 @@ func split(s string) (parts, *credential.Error) {
 		var d string
 		d, rest, more = strings.Cut(rest, "~")
 		if d == "" {
-			return parts{}, credential.Fail(credential.BadEncoding, "empty Disclosure segment")
+			return parts{}, kredensial.Fail(kredensial.BadEncoding, "empty Disclosure segment")
 		}
 		if strings.IndexByte(d, '.') >= 0 {
-			return parts{}, credential.Fail(credential.BadEncoding, "a Disclosure segment holds '.'")
+			return parts{}, kredensial.Fail(kredensial.BadEncoding, "a Disclosure segment holds '.'")
 		}
 		p.disclosures = append(p.disclosures, d)
 	}
@@ -64,7 +64,7 @@ type disclosure struct {
 	name    string // object property name; "" for an array element
 	hasName bool   // three elements [salt, name, value] rather than two
 	value   any
-	err     *credential.Error // set when the Disclosure does not decode
+	err     *kredensial.Error // set when the Disclosure does not decode
 
 	// Set by decodeAll when a digest in the payload or in another
 	// Disclosure references this one.
@@ -81,7 +81,7 @@ func (sc *scratch) decodeDisclosure(enc string, d *disclosure) {
 	*d = disclosure{enc: enc, digest: sc.digest(enc)}
 	raw, err := sc.decode(enc)
 	if err != nil {
-		d.err = credential.Fail(credential.BadEncoding, "Disclosure is not base64url: %v", err)
+		d.err = kredensial.Fail(kredensial.BadEncoding, "Disclosure is not base64url: %v", err)
 		return
 	}
 	arr, other, isArr, err := sc.parseDisclosure(raw)
@@ -89,14 +89,14 @@ func (sc *scratch) decodeDisclosure(enc string, d *disclosure) {
 		if err == nil {
 			err = fmt.Errorf("a JSON %s", jsonKind(other))
 		}
-		d.err = credential.Fail(credential.BadEncoding, "Disclosure is not a JSON array: %v", err)
+		d.err = kredensial.Fail(kredensial.BadEncoding, "Disclosure is not a JSON array: %v", err)
 		return
 	}
 	switch arr.n { // 0 for null
 	case 3:
 		d.hasName = true
 		if !arr.isStr[1] {
-			d.err = credential.Fail(credential.BadEncoding, "Disclosure claim name is not a string")
+			d.err = kredensial.Fail(kredensial.BadEncoding, "Disclosure claim name is not a string")
 			return
 		}
 		d.name = arr.str[1]
@@ -104,11 +104,11 @@ func (sc *scratch) decodeDisclosure(enc string, d *disclosure) {
 	case 2:
 		d.value = arr.at(1)
 	default:
-		d.err = credential.Fail(credential.BadEncoding, "Disclosure has %d elements, want 2 or 3", arr.n)
+		d.err = kredensial.Fail(kredensial.BadEncoding, "Disclosure has %d elements, want 2 or 3", arr.n)
 		return
 	}
 	if !arr.isStr[0] {
-		d.err = credential.Fail(credential.BadEncoding, "Disclosure salt is not a string")
+		d.err = kredensial.Fail(kredensial.BadEncoding, "Disclosure salt is not a string")
 		return
 	}
 	d.salt = arr.str[0]
@@ -177,7 +177,7 @@ func markReferenced(v any, byDigest map[string]*disclosure, depth int) (n int) {
 // by the signed payload or by another Disclosure, before any of their
 // contents are trusted: an altered Disclosure no longer matches any digest,
 // so it is reported as bad_disclosure even when it no longer decodes.
-func decodeAll(payload map[string]any, encs []string) (map[string]*disclosure, []*disclosure, *credential.Error) {
+func decodeAll(payload map[string]any, encs []string) (map[string]*disclosure, []*disclosure, *kredensial.Error) {
 	sc := newScratch(0)
 	defer sc.put()
 	byDigest, list, _, err := sc.decodeAll(payload, encs)
@@ -186,7 +186,7 @@ func decodeAll(payload map[string]any, encs []string) (map[string]*disclosure, [
 
 // decodeAll is decodeAll with sc's buffers; it also returns how many
 // digests the payload and the Disclosures hold, for processSized.
-func (sc *scratch) decodeAll(payload map[string]any, encs []string) (map[string]*disclosure, []*disclosure, int, *credential.Error) {
+func (sc *scratch) decodeAll(payload map[string]any, encs []string) (map[string]*disclosure, []*disclosure, int, *kredensial.Error) {
 	byDigest := make(map[string]*disclosure, len(encs))
 	list := make([]*disclosure, len(encs))
 	all := make([]disclosure, len(encs))
@@ -194,7 +194,7 @@ func (sc *scratch) decodeAll(payload map[string]any, encs []string) (map[string]
 		d := &all[i]
 		sc.decodeDisclosure(enc, d)
 		if byDigest[d.digest] != nil {
-			return nil, nil, 0, credential.Fail(credential.BadDisclosure, "the same Disclosure appears twice")
+			return nil, nil, 0, kredensial.Fail(kredensial.BadDisclosure, "the same Disclosure appears twice")
 		}
 		byDigest[d.digest] = d
 		list[i] = d
@@ -207,12 +207,12 @@ func (sc *scratch) decodeAll(payload map[string]any, encs []string) (map[string]
 	}
 	for i, d := range list {
 		if !d.referenced {
-			return nil, nil, 0, credential.Fail(credential.BadDisclosure, "Disclosure %d is not referenced by any digest (altered, forged or from another credential)", i+1)
+			return nil, nil, 0, kredensial.Fail(kredensial.BadDisclosure, "Disclosure %d is not referenced by any digest (altered, forged or from another credential)", i+1)
 		}
 	}
 	for i, d := range list {
 		if d.err != nil {
-			return nil, nil, 0, credential.Fail(d.err.Reason, "Disclosure %d: %s", i+1, d.err.Detail)
+			return nil, nil, 0, kredensial.Fail(d.err.Reason, "Disclosure %d: %s", i+1, d.err.Detail)
 		}
 	}
 	return byDigest, list, digests, nil
@@ -250,9 +250,9 @@ func (p *processor) pushIndex(i int) int {
 func (p *processor) pop(mark int) { p.path = p.path[:mark] }
 
 // value processes any JSON value, in place.
-func (p *processor) value(v any, parent *disclosure, depth int) (any, *credential.Error) {
+func (p *processor) value(v any, parent *disclosure, depth int) (any, *kredensial.Error) {
 	if depth > maxDepth {
-		return nil, credential.Fail(credential.BadEncoding, "nesting deeper than %d", maxDepth)
+		return nil, kredensial.Fail(kredensial.BadEncoding, "nesting deeper than %d", maxDepth)
 	}
 	switch t := v.(type) {
 	case map[string]any:
@@ -267,7 +267,7 @@ func (p *processor) value(v any, parent *disclosure, depth int) (any, *credentia
 // object processes an object in place: its plain members, then the
 // Disclosures its _sd array references. top marks the payload itself,
 // where the registered claims may not be disclosed.
-func (p *processor) object(m map[string]any, parent *disclosure, depth int, top bool) (map[string]any, *credential.Error) {
+func (p *processor) object(m map[string]any, parent *disclosure, depth int, top bool) (map[string]any, *kredensial.Error) {
 	for k, v := range m {
 		if k == "_sd" {
 			continue
@@ -291,18 +291,18 @@ func (p *processor) object(m map[string]any, parent *disclosure, depth int, top 
 	if !ok {
 		arr, ok := sdv.([]any)
 		if !ok {
-			return nil, credential.Fail(credential.BadEncoding, "_sd at %q is not an array", p.path)
+			return nil, kredensial.Fail(kredensial.BadEncoding, "_sd at %q is not an array", p.path)
 		}
 		digests = make(digestList, len(arr))
 		for i, e := range arr {
 			if digests[i], ok = e.(string); !ok {
-				return nil, credential.Fail(credential.BadEncoding, "_sd at %q holds a non-string", p.path)
+				return nil, kredensial.Fail(kredensial.BadEncoding, "_sd at %q holds a non-string", p.path)
 			}
 		}
 	}
 	for _, dg := range digests {
 		if p.seen[dg] {
-			return nil, credential.Fail(credential.BadDisclosure, "digest %s appears more than once", dg)
+			return nil, kredensial.Fail(kredensial.BadDisclosure, "digest %s appears more than once", dg)
 		}
 		p.seen[dg] = true
 		d := p.byDigest[dg]
@@ -310,17 +310,17 @@ func (p *processor) object(m map[string]any, parent *disclosure, depth int, top 
 			continue // undisclosed claim or decoy
 		}
 		if !d.hasName {
-			return nil, credential.Fail(credential.BadDisclosure, "an array-element Disclosure is referenced from _sd at %q", p.path)
+			return nil, kredensial.Fail(kredensial.BadDisclosure, "an array-element Disclosure is referenced from _sd at %q", p.path)
 		}
 		switch {
 		case d.name == "_sd" || d.name == "...":
-			return nil, credential.Fail(credential.BadDisclosure, "Disclosure uses the reserved name %q", d.name)
+			return nil, kredensial.Fail(kredensial.BadDisclosure, "Disclosure uses the reserved name %q", d.name)
 		case top && reserved[d.name]:
-			return nil, credential.Fail(credential.BadDisclosure, "registered claim %q must not be selectively disclosed", d.name)
+			return nil, kredensial.Fail(kredensial.BadDisclosure, "registered claim %q must not be selectively disclosed", d.name)
 		}
 		mark := p.pushName(d.name)
 		if _, clash := m[d.name]; clash {
-			return nil, credential.Fail(credential.BadDisclosure, "Disclosure for %q would overwrite an existing claim", p.path)
+			return nil, kredensial.Fail(kredensial.BadDisclosure, "Disclosure for %q would overwrite an existing claim", p.path)
 		}
 		d.used, d.path, d.parent = true, string(p.path), parent
 		pv, err := p.value(d.value, d, depth+1)
@@ -336,7 +336,7 @@ func (p *processor) object(m map[string]any, parent *disclosure, depth int, top 
 
 // array processes an array in place: {"...": digest} elements are replaced
 // by their disclosed value, or dropped when not disclosed.
-func (p *processor) array(a []any, parent *disclosure, depth int) ([]any, *credential.Error) {
+func (p *processor) array(a []any, parent *disclosure, depth int) ([]any, *kredensial.Error) {
 	out := a[:0] // each element is read before its slot is written
 	for i, e := range a {
 		mark := p.pushIndex(i)
@@ -355,15 +355,15 @@ func (p *processor) array(a []any, parent *disclosure, depth int) ([]any, *crede
 
 // element processes the array element e, whose path is p.path; keep is
 // false for the digest of an undisclosed element.
-func (p *processor) element(e any, parent *disclosure, depth int) (pv any, keep bool, err *credential.Error) {
+func (p *processor) element(e any, parent *disclosure, depth int) (pv any, keep bool, err *kredensial.Error) {
 	if obj, ok := e.(map[string]any); ok && len(obj) == 1 {
 		if ref, ok := obj["..."]; ok {
 			dg, ok := ref.(string)
 			if !ok {
-				return nil, false, credential.Fail(credential.BadEncoding, "array element digest at %q is not a string", p.path)
+				return nil, false, kredensial.Fail(kredensial.BadEncoding, "array element digest at %q is not a string", p.path)
 			}
 			if p.seen[dg] {
-				return nil, false, credential.Fail(credential.BadDisclosure, "digest %s appears more than once", dg)
+				return nil, false, kredensial.Fail(kredensial.BadDisclosure, "digest %s appears more than once", dg)
 			}
 			p.seen[dg] = true
 			d := p.byDigest[dg]
@@ -371,7 +371,7 @@ func (p *processor) element(e any, parent *disclosure, depth int) (pv any, keep 
 				return nil, false, nil
 			}
 			if d.hasName {
-				return nil, false, credential.Fail(credential.BadDisclosure, "an object-property Disclosure is referenced as array element %q", p.path)
+				return nil, false, kredensial.Fail(kredensial.BadDisclosure, "an object-property Disclosure is referenced as array element %q", p.path)
 			}
 			d.used, d.path, d.parent = true, string(p.path), parent
 			pv, err := p.value(d.value, d, depth+1)
@@ -391,13 +391,13 @@ func (p *processor) element(e any, parent *disclosure, depth int) (pv any, keep 
 // removed, and the sorted paths of the disclosed claims. The payload and
 // the Disclosures' values are modified, so read from them first anything
 // that must come from what the issuer signed.
-func process(payload map[string]any, byDigest map[string]*disclosure, list []*disclosure) (map[string]any, []string, *credential.Error) {
+func process(payload map[string]any, byDigest map[string]*disclosure, list []*disclosure) (map[string]any, []string, *kredensial.Error) {
 	return processSized(payload, byDigest, list, 4*DecoyBlock)
 }
 
 // processSized is process for a payload and Disclosures that hold about
 // digests digests.
-func processSized(payload map[string]any, byDigest map[string]*disclosure, list []*disclosure, digests int) (map[string]any, []string, *credential.Error) {
+func processSized(payload map[string]any, byDigest map[string]*disclosure, list []*disclosure, digests int) (map[string]any, []string, *kredensial.Error) {
 	p := &processor{byDigest: byDigest, seen: make(map[string]bool, digests), disclosed: make([]string, 0, len(list))}
 	p.path = p.pathBuf[:0]
 	out, err := p.object(payload, nil, 0, true)
@@ -407,7 +407,7 @@ func processSized(payload map[string]any, byDigest map[string]*disclosure, list 
 	delete(out, "_sd_alg")
 	for i, d := range list {
 		if !d.used {
-			return nil, nil, credential.Fail(credential.BadDisclosure, "Disclosure %d is not referenced from where it could be processed", i+1)
+			return nil, nil, kredensial.Fail(kredensial.BadDisclosure, "Disclosure %d is not referenced from where it could be processed", i+1)
 		}
 	}
 	slices.Sort(p.disclosed)

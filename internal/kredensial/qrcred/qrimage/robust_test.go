@@ -9,7 +9,7 @@ import (
 
 	"rsc.io/qr"
 
-	"github.com/ikd-project/ikd/internal/credential/qrcred"
+	"github.com/ikd-project/ikd/internal/kredensial/qrcred"
 	"github.com/ikd-project/ikd/internal/verify/verifytest"
 )
 

@@ -7,7 +7,7 @@ import (
 	"math/big"
 	"testing"
 
-	"github.com/ikd-project/ikd/internal/credential/jws"
+	"github.com/ikd-project/ikd/internal/kredensial/jws"
 )
 
 // TestCheckES256Encodings checks that the r || s to DER conversion of

@@ -1,9 +1,9 @@
-// Package credential holds what ikd's credential formats share: the fixed
+// Package kredensial holds what ikd's credential formats share: the fixed
 // list of reasons a credential or presentation fails verification, with
 // messages in Bahasa Indonesia and English. The formats live in the
 // subpackages sdjwt (SD-JWT VC, online) and qrcred (CWT in an IKD1: QR code,
 // offline); the token status list in package statuslist.
-package credential
+package kredensial
 
 import "fmt"
 

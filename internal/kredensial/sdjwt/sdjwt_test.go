@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ikd-project/ikd/internal/credential"
+	"github.com/ikd-project/ikd/internal/kredensial"
 )
 
 func TestIssueVerifyAllClaims(t *testing.T) {
@@ -307,136 +307,136 @@ func TestVerifyRejects(t *testing.T) {
 		name string
 		pres string
 		mod  func(*VerifyOptions)
-		want credential.Reason
+		want kredensial.Reason
 	}{
 		// Algorithms and types.
-		{"alg none", b64.EncodeToString([]byte(`{"alg":"none","typ":"dc+sd-jwt","kid":"bengkulu-2026-1"}`)) + "." + pseg + ".~", nil, credential.Unsupported},
-		{"alg HS256", hs256(), nil, credential.Unsupported},
-		{"alg ES384", sign(t, tk().issuer, map[string]any{"alg": "ES384", "typ": Typ, "kid": testKid}, payload) + "~", nil, credential.Unsupported},
-		{"alg RS256", sign(t, tk().issuer, map[string]any{"alg": "RS256", "typ": Typ, "kid": testKid}, payload) + "~", nil, credential.Unsupported},
-		{"alg lower case", sign(t, tk().issuer, map[string]any{"alg": "es256", "typ": Typ, "kid": testKid}, payload) + "~", nil, credential.Unsupported},
-		{"typ vc+sd-jwt (legacy)", craft(t, map[string]any{"alg": "ES256", "typ": LegacyTyp, "kid": testKid}, basePayload()), nil, credential.Unsupported},
-		{"typ JWT", craft(t, map[string]any{"alg": "ES256", "typ": "JWT", "kid": testKid}, basePayload()), nil, credential.Unsupported},
-		{"typ missing", craft(t, map[string]any{"alg": "ES256", "kid": testKid}, basePayload()), nil, credential.Unsupported},
-		{"crit header", craft(t, map[string]any{"alg": "ES256", "typ": Typ, "kid": testKid, "crit": []string{"b64"}, "b64": false}, basePayload()), nil, credential.Unsupported},
-		{"_sd_alg sha-512", craft(t, stdHeader, withPayload(func(m map[string]any) { m["_sd_alg"] = "sha-512" })), nil, credential.Unsupported},
-		{"vct other type", craft(t, stdHeader, withPayload(func(m map[string]any) { m["vct"] = "urn:other:1" })), nil, credential.Unsupported},
+		{"alg none", b64.EncodeToString([]byte(`{"alg":"none","typ":"dc+sd-jwt","kid":"bengkulu-2026-1"}`)) + "." + pseg + ".~", nil, kredensial.Unsupported},
+		{"alg HS256", hs256(), nil, kredensial.Unsupported},
+		{"alg ES384", sign(t, tk().issuer, map[string]any{"alg": "ES384", "typ": Typ, "kid": testKid}, payload) + "~", nil, kredensial.Unsupported},
+		{"alg RS256", sign(t, tk().issuer, map[string]any{"alg": "RS256", "typ": Typ, "kid": testKid}, payload) + "~", nil, kredensial.Unsupported},
+		{"alg lower case", sign(t, tk().issuer, map[string]any{"alg": "es256", "typ": Typ, "kid": testKid}, payload) + "~", nil, kredensial.Unsupported},
+		{"typ vc+sd-jwt (legacy)", craft(t, map[string]any{"alg": "ES256", "typ": LegacyTyp, "kid": testKid}, basePayload()), nil, kredensial.Unsupported},
+		{"typ JWT", craft(t, map[string]any{"alg": "ES256", "typ": "JWT", "kid": testKid}, basePayload()), nil, kredensial.Unsupported},
+		{"typ missing", craft(t, map[string]any{"alg": "ES256", "kid": testKid}, basePayload()), nil, kredensial.Unsupported},
+		{"crit header", craft(t, map[string]any{"alg": "ES256", "typ": Typ, "kid": testKid, "crit": []string{"b64"}, "b64": false}, basePayload()), nil, kredensial.Unsupported},
+		{"_sd_alg sha-512", craft(t, stdHeader, withPayload(func(m map[string]any) { m["_sd_alg"] = "sha-512" })), nil, kredensial.Unsupported},
+		{"vct other type", craft(t, stdHeader, withPayload(func(m map[string]any) { m["vct"] = "urn:other:1" })), nil, kredensial.Unsupported},
 		{"holder key Ed25519", craft(t, stdHeader, withPayload(func(m map[string]any) {
 			m["cnf"] = map[string]any{"jwk": map[string]any{"kty": "OKP", "crv": "Ed25519", "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}}
-		})), nil, credential.Unsupported},
+		})), nil, kredensial.Unsupported},
 		{"KB typ JWT", stripKB(good) + sign(t, tk().holder, map[string]any{"alg": "ES256", "typ": "JWT"},
-			map[string]any{"iat": now.Unix(), "aud": testAud, "nonce": testNonce, "sd_hash": digest(stripKB(good))}), nil, credential.Unsupported},
-		{"KB alg none", stripKB(good) + b64.EncodeToString([]byte(`{"alg":"none","typ":"kb+jwt"}`)) + "." + b64.EncodeToString([]byte(`{}`)) + ".", nil, credential.Unsupported},
+			map[string]any{"iat": now.Unix(), "aud": testAud, "nonce": testNonce, "sd_hash": digest(stripKB(good))}), nil, kredensial.Unsupported},
+		{"KB alg none", stripKB(good) + b64.EncodeToString([]byte(`{"alg":"none","typ":"kb+jwt"}`)) + "." + b64.EncodeToString([]byte(`{}`)) + ".", nil, kredensial.Unsupported},
 
 		// Issuer trust and signature.
-		{"unknown kid", craft(t, map[string]any{"alg": "ES256", "typ": Typ, "kid": "other"}, basePayload()), nil, credential.UnknownIssuer},
-		{"no kid", craft(t, map[string]any{"alg": "ES256", "typ": Typ}, basePayload()), nil, credential.UnknownIssuer},
-		{"signature flipped", gp.jws[:len(gp.jws)-5] + flip(gp.jws[len(gp.jws)-5:], 0) + good[len(gp.jws):], nil, credential.BadSignature},
-		{"payload tampered", tamperedPayload() + good[len(gp.jws):], nil, credential.BadSignature},
-		{"signed by another key with our kid", sign(t, tk().other, stdHeader, payload) + good[len(gp.jws):], nil, credential.BadSignature},
-		{"signature empty", hseg + "." + pseg + ".~", nil, credential.BadSignature},
+		{"unknown kid", craft(t, map[string]any{"alg": "ES256", "typ": Typ, "kid": "other"}, basePayload()), nil, kredensial.UnknownIssuer},
+		{"no kid", craft(t, map[string]any{"alg": "ES256", "typ": Typ}, basePayload()), nil, kredensial.UnknownIssuer},
+		{"signature flipped", gp.jws[:len(gp.jws)-5] + flip(gp.jws[len(gp.jws)-5:], 0) + good[len(gp.jws):], nil, kredensial.BadSignature},
+		{"payload tampered", tamperedPayload() + good[len(gp.jws):], nil, kredensial.BadSignature},
+		{"signed by another key with our kid", sign(t, tk().other, stdHeader, payload) + good[len(gp.jws):], nil, kredensial.BadSignature},
+		{"signature empty", hseg + "." + pseg + ".~", nil, kredensial.BadSignature},
 
 		// Disclosures.
-		{"unreferenced Disclosure (forged value)", reKB(stripKB(good) + disc(t, "c2FsdHNhbHRzYWx0", "tanggal_lahir", "1999-01-01") + "~"), nil, credential.BadDisclosure},
-		{"same Disclosure twice", reKB(stripKB(good) + gp.disclosures[0] + "~"), nil, credential.BadDisclosure},
-		{"Disclosure tampered", reKB(gp.jws + "~" + flip(gp.disclosures[0], 10) + "~" + strings.Join(gp.disclosures[1:], "~") + "~"), nil, credential.BadDisclosure},
-		{"Disclosure truncated", reKB(gp.jws + "~" + gp.disclosures[0][:len(gp.disclosures[0])-3] + "~"), nil, credential.BadDisclosure},
+		{"unreferenced Disclosure (forged value)", reKB(stripKB(good) + disc(t, "c2FsdHNhbHRzYWx0", "tanggal_lahir", "1999-01-01") + "~"), nil, kredensial.BadDisclosure},
+		{"same Disclosure twice", reKB(stripKB(good) + gp.disclosures[0] + "~"), nil, kredensial.BadDisclosure},
+		{"Disclosure tampered", reKB(gp.jws + "~" + flip(gp.disclosures[0], 10) + "~" + strings.Join(gp.disclosures[1:], "~") + "~"), nil, kredensial.BadDisclosure},
+		{"Disclosure truncated", reKB(gp.jws + "~" + gp.disclosures[0][:len(gp.disclosures[0])-3] + "~"), nil, kredensial.BadDisclosure},
 		{"Disclosure overwrites a plain claim", craft(t, stdHeader, withPayload(func(m map[string]any) {
 			m["nik"] = "1"
 			m["_sd"] = []string{nikDigest}
-		}), nik), nil, credential.BadDisclosure},
+		}), nik), nil, kredensial.BadDisclosure},
 		{"two Disclosures with one name", func() string {
 			d2 := disc(t, "b3RoZXJzYWx0", "nik", "2")
 			return craft(t, stdHeader, withPayload(func(m map[string]any) { m["_sd"] = []string{nikDigest, digest(d2)} }), nik, d2)
-		}(), nil, credential.BadDisclosure},
+		}(), nil, kredensial.BadDisclosure},
 		{"Disclosure named _sd", func() string {
 			d := disc(t, "c2FsdA", "_sd", []string{"x"})
 			return craft(t, stdHeader, withPayload(func(m map[string]any) { m["_sd"] = []string{digest(d)} }), d)
-		}(), nil, credential.BadDisclosure},
+		}(), nil, kredensial.BadDisclosure},
 		{"Disclosure named ...", func() string {
 			d := disc(t, "c2FsdA", "...", "x")
 			return craft(t, stdHeader, withPayload(func(m map[string]any) { m["_sd"] = []string{digest(d)} }), d)
-		}(), nil, credential.BadDisclosure},
+		}(), nil, kredensial.BadDisclosure},
 		{"registered claim exp disclosed", func() string {
 			d := disc(t, "c2FsdA", "exp", 4102444800)
 			return craft(t, stdHeader, withPayload(func(m map[string]any) { delete(m, "exp"); m["_sd"] = []string{digest(d)} }), d)
-		}(), nil, credential.BadDisclosure},
+		}(), nil, kredensial.BadDisclosure},
 		{"array Disclosure referenced from _sd", func() string {
 			d := disc(t, "c2FsdA", "DE")
 			return craft(t, stdHeader, withPayload(func(m map[string]any) { m["_sd"] = []string{digest(d)} }), d)
-		}(), nil, credential.BadDisclosure},
+		}(), nil, kredensial.BadDisclosure},
 		{"object Disclosure referenced from an array", craft(t, stdHeader, withPayload(func(m map[string]any) {
 			m["list"] = []any{map[string]any{"...": nikDigest}}
-		}), nik), nil, credential.BadDisclosure},
+		}), nik), nil, kredensial.BadDisclosure},
 		{"digest twice in the payload", craft(t, stdHeader, withPayload(func(m map[string]any) {
 			m["_sd"] = []string{nikDigest}
 			m["x"] = map[string]any{"_sd": []string{nikDigest}}
-		}), nik), nil, credential.BadDisclosure},
-		{"KB over fewer Disclosures (one dropped after signing)", gp.jws + "~" + strings.Join(gp.disclosures[:len(gp.disclosures)-1], "~") + "~" + gp.kb, nil, credential.BadDisclosure},
-		{"KB over more Disclosures (one added after signing)", stripKB(good) + ip.disclosures[0] + "~" + gp.kb, nil, credential.BadDisclosure},
+		}), nik), nil, kredensial.BadDisclosure},
+		{"KB over fewer Disclosures (one dropped after signing)", gp.jws + "~" + strings.Join(gp.disclosures[:len(gp.disclosures)-1], "~") + "~" + gp.kb, nil, kredensial.BadDisclosure},
+		{"KB over more Disclosures (one added after signing)", stripKB(good) + ip.disclosures[0] + "~" + gp.kb, nil, kredensial.BadDisclosure},
 
 		// Encoding.
-		{"empty", "", nil, credential.Unreadable},
-		{"plain JWT, no ~", gp.jws, nil, credential.BadEncoding},
-		{"not a JWS", "abc~", nil, credential.BadEncoding},
-		{"header not base64url", "e$J.e30.AA~", nil, credential.BadEncoding},
-		{"header not JSON", b64.EncodeToString([]byte("nope")) + "." + pseg + "." + sseg + "~", nil, credential.BadEncoding},
-		{"payload not JSON", sign(t, tk().issuer, stdHeader, "just a string") + "~", nil, credential.BadEncoding},
-		{"payload JSON with trailing data", signRaw(t, tk().issuer, []byte(`{"alg":"ES256","typ":"dc+sd-jwt","kid":"bengkulu-2026-1"}`), append(payloadRaw, []byte(" {}")...)) + "~", nil, credential.BadEncoding},
-		{"empty Disclosure segment", gp.jws + "~~" + gp.kb, nil, credential.BadEncoding},
-		{"padding in a Disclosure", gp.jws + "~" + gp.disclosures[0] + "=~", nil, credential.BadEncoding},
-		{"whitespace", " " + good, nil, credential.BadEncoding},
-		{"too long", good + strings.Repeat("A", MaxLength), nil, credential.BadEncoding},
+		{"empty", "", nil, kredensial.Unreadable},
+		{"plain JWT, no ~", gp.jws, nil, kredensial.BadEncoding},
+		{"not a JWS", "abc~", nil, kredensial.BadEncoding},
+		{"header not base64url", "e$J.e30.AA~", nil, kredensial.BadEncoding},
+		{"header not JSON", b64.EncodeToString([]byte("nope")) + "." + pseg + "." + sseg + "~", nil, kredensial.BadEncoding},
+		{"payload not JSON", sign(t, tk().issuer, stdHeader, "just a string") + "~", nil, kredensial.BadEncoding},
+		{"payload JSON with trailing data", signRaw(t, tk().issuer, []byte(`{"alg":"ES256","typ":"dc+sd-jwt","kid":"bengkulu-2026-1"}`), append(payloadRaw, []byte(" {}")...)) + "~", nil, kredensial.BadEncoding},
+		{"empty Disclosure segment", gp.jws + "~~" + gp.kb, nil, kredensial.BadEncoding},
+		{"padding in a Disclosure", gp.jws + "~" + gp.disclosures[0] + "=~", nil, kredensial.BadEncoding},
+		{"whitespace", " " + good, nil, kredensial.BadEncoding},
+		{"too long", good + strings.Repeat("A", MaxLength), nil, kredensial.BadEncoding},
 		{"referenced Disclosure that is not JSON", func() string {
 			d := b64.EncodeToString([]byte("not json"))
 			return craft(t, stdHeader, withPayload(func(m map[string]any) { m["_sd"] = []string{digest(d)} }), d)
-		}(), nil, credential.BadEncoding},
+		}(), nil, kredensial.BadEncoding},
 		{"referenced Disclosure with 4 elements", func() string {
 			d := disc(t, "c2FsdA", "a", 1, 2)
 			return craft(t, stdHeader, withPayload(func(m map[string]any) { m["_sd"] = []string{digest(d)} }), d)
-		}(), nil, credential.BadEncoding},
-		{"_sd not an array", craft(t, stdHeader, withPayload(func(m map[string]any) { m["_sd"] = "x" })), nil, credential.BadEncoding},
-		{"exp missing", craft(t, stdHeader, withPayload(func(m map[string]any) { delete(m, "exp") })), nil, credential.BadEncoding},
-		{"exp a string", craft(t, stdHeader, withPayload(func(m map[string]any) { m["exp"] = "tomorrow" })), nil, credential.BadEncoding},
-		{"vct missing", craft(t, stdHeader, withPayload(func(m map[string]any) { delete(m, "vct") })), nil, credential.BadEncoding},
-		{"iss missing", craft(t, stdHeader, withPayload(func(m map[string]any) { delete(m, "iss") })), nil, credential.BadEncoding},
+		}(), nil, kredensial.BadEncoding},
+		{"_sd not an array", craft(t, stdHeader, withPayload(func(m map[string]any) { m["_sd"] = "x" })), nil, kredensial.BadEncoding},
+		{"exp missing", craft(t, stdHeader, withPayload(func(m map[string]any) { delete(m, "exp") })), nil, kredensial.BadEncoding},
+		{"exp a string", craft(t, stdHeader, withPayload(func(m map[string]any) { m["exp"] = "tomorrow" })), nil, kredensial.BadEncoding},
+		{"vct missing", craft(t, stdHeader, withPayload(func(m map[string]any) { delete(m, "vct") })), nil, kredensial.BadEncoding},
+		{"iss missing", craft(t, stdHeader, withPayload(func(m map[string]any) { delete(m, "iss") })), nil, kredensial.BadEncoding},
 		{"status malformed", craft(t, stdHeader, withPayload(func(m map[string]any) {
 			m["status"] = map[string]any{"status_list": map[string]any{"idx": -1, "uri": "x"}}
-		})), nil, credential.BadEncoding},
-		{"cnf without jwk", craft(t, stdHeader, withPayload(func(m map[string]any) { m["cnf"] = map[string]any{"kid": "x"} })), nil, credential.BadEncoding},
+		})), nil, kredensial.BadEncoding},
+		{"cnf without jwk", craft(t, stdHeader, withPayload(func(m map[string]any) { m["cnf"] = map[string]any{"kid": "x"} })), nil, kredensial.BadEncoding},
 		{"cnf point not on curve", craft(t, stdHeader, withPayload(func(m map[string]any) {
 			m["cnf"] = map[string]any{"jwk": map[string]any{"kty": "EC", "crv": "P-256", "x": b64.EncodeToString(make([]byte, 32)), "y": b64.EncodeToString(make([]byte, 32))}}
-		})), nil, credential.BadEncoding},
+		})), nil, kredensial.BadEncoding},
 		{"KB payload without sd_hash", stripKB(good) + sign(t, tk().holder, map[string]any{"alg": "ES256", "typ": KBTyp},
-			map[string]any{"iat": now.Unix(), "aud": testAud, "nonce": testNonce}), nil, credential.BadEncoding},
+			map[string]any{"iat": now.Unix(), "aud": testAud, "nonce": testNonce}), nil, kredensial.BadEncoding},
 		{"KB aud as array", stripKB(good) + sign(t, tk().holder, map[string]any{"alg": "ES256", "typ": KBTyp},
-			map[string]any{"iat": now.Unix(), "aud": []string{testAud}, "nonce": testNonce, "sd_hash": digest(stripKB(good))}), nil, credential.BadEncoding},
+			map[string]any{"iat": now.Unix(), "aud": []string{testAud}, "nonce": testNonce, "sd_hash": digest(stripKB(good))}), nil, kredensial.BadEncoding},
 
 		// Validity period.
-		{"expired", good, func(o *VerifyOptions) { o.Now = expiry.Add(o.Skew + time.Second) }, credential.Expired},
-		{"nbf in the future", craft(t, stdHeader, withPayload(func(m map[string]any) { m["nbf"] = now.Add(time.Hour).Unix() })), nil, credential.NotYetValid},
-		{"iat in the future", craft(t, stdHeader, withPayload(func(m map[string]any) { m["iat"] = now.Add(time.Hour).Unix() })), nil, credential.NotYetValid},
+		{"expired", good, func(o *VerifyOptions) { o.Now = expiry.Add(o.Skew + time.Second) }, kredensial.Expired},
+		{"nbf in the future", craft(t, stdHeader, withPayload(func(m map[string]any) { m["nbf"] = now.Add(time.Hour).Unix() })), nil, kredensial.NotYetValid},
+		{"iat in the future", craft(t, stdHeader, withPayload(func(m map[string]any) { m["iat"] = now.Add(time.Hour).Unix() })), nil, kredensial.NotYetValid},
 
 		// Holder binding.
-		{"KB missing but required", stripKB(good), nil, credential.WrongHolder},
+		{"KB missing but required", stripKB(good), nil, kredensial.WrongHolder},
 		{"KB signed by another key (swapped device)", func() string {
 			p, err := present(issued, DiscloseNames("nik"), &KeyBinding{Signer: tk().other, Aud: testAud, Nonce: testNonce, IAT: now}, false)
 			if err != nil {
 				t.Fatal(err)
 			}
 			return p
-		}(), nil, credential.WrongHolder},
+		}(), nil, kredensial.WrongHolder},
 		{"KB but no cnf", func() string {
 			m := basePayload()
 			delete(m, "cnf")
 			return craft(t, stdHeader, m)
-		}(), nil, credential.WrongHolder},
-		{"KB wrong nonce", good, func(o *VerifyOptions) { o.Nonce = "another-nonce" }, credential.BadNonce},
-		{"KB wrong aud", good, func(o *VerifyOptions) { o.Aud = "https://other-verifier.example" }, credential.BadNonce},
-		{"KB too old", good, func(o *VerifyOptions) { o.Now = now.Add(o.MaxKBAge + time.Second) }, credential.StalePresentation},
-		{"KB in the future", withKB(t, stripKB(good), tk().holder, testAud, testNonce, now.Add(2*time.Minute)), nil, credential.StalePresentation},
+		}(), nil, kredensial.WrongHolder},
+		{"KB wrong nonce", good, func(o *VerifyOptions) { o.Nonce = "another-nonce" }, kredensial.BadNonce},
+		{"KB wrong aud", good, func(o *VerifyOptions) { o.Aud = "https://other-verifier.example" }, kredensial.BadNonce},
+		{"KB too old", good, func(o *VerifyOptions) { o.Now = now.Add(o.MaxKBAge + time.Second) }, kredensial.StalePresentation},
+		{"KB in the future", withKB(t, stripKB(good), tk().holder, testAud, testNonce, now.Add(2*time.Minute)), nil, kredensial.StalePresentation},
 		{"KB default max age", withKB(t, stripKB(good), tk().holder, testAud, testNonce, now.Add(-DefaultMaxKBAge-time.Second)),
-			func(o *VerifyOptions) { o.MaxKBAge = 0 }, credential.StalePresentation},
+			func(o *VerifyOptions) { o.MaxKBAge = 0 }, kredensial.StalePresentation},
 	}
 	// Where several checks give one reason, the detail must name the one
 	// the case is about.
@@ -458,7 +458,7 @@ func TestVerifyRejects(t *testing.T) {
 		"typ vc+sd-jwt (legacy)":                                "typ",
 		"alg HS256":                                             "alg",
 	}
-	seen := map[credential.Reason]bool{}
+	seen := map[kredensial.Reason]bool{}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			o := opts()
@@ -479,9 +479,9 @@ func TestVerifyRejects(t *testing.T) {
 			seen[c.want] = true
 		})
 	}
-	for _, r := range []credential.Reason{credential.Unreadable, credential.Unsupported, credential.BadEncoding,
-		credential.UnknownIssuer, credential.BadSignature, credential.BadDisclosure, credential.Expired,
-		credential.NotYetValid, credential.StalePresentation, credential.WrongHolder, credential.BadNonce} {
+	for _, r := range []kredensial.Reason{kredensial.Unreadable, kredensial.Unsupported, kredensial.BadEncoding,
+		kredensial.UnknownIssuer, kredensial.BadSignature, kredensial.BadDisclosure, kredensial.Expired,
+		kredensial.NotYetValid, kredensial.StalePresentation, kredensial.WrongHolder, kredensial.BadNonce} {
 		if !seen[r] {
 			t.Errorf("no case covers %s", r)
 		}
@@ -544,7 +544,7 @@ func TestVerifyMisuse(t *testing.T) {
 	// A trusted key of the wrong kind is unsupported, not a crash.
 	o := opts()
 	o.Keys = func(string) (crypto.PublicKey, bool) { pub, _, _ := ed25519.GenerateKey(rand.Reader); return pub, true }
-	if _, err := Verify(good, o); reasonOf(err) != credential.Unsupported {
+	if _, err := Verify(good, o); reasonOf(err) != kredensial.Unsupported {
 		t.Errorf("Ed25519 trusted key: %v", err)
 	}
 }
@@ -553,7 +553,7 @@ func TestErrorMessages(t *testing.T) {
 	o := opts()
 	o.Nonce = "other"
 	_, err := Verify(presentKTP(t), o)
-	var ce *credential.Error
+	var ce *kredensial.Error
 	if !errors.As(err, &ce) || ce.Reason.Message("en") == "" || !strings.Contains(ce.Detail, "nonce") {
 		t.Errorf("error %v", err)
 	}
@@ -609,7 +609,7 @@ func TestRegisteredClaimsOnlySigned(t *testing.T) {
 			c.payload(m)
 			pres := craft(t, stdHeader, m, c.disclosures...)
 			_, err := Verify(pres, opts())
-			if reasonOf(err) != credential.BadEncoding {
+			if reasonOf(err) != kredensial.BadEncoding {
 				t.Fatalf("err %v, want bad_encoding", err)
 			}
 			// The same Disclosure is processed into Claims when the

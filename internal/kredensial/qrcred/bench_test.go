@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ikd-project/ikd/internal/credential/qrcred/qrimage"
+	"github.com/ikd-project/ikd/internal/kredensial/qrcred/qrimage"
 )
 
 // BenchmarkVerifyQR is a full Verify of a dasar presentation: prefix and

@@ -13,7 +13,7 @@ import (
 	"github.com/fxamacker/cbor/v2"
 	"github.com/veraison/go-cose"
 
-	"github.com/ikd-project/ikd/internal/credential"
+	"github.com/ikd-project/ikd/internal/kredensial"
 )
 
 // sign1 signs payload as a tagged COSE_Sign1 (tag 18) with ES256; kid,
@@ -83,36 +83,36 @@ func decodeSign1(b []byte, layer string) (*sign1Msg, error) {
 		b = b[1:]
 	}
 	if len(b) == 0 || b[0] != 0x84 { // an array of 4
-		return nil, credential.Fail(credential.BadEncoding, "%s layer is not a COSE_Sign1", layer)
+		return nil, kredensial.Fail(kredensial.BadEncoding, "%s layer is not a COSE_Sign1", layer)
 	}
 	var m coseSign1
 	if err := decMode.Unmarshal(b, &m); err != nil {
-		return nil, credential.Fail(credential.BadEncoding, "%s COSE_Sign1: %v", layer, err)
+		return nil, kredensial.Fail(kredensial.BadEncoding, "%s COSE_Sign1: %v", layer, err)
 	}
 	if m.Payload == nil {
-		return nil, credential.Fail(credential.BadEncoding, "%s COSE_Sign1 has a detached payload", layer)
+		return nil, kredensial.Fail(kredensial.BadEncoding, "%s COSE_Sign1 has a detached payload", layer)
 	}
 	var h protectedHeader
 	if len(m.Protected) > 0 {
 		if err := decMode.Unmarshal(m.Protected, &h); err != nil {
-			return nil, credential.Fail(credential.BadEncoding, "%s protected header: %v", layer, err)
+			return nil, kredensial.Fail(kredensial.BadEncoding, "%s protected header: %v", layer, err)
 		}
 	}
 	if h.Crit != nil {
-		return nil, credential.Fail(credential.Unsupported, "%s protected header lists critical parameters", layer)
+		return nil, kredensial.Fail(kredensial.Unsupported, "%s protected header lists critical parameters", layer)
 	}
 	if h.Alg == nil {
-		return nil, credential.Fail(credential.Unsupported, "%s COSE_Sign1 has no protected alg", layer)
+		return nil, kredensial.Fail(kredensial.Unsupported, "%s COSE_Sign1 has no protected alg", layer)
 	}
 	var alg int64
 	if err := decMode.Unmarshal(h.Alg, &alg); err != nil {
-		return nil, credential.Fail(credential.Unsupported, "%s COSE_Sign1 alg %v is not a registered integer", layer, h.Alg)
+		return nil, kredensial.Fail(kredensial.Unsupported, "%s COSE_Sign1 alg %v is not a registered integer", layer, h.Alg)
 	}
 	if alg != int64(cose.AlgorithmES256) {
-		return nil, credential.Fail(credential.Unsupported, "%s COSE_Sign1 alg %v, only ES256 (-7) is accepted", layer, cose.Algorithm(alg))
+		return nil, kredensial.Fail(kredensial.Unsupported, "%s COSE_Sign1 alg %v, only ES256 (-7) is accepted", layer, cose.Algorithm(alg))
 	}
 	if len(m.Signature) != 64 {
-		return nil, credential.Fail(credential.BadEncoding, "%s ES256 signature of %d bytes, not 64", layer, len(m.Signature))
+		return nil, kredensial.Fail(kredensial.BadEncoding, "%s ES256 signature of %d bytes, not 64", layer, len(m.Signature))
 	}
 	// A kid in the clear (as EU DCC verifiers accept) cannot let a forgery
 	// through: the signature must still verify with the key it names.

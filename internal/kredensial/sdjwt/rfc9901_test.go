@@ -4,7 +4,7 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"encoding/json"
-	"github.com/ikd-project/ikd/internal/credential/jws"
+	"github.com/ikd-project/ikd/internal/kredensial/jws"
 	"os"
 	"reflect"
 	"slices"
@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ikd-project/ikd/internal/credential"
+	"github.com/ikd-project/ikd/internal/kredensial"
 )
 
 // The public part of the example issuer key of RFC 9901, Appendix A.5.
@@ -109,17 +109,17 @@ func TestRFC9901A3Presentation(t *testing.T) {
 	// The same vector, wrongly received.
 	for name, c := range map[string]struct {
 		mod  func(*VerifyOptions)
-		want credential.Reason
+		want kredensial.Reason
 	}{
-		"other nonce":    {func(o *VerifyOptions) { o.Nonce = "0987654321" }, credential.BadNonce},
-		"other audience": {func(o *VerifyOptions) { o.Aud = "https://other.example" }, credential.BadNonce},
-		"an hour later":  {func(o *VerifyOptions) { o.Now = o.Now.Add(time.Hour) }, credential.StalePresentation},
+		"other nonce":    {func(o *VerifyOptions) { o.Nonce = "0987654321" }, kredensial.BadNonce},
+		"other audience": {func(o *VerifyOptions) { o.Aud = "https://other.example" }, kredensial.BadNonce},
+		"an hour later":  {func(o *VerifyOptions) { o.Now = o.Now.Add(time.Hour) }, kredensial.StalePresentation},
 		"in 2030": {func(o *VerifyOptions) {
 			o.Now = time.Unix(1883000000, 0).Add(time.Hour)
 			o.MaxKBAge = 10 * 365 * 24 * time.Hour
-		}, credential.Expired},
-		"other vct":     {func(o *VerifyOptions) { o.VCT = VCTKTPDigital }, credential.Unsupported},
-		"untrusted key": {func(o *VerifyOptions) { o.Keys = trust }, credential.UnknownIssuer},
+		}, kredensial.Expired},
+		"other vct":     {func(o *VerifyOptions) { o.VCT = VCTKTPDigital }, kredensial.Unsupported},
+		"untrusted key": {func(o *VerifyOptions) { o.Keys = trust }, kredensial.UnknownIssuer},
 	} {
 		o := rfcOpts(t)
 		c.mod(&o)
@@ -174,7 +174,7 @@ func TestRFC9901Processing(t *testing.T) {
 	} {
 		t.Run(c.vector, func(t *testing.T) {
 			s := readVector(t, c.vector)
-			if _, err := Verify(s, rfcOpts(t)); reasonOf(err) != credential.Unsupported {
+			if _, err := Verify(s, rfcOpts(t)); reasonOf(err) != kredensial.Unsupported {
 				t.Errorf("Verify of typ example+sd-jwt: %v, want unsupported", err)
 			}
 			p, cerr := split(s)

@@ -8,13 +8,13 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
-	"github.com/ikd-project/ikd/internal/credential/jws"
+	"github.com/ikd-project/ikd/internal/kredensial/jws"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/ikd-project/ikd/internal/credential"
+	"github.com/ikd-project/ikd/internal/kredensial"
 )
 
 // Fixed test times: the credential is issued at issuedAt and shown at now.
@@ -129,10 +129,10 @@ func opts() VerifyOptions {
 	}
 }
 
-// reasonOf returns the credential.Reason of err, or "" when err is nil or
-// not a *credential.Error.
-func reasonOf(err error) credential.Reason {
-	var ce *credential.Error
+// reasonOf returns the kredensial.Reason of err, or "" when err is nil or
+// not a *kredensial.Error.
+func reasonOf(err error) kredensial.Reason {
+	var ce *kredensial.Error
 	if errors.As(err, &ce) {
 		return ce.Reason
 	}

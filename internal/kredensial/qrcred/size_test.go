@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ikd-project/ikd/internal/credential/qrcred/qrimage"
 	"github.com/ikd-project/ikd/internal/credlint"
+	"github.com/ikd-project/ikd/internal/kredensial/qrcred/qrimage"
 )
 
 // TestSizes measures every profile for a realistic Bengkulu resident and

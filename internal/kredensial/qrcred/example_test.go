@@ -8,9 +8,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/ikd-project/ikd/internal/credential"
-	"github.com/ikd-project/ikd/internal/credential/qrcred"
-	"github.com/ikd-project/ikd/internal/credential/qrcred/qrimage"
+	"github.com/ikd-project/ikd/internal/kredensial"
+	"github.com/ikd-project/ikd/internal/kredensial/qrcred"
+	"github.com/ikd-project/ikd/internal/kredensial/qrcred/qrimage"
 )
 
 // keys makes an issuer key and a device key; in ikd the issuer key lives
@@ -62,7 +62,7 @@ func Example() {
 	fmt.Println("VALID", v.Profile, v.Claims.Nama, v.Claims.NIK, v.Claims.JenisKelamin)
 
 	_, err = qrcred.Verify(text, qrcred.VerifyOptions{Keys: trusted, Now: shown.Add(2 * time.Minute)})
-	var fail *credential.Error
+	var fail *kredensial.Error
 	if errors.As(err, &fail) {
 		fmt.Println("INVALID", fail.Reason, "-", fail.Reason.Message("id"))
 	}

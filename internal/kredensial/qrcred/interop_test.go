@@ -16,8 +16,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ikd-project/ikd/internal/credential"
-	"github.com/ikd-project/ikd/internal/credential/qrcred/qrimage"
+	"github.com/ikd-project/ikd/internal/kredensial"
+	"github.com/ikd-project/ikd/internal/kredensial/qrcred/qrimage"
 )
 
 // Interop: ikd's QR presentations against independent implementations in
@@ -144,7 +144,7 @@ func TestInteropNodeVerifiesGo(t *testing.T) {
 				t.Errorf("%s: %q", c, r.Checks[c])
 			}
 		}
-		if _, err := Verify(bad, f.opts()); reasonOf(err) != credential.BadSignature {
+		if _, err := Verify(bad, f.opts()); reasonOf(err) != kredensial.BadSignature {
 			t.Errorf("Go: %v", err)
 		}
 	})

@@ -17,8 +17,8 @@ import (
 	"github.com/fxamacker/cbor/v2"
 	"github.com/veraison/go-cose"
 
-	"github.com/ikd-project/ikd/internal/credential"
 	"github.com/ikd-project/ikd/internal/kms"
+	"github.com/ikd-project/ikd/internal/kredensial"
 )
 
 func TestRoundTripEachProfile(t *testing.T) {
@@ -227,7 +227,7 @@ func TestParseIssued(t *testing.T) {
 	}
 	none := func([]byte) (crypto.PublicKey, bool) { return nil, false }
 	_, err = ParseIssued(f.issue(t, Usia), none)
-	if reasonOf(err) != credential.UnknownIssuer {
+	if reasonOf(err) != kredensial.UnknownIssuer {
 		t.Errorf("unknown key: %v", err)
 	}
 }
@@ -302,15 +302,15 @@ func TestThumbnail(t *testing.T) {
 	}
 }
 
-func reasonOf(err error) credential.Reason {
-	var ce *credential.Error
+func reasonOf(err error) kredensial.Reason {
+	var ce *kredensial.Error
 	if errors.As(err, &ce) {
 		return ce.Reason
 	}
 	if err == nil {
 		return "VALID"
 	}
-	return credential.Reason("not a credential.Error: " + err.Error())
+	return kredensial.Reason("not a kredensial.Error: " + err.Error())
 }
 
 // TestGoCoseVerifiesBothLayers: go-cose's own Sign1Message reads and

@@ -9,8 +9,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/ikd-project/ikd/internal/credential"
-	"github.com/ikd-project/ikd/internal/credential/sdjwt"
+	"github.com/ikd-project/ikd/internal/kredensial"
+	"github.com/ikd-project/ikd/internal/kredensial/sdjwt"
 )
 
 // The whole life of a digital KTP: the province issues it, the resident's
@@ -64,7 +64,7 @@ func Example() {
 	// A replay to another verifier fails with a reason.
 	opts.Nonce = "another"
 	_, err = sdjwt.Verify(presentation, opts)
-	var ce *credential.Error
+	var ce *kredensial.Error
 	if errors.As(err, &ce) {
 		fmt.Println(ce.Reason, "-", ce.Reason.Message("en"))
 	}

@@ -9,7 +9,7 @@ import (
 	"math"
 	"time"
 
-	"github.com/ikd-project/ikd/internal/credential"
+	"github.com/ikd-project/ikd/internal/kredensial"
 )
 
 // DefaultMaxKBAge is how old a Key Binding JWT may be when
@@ -73,32 +73,32 @@ type KeyBindingInfo struct {
 // readHeader decodes and checks a JWS protected header: alg must be
 // ES256, typ must be typ, and crit and b64 must be absent. Members are read
 // by their exact names.
-func readHeader(sc *scratch, seg, typ string) (kid string, err *credential.Error) {
+func readHeader(sc *scratch, seg, typ string) (kid string, err *kredensial.Error) {
 	raw, e := sc.decode(seg)
 	if e != nil {
-		return "", credential.Fail(credential.BadEncoding, "%s header is not base64url: %v", typ, e)
+		return "", kredensial.Fail(kredensial.BadEncoding, "%s header is not base64url: %v", typ, e)
 	}
 	v, e := sc.parseJSON(raw)
 	h, _ := v.(map[string]any)
 	if e != nil || h == nil {
-		return "", credential.Fail(credential.BadEncoding, "%s header is not a JSON object", typ)
+		return "", kredensial.Fail(kredensial.BadEncoding, "%s header is not a JSON object", typ)
 	}
 	if alg, _ := h["alg"].(string); alg != Alg {
-		return "", credential.Fail(credential.Unsupported, "%s alg %v: only ES256 is accepted", typ, h["alg"])
+		return "", kredensial.Fail(kredensial.Unsupported, "%s alg %v: only ES256 is accepted", typ, h["alg"])
 	}
 	if t, _ := h["typ"].(string); t != typ {
-		return "", credential.Fail(credential.Unsupported, "typ %v, want %s", h["typ"], typ)
+		return "", kredensial.Fail(kredensial.Unsupported, "typ %v, want %s", h["typ"], typ)
 	}
 	if _, crit := h["crit"]; crit {
-		return "", credential.Fail(credential.Unsupported, "%s header has crit", typ)
+		return "", kredensial.Fail(kredensial.Unsupported, "%s header has crit", typ)
 	}
 	if _, b64opt := h["b64"]; b64opt {
-		return "", credential.Fail(credential.Unsupported, "%s header has b64", typ)
+		return "", kredensial.Fail(kredensial.Unsupported, "%s header has b64", typ)
 	}
 	if k, present := h["kid"]; present {
 		ks, ok := k.(string)
 		if !ok {
-			return "", credential.Fail(credential.BadEncoding, "kid is not a string")
+			return "", kredensial.Fail(kredensial.BadEncoding, "kid is not a string")
 		}
 		return ks, nil
 	}
@@ -115,7 +115,7 @@ func (sc *scratch) readObject(body string, sd bool) (map[string]any, bool) {
 
 // Verify checks an SD-JWT VC, with or without a Key Binding JWT, strictly
 // per RFC 9901 and draft-ietf-oauth-sd-jwt-vc, and returns the disclosed
-// claims. Every verification failure is a *credential.Error; the package
+// claims. Every verification failure is a *kredensial.Error; the package
 // documentation lists which check gives which reason.
 func Verify(presentation string, opts VerifyOptions) (*Verified, error) {
 	if opts.Keys == nil || opts.Now.IsZero() {
@@ -126,19 +126,19 @@ func Verify(presentation string, opts VerifyOptions) (*Verified, error) {
 	}
 	v, err := verify(presentation, opts)
 	if err != nil {
-		return nil, err // keep a nil *credential.Error from becoming a non-nil error
+		return nil, err // keep a nil *kredensial.Error from becoming a non-nil error
 	}
 	return v, nil
 }
 
-func verify(presentation string, opts VerifyOptions) (*Verified, *credential.Error) {
+func verify(presentation string, opts VerifyOptions) (*Verified, *kredensial.Error) {
 	p, cerr := split(presentation)
 	if cerr != nil {
 		return nil, cerr
 	}
 	hseg, pseg, sseg, ok := splitJWS(p.jws)
 	if !ok {
-		return nil, credential.Fail(credential.BadEncoding, "issuer-signed JWT is not a compact JWS")
+		return nil, kredensial.Fail(kredensial.BadEncoding, "issuer-signed JWT is not a compact JWS")
 	}
 	sc := newScratch(len(presentation))
 	defer sc.put()
@@ -148,28 +148,28 @@ func verify(presentation string, opts VerifyOptions) (*Verified, *credential.Err
 	}
 	key, ok := opts.Keys(kid)
 	if !ok || key == nil {
-		return nil, credential.Fail(credential.UnknownIssuer, "no trusted key with kid %q", kid)
+		return nil, kredensial.Fail(kredensial.UnknownIssuer, "no trusted key with kid %q", kid)
 	}
 	ecKey, ok := key.(*ecdsa.PublicKey)
 	if !ok || ecKey.Curve != elliptic.P256() {
-		return nil, credential.Fail(credential.Unsupported, "trusted key %q is %T, not ECDSA P-256", kid, key)
+		return nil, kredensial.Fail(kredensial.Unsupported, "trusted key %q is %T, not ECDSA P-256", kid, key)
 	}
 	body, err := sc.decode(pseg)
 	if err != nil {
-		return nil, credential.Fail(credential.BadEncoding, "payload is not base64url: %v", err)
+		return nil, kredensial.Fail(kredensial.BadEncoding, "payload is not base64url: %v", err)
 	}
 	if err := sc.checkES256(p.jws[:len(hseg)+1+len(pseg)], sseg, ecKey); err != nil {
-		return nil, credential.Fail(credential.BadSignature, "issuer signature (kid %q): %v", kid, err)
+		return nil, kredensial.Fail(kredensial.BadSignature, "issuer signature (kid %q): %v", kid, err)
 	}
 	payload, ok := sc.readObject(body, true)
 	if !ok {
-		return nil, credential.Fail(credential.BadEncoding, "payload is not a JSON object")
+		return nil, kredensial.Fail(kredensial.BadEncoding, "payload is not a JSON object")
 	}
 	if alg, ok := payload["_sd_alg"]; ok && alg != SDAlg {
 		if _, isStr := alg.(string); !isStr {
-			return nil, credential.Fail(credential.BadEncoding, "_sd_alg is not a string")
+			return nil, kredensial.Fail(kredensial.BadEncoding, "_sd_alg is not a string")
 		}
-		return nil, credential.Fail(credential.Unsupported, "_sd_alg %v: only sha-256 is accepted", alg)
+		return nil, kredensial.Fail(kredensial.Unsupported, "_sd_alg %v: only sha-256 is accepted", alg)
 	}
 
 	byDigest, list, digests, cerr := sc.decodeAll(payload, p.disclosures)
@@ -190,7 +190,7 @@ func verify(presentation string, opts VerifyOptions) (*Verified, *credential.Err
 
 	if p.kb == "" {
 		if opts.RequireKB {
-			return nil, credential.Fail(credential.WrongHolder, "no Key Binding JWT: the presentation does not prove the holder's device")
+			return nil, kredensial.Fail(kredensial.WrongHolder, "no Key Binding JWT: the presentation does not prove the holder's device")
 		}
 		return out, nil
 	}
@@ -204,24 +204,24 @@ func verify(presentation string, opts VerifyOptions) (*Verified, *credential.Err
 
 // registered reads and checks the registered claims of the signed
 // payload: iss, vct, exp, iat, nbf, status and cnf.
-func registered(payload map[string]any, opts VerifyOptions) (*Verified, *credential.Error) {
+func registered(payload map[string]any, opts VerifyOptions) (*Verified, *kredensial.Error) {
 	out := &Verified{}
 	var ok bool
-	var cerr *credential.Error
+	var cerr *kredensial.Error
 	if out.Issuer, ok = payload["iss"].(string); !ok || out.Issuer == "" {
-		return nil, credential.Fail(credential.BadEncoding, "iss missing or not a string")
+		return nil, kredensial.Fail(kredensial.BadEncoding, "iss missing or not a string")
 	}
 	if out.VCT, ok = payload["vct"].(string); !ok || out.VCT == "" {
-		return nil, credential.Fail(credential.BadEncoding, "vct missing or not a string")
+		return nil, kredensial.Fail(kredensial.BadEncoding, "vct missing or not a string")
 	}
 	if opts.VCT != "" && out.VCT != opts.VCT {
-		return nil, credential.Fail(credential.Unsupported, "vct %q, want %q", out.VCT, opts.VCT)
+		return nil, kredensial.Fail(kredensial.Unsupported, "vct %q, want %q", out.VCT, opts.VCT)
 	}
 	var present bool
 	if out.Expiry, present, cerr = numericDate(payload, "exp"); cerr != nil {
 		return nil, cerr
 	} else if !present {
-		return nil, credential.Fail(credential.BadEncoding, "exp missing")
+		return nil, kredensial.Fail(kredensial.BadEncoding, "exp missing")
 	}
 	if out.IssuedAt, _, cerr = numericDate(payload, "iat"); cerr != nil {
 		return nil, cerr
@@ -231,13 +231,13 @@ func registered(payload map[string]any, opts VerifyOptions) (*Verified, *credent
 	}
 	now := opts.Now
 	if now.After(out.Expiry.Add(opts.Skew)) {
-		return nil, credential.Fail(credential.Expired, "expired at %s", out.Expiry.UTC().Format(time.RFC3339))
+		return nil, kredensial.Fail(kredensial.Expired, "expired at %s", out.Expiry.UTC().Format(time.RFC3339))
 	}
 	if !out.NotBefore.IsZero() && now.Add(opts.Skew).Before(out.NotBefore) {
-		return nil, credential.Fail(credential.NotYetValid, "not valid before %s", out.NotBefore.UTC().Format(time.RFC3339))
+		return nil, kredensial.Fail(kredensial.NotYetValid, "not valid before %s", out.NotBefore.UTC().Format(time.RFC3339))
 	}
 	if !out.IssuedAt.IsZero() && now.Add(opts.Skew).Before(out.IssuedAt) {
-		return nil, credential.Fail(credential.NotYetValid, "issued in the future, at %s", out.IssuedAt.UTC().Format(time.RFC3339))
+		return nil, kredensial.Fail(kredensial.NotYetValid, "issued in the future, at %s", out.IssuedAt.UTC().Format(time.RFC3339))
 	}
 	if out.Status, cerr = statusRef(payload); cerr != nil {
 		return nil, cerr
@@ -245,13 +245,13 @@ func registered(payload map[string]any, opts VerifyOptions) (*Verified, *credent
 	if cnf, ok := payload["cnf"]; ok {
 		m, ok := cnf.(map[string]any)
 		if !ok || m["jwk"] == nil {
-			return nil, credential.Fail(credential.BadEncoding, "cnf is not an object with a jwk")
+			return nil, kredensial.Fail(kredensial.BadEncoding, "cnf is not an object with a jwk")
 		}
 		hk, err := ParseJWK(m["jwk"])
 		if errors.Is(err, errUnsupportedKey) {
-			return nil, credential.Fail(credential.Unsupported, "cnf.jwk: %v", err)
+			return nil, kredensial.Fail(kredensial.Unsupported, "cnf.jwk: %v", err)
 		} else if err != nil {
-			return nil, credential.Fail(credential.BadEncoding, "cnf.jwk: %v", err)
+			return nil, kredensial.Fail(kredensial.BadEncoding, "cnf.jwk: %v", err)
 		}
 		out.HolderKey = hk
 	}
@@ -262,83 +262,83 @@ func registered(payload map[string]any, opts VerifyOptions) (*Verified, *credent
 // verifyKB checks the Key Binding JWT: signed by the holder key, bound to
 // the presented Disclosures (sd_hash), the verifier's aud and nonce, and
 // fresh.
-func verifyKB(sc *scratch, p parts, holder *ecdsa.PublicKey, opts VerifyOptions) (*KeyBindingInfo, *credential.Error) {
+func verifyKB(sc *scratch, p parts, holder *ecdsa.PublicKey, opts VerifyOptions) (*KeyBindingInfo, *kredensial.Error) {
 	hseg, pseg, sseg, ok := splitJWS(p.kb)
 	if !ok {
-		return nil, credential.Fail(credential.BadEncoding, "Key Binding JWT is not a compact JWS")
+		return nil, kredensial.Fail(kredensial.BadEncoding, "Key Binding JWT is not a compact JWS")
 	}
 	if _, cerr := readHeader(sc, hseg, KBTyp); cerr != nil {
 		return nil, cerr
 	}
 	if holder == nil {
-		return nil, credential.Fail(credential.WrongHolder, "a Key Binding JWT, but the credential has no cnf key")
+		return nil, kredensial.Fail(kredensial.WrongHolder, "a Key Binding JWT, but the credential has no cnf key")
 	}
 	body, err := sc.decode(pseg)
 	if err == nil {
 		err = sc.checkES256(p.kb[:len(hseg)+1+len(pseg)], sseg, holder)
 	}
 	if err != nil {
-		return nil, credential.Fail(credential.WrongHolder, "Key Binding JWT is not signed by the key in cnf: %v", err)
+		return nil, kredensial.Fail(kredensial.WrongHolder, "Key Binding JWT is not signed by the key in cnf: %v", err)
 	}
 	kb, ok := sc.readObject(body, false)
 	if !ok {
-		return nil, credential.Fail(credential.BadEncoding, "Key Binding JWT payload is not a JSON object")
+		return nil, kredensial.Fail(kredensial.BadEncoding, "Key Binding JWT payload is not a JSON object")
 	}
 	sdHash, ok1 := kb["sd_hash"].(string)
 	aud, ok2 := kb["aud"].(string)
 	nonce, ok3 := kb["nonce"].(string)
 	if !ok1 || !ok2 || !ok3 {
-		return nil, credential.Fail(credential.BadEncoding, "Key Binding JWT needs string sd_hash, aud and nonce")
+		return nil, kredensial.Fail(kredensial.BadEncoding, "Key Binding JWT needs string sd_hash, aud and nonce")
 	}
 	iat, present, cerr := numericDate(kb, "iat")
 	if cerr != nil {
 		return nil, cerr
 	}
 	if !present {
-		return nil, credential.Fail(credential.BadEncoding, "Key Binding JWT has no iat")
+		return nil, kredensial.Fail(kredensial.BadEncoding, "Key Binding JWT has no iat")
 	}
 	if !sc.matchesDigest(sdHash, p.prefix) {
-		return nil, credential.Fail(credential.BadDisclosure, "sd_hash does not match the presented Disclosures (one was added or removed after the holder signed)")
+		return nil, kredensial.Fail(kredensial.BadDisclosure, "sd_hash does not match the presented Disclosures (one was added or removed after the holder signed)")
 	}
 	if opts.Nonce != "" && nonce != opts.Nonce {
-		return nil, credential.Fail(credential.BadNonce, "nonce %q, want %q", nonce, opts.Nonce)
+		return nil, kredensial.Fail(kredensial.BadNonce, "nonce %q, want %q", nonce, opts.Nonce)
 	}
 	if opts.Aud != "" && aud != opts.Aud {
-		return nil, credential.Fail(credential.BadNonce, "aud %q, want %q", aud, opts.Aud)
+		return nil, kredensial.Fail(kredensial.BadNonce, "aud %q, want %q", aud, opts.Aud)
 	}
 	maxAge := opts.MaxKBAge
 	if maxAge <= 0 {
 		maxAge = DefaultMaxKBAge
 	}
 	if iat.After(opts.Now.Add(opts.Skew)) {
-		return nil, credential.Fail(credential.StalePresentation, "Key Binding JWT issued in the future, at %s", iat.UTC().Format(time.RFC3339))
+		return nil, kredensial.Fail(kredensial.StalePresentation, "Key Binding JWT issued in the future, at %s", iat.UTC().Format(time.RFC3339))
 	}
 	if age := opts.Now.Sub(iat); age > maxAge {
-		return nil, credential.Fail(credential.StalePresentation, "Key Binding JWT is %s old, more than %s", age.Round(time.Second), maxAge)
+		return nil, kredensial.Fail(kredensial.StalePresentation, "Key Binding JWT is %s old, more than %s", age.Round(time.Second), maxAge)
 	}
 	return &KeyBindingInfo{IssuedAt: iat, Aud: aud, Nonce: nonce}, nil
 }
 
 // numericDate reads a JWT NumericDate claim (seconds since the epoch).
-func numericDate(m map[string]any, name string) (time.Time, bool, *credential.Error) {
+func numericDate(m map[string]any, name string) (time.Time, bool, *kredensial.Error) {
 	v, ok := m[name]
 	if !ok {
 		return time.Time{}, false, nil
 	}
 	n, ok := v.(json.Number)
 	if !ok {
-		return time.Time{}, true, credential.Fail(credential.BadEncoding, "%s is not a number", name)
+		return time.Time{}, true, kredensial.Fail(kredensial.BadEncoding, "%s is not a number", name)
 	}
 	f, err := n.Float64()
 	if err != nil || math.IsNaN(f) || f < 0 || f > 1e11 {
-		return time.Time{}, true, credential.Fail(credential.BadEncoding, "%s is not a valid NumericDate", name)
+		return time.Time{}, true, kredensial.Fail(kredensial.BadEncoding, "%s is not a valid NumericDate", name)
 	}
 	sec, frac := math.Modf(f)
 	return time.Unix(int64(sec), int64(frac*1e9)).UTC(), true, nil
 }
 
 // statusRef reads status.status_list.{idx, uri} when present.
-func statusRef(payload map[string]any) (*StatusRef, *credential.Error) {
+func statusRef(payload map[string]any) (*StatusRef, *kredensial.Error) {
 	st, ok := payload["status"]
 	if !ok {
 		return nil, nil
@@ -346,16 +346,16 @@ func statusRef(payload map[string]any) (*StatusRef, *credential.Error) {
 	m, _ := st.(map[string]any)
 	sl, _ := m["status_list"].(map[string]any)
 	if sl == nil {
-		return nil, credential.Fail(credential.BadEncoding, "status has no status_list object")
+		return nil, kredensial.Fail(kredensial.BadEncoding, "status has no status_list object")
 	}
 	n, ok1 := sl["idx"].(json.Number)
 	uri, ok2 := sl["uri"].(string)
 	if !ok1 || !ok2 || uri == "" {
-		return nil, credential.Fail(credential.BadEncoding, "status_list needs a numeric idx and a uri")
+		return nil, kredensial.Fail(kredensial.BadEncoding, "status_list needs a numeric idx and a uri")
 	}
 	idx, err := n.Int64()
 	if err != nil || idx < 0 || idx > math.MaxInt32 {
-		return nil, credential.Fail(credential.BadEncoding, "status_list idx %s is not a non-negative integer", n)
+		return nil, kredensial.Fail(kredensial.BadEncoding, "status_list idx %s is not a non-negative integer", n)
 	}
 	return &StatusRef{Idx: int(idx), URI: uri}, nil
 }

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ikd-project/ikd/internal/credential/jws"
+	"github.com/ikd-project/ikd/internal/kredensial/jws"
 )
 
 // jsonCases are inputs on which parseJSON must agree with jws.DecodeJSON.

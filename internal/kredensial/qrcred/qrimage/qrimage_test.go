@@ -13,8 +13,8 @@ import (
 	"rsc.io/qr"
 	"rsc.io/qr/coding"
 
-	"github.com/ikd-project/ikd/internal/credential"
-	"github.com/ikd-project/ikd/internal/credential/qrcred"
+	"github.com/ikd-project/ikd/internal/kredensial"
+	"github.com/ikd-project/ikd/internal/kredensial/qrcred"
 	"github.com/ikd-project/ikd/internal/verify/verifytest"
 )
 
@@ -105,14 +105,14 @@ func TestDecodeRejects(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, b := range map[string][]byte{"empty": nil, "text": []byte("IKD1:ABC"), "blank PNG": pb.Bytes(), "truncated PNG": pb.Bytes()[:40]} {
-		if _, err := DecodeFile(b); reasonOf(err) != credential.Unreadable {
+		if _, err := DecodeFile(b); reasonOf(err) != kredensial.Unreadable {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	if _, err := DecodeImage(nil); reasonOf(err) != credential.Unreadable {
+	if _, err := DecodeImage(nil); reasonOf(err) != kredensial.Unreadable {
 		t.Errorf("nil image: %v", err)
 	}
-	if _, err := DecodeImage(image.NewGray(image.Rect(0, 0, 0, 0))); reasonOf(err) != credential.Unreadable {
+	if _, err := DecodeImage(image.NewGray(image.Rect(0, 0, 0, 0))); reasonOf(err) != kredensial.Unreadable {
 		t.Errorf("empty image: %v", err)
 	}
 }
@@ -144,8 +144,8 @@ func TestEveryMaskDecodes(t *testing.T) {
 
 var testNow = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 
-func reasonOf(err error) credential.Reason {
-	var ce *credential.Error
+func reasonOf(err error) kredensial.Reason {
+	var ce *kredensial.Error
 	if errors.As(err, &ce) {
 		return ce.Reason
 	}

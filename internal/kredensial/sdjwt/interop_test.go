@@ -12,7 +12,7 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 
-	"github.com/ikd-project/ikd/internal/credential"
+	"github.com/ikd-project/ikd/internal/kredensial"
 	"github.com/ikd-project/ikd/internal/statuslist"
 )
 
@@ -173,7 +173,7 @@ func TestInteropGoToJS(t *testing.T) {
 	t.Logf("forged unreferenced Disclosure: JS ok=%v (RFC 9901 says reject), tanggal_lahir=%v", r.OK, r.Payload["tanggal_lahir"])
 	o := opts()
 	o.RequireKB = false
-	if _, err := Verify(forged, o); reasonOf(err) != credential.BadDisclosure {
+	if _, err := Verify(forged, o); reasonOf(err) != kredensial.BadDisclosure {
 		t.Errorf("Go: forged Disclosure: %v", err)
 	}
 }
@@ -260,10 +260,10 @@ func TestInteropJSToGo(t *testing.T) {
 		t.Errorf("issuance: %d disclosed, claims %v", len(v.Disclosed), v.Claims)
 	}
 
-	if _, err := Verify(out.WrongNonce, o); reasonOf(err) != credential.BadNonce {
+	if _, err := Verify(out.WrongNonce, o); reasonOf(err) != kredensial.BadNonce {
 		t.Errorf("JS presentation with another nonce: %v, want bad_nonce", err)
 	}
-	if _, err := Verify(out.NoKB, o); reasonOf(err) != credential.WrongHolder {
+	if _, err := Verify(out.NoKB, o); reasonOf(err) != kredensial.WrongHolder {
 		t.Errorf("JS presentation without KB: %v, want wrong_holder", err)
 	}
 	// Present works on a JS-issued credential too (without a KB-JWT: the

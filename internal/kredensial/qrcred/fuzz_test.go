@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ikd-project/ikd/internal/credential/qrcred/qrimage"
+	"github.com/ikd-project/ikd/internal/kredensial/qrcred/qrimage"
 )
 
 // The fuzz targets check that no input makes the verifier panic, and that
