@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http"
@@ -37,10 +38,16 @@ type Keys interface {
 	List() []kms.Key
 }
 
+// StatusLists is the part of the store the API reads itself (the trust
+// list names every status list); the services hold the rest.
+type StatusLists interface {
+	ListStatusLists(ctx context.Context) ([]store.StatusList, error)
+}
+
 // API serves the wallet and verifier endpoints.
 type API struct {
 	PublicURL string // the credential issuer identifier; no trailing slash
-	Store     store.Store
+	Store     StatusLists
 	Keys      Keys
 	Issuer    *issuance.Issuer
 	Aktivasi  *aktivasi.Service
