@@ -46,7 +46,7 @@ func commands() []command {
 		{"audit", "audit verify|checkpoint|accept-restore", "check the audit log's chain and name any tampered event, sign its head, or accept a restored backup", runAudit},
 		{"keys", "keys list|rotate|retire KEY-ID", "list, rotate or retire the issuer's signing keys", runKeys},
 		{"lembaga", "lembaga add|list|revoke", "register, list or revoke institutions that verify IDs through the API", runLembaga},
-		{"petugas", "petugas add|list|nonaktif USERNAME", "add, list or deactivate officers (API tokens for POST /api/v1/aktivasi)", runPetugas},
+		{"petugas", "petugas add|list|nonaktif U|reset U", "officers: console accounts (first-login code) and API tokens", runPetugas},
 		{"kredensial", "kredensial tangguhkan|pulihkan|cabut NIK", "suspend, unsuspend or revoke a resident's digital ID (--alasan, --petugas)", runKredensial},
 		{"verify", "verify [flags] QR-TEXT|IMAGE", "verify a digital KTP QR code or presentation offline", runVerify},
 		{"version", "version", "print the version", runVersion},
