@@ -7,10 +7,14 @@
 //     officer never sees. The offer lives 10 minutes and is used once.
 //  2. The wallet redeems the pre-authorized code with the tx_code for an
 //     access token (Redeem). Five wrong codes kill the offer.
-//  3. The wallet asks for a fresh nonce (Nonce) and proves possession of its
-//     device key with a proof JWT over that nonce (Credential). ikd binds
-//     the device, revokes the credentials of any earlier device, and issues
-//     the credentials, all in one transaction.
+//  3. For each configuration of the offer (ConfigurationIDs), the wallet
+//     asks for a fresh nonce (Nonce) and proves possession of its device
+//     key with a proof JWT over that nonce (CredentialFor). The first
+//     request binds the device and revokes the credentials of any earlier
+//     device; every request must prove that same key and gets one
+//     credential of the configuration it names, each configuration once
+//     (OpenID4VCI 1.0 §8; docs/oid4vci.md). Each request runs in one
+//     transaction.
 //
 // Secrets are stored only as hashes: the pre-authorized code and access
 // token as SHA-256, the 6-digit code as an HMAC under a key kept outside the
@@ -26,14 +30,19 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"math/big"
 	"net/url"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/ikd-project/ikd/internal/audit"
 	"github.com/ikd-project/ikd/internal/errs"
+	"github.com/ikd-project/ikd/internal/issuance"
 	"github.com/ikd-project/ikd/internal/kantor"
+	"github.com/ikd-project/ikd/internal/kredensial/qrcred"
 	"github.com/ikd-project/ikd/internal/nik"
 	"github.com/ikd-project/ikd/internal/penduduk"
 	"github.com/ikd-project/ikd/internal/store"
@@ -70,16 +79,46 @@ const (
 	ConfigQRPrefix = "ktp_qr_"
 )
 
+// ConfigurationIDs lists every credential configuration an offer holds,
+// the SD-JWT VC first, then the QR profiles in qrcred.Profiles order.
+func ConfigurationIDs() []string {
+	ids := []string{ConfigSDJWT}
+	for _, p := range qrcred.Profiles {
+		ids = append(ids, ConfigQRPrefix+string(p))
+	}
+	return ids
+}
+
+// Kinds maps configuration IDs to the issuer's kinds of credential.
+func Kinds(configs []string) ([]issuance.Kind, error) {
+	out := make([]issuance.Kind, 0, len(configs))
+	for _, c := range configs {
+		switch p, qr := strings.CutPrefix(c, ConfigQRPrefix); {
+		case c == ConfigSDJWT:
+			out = append(out, issuance.Kind{Format: issuance.FormatSDJWT})
+		case qr && slices.Contains(qrcred.Profiles, qrcred.Profile(p)):
+			out = append(out, issuance.Kind{Format: issuance.FormatCWT, Profile: p})
+		default:
+			return nil, fmt.Errorf("activation: %w: %q", ErrUnknownConfiguration, c)
+		}
+	}
+	return out, nil
+}
+
 // Issued is one credential delivered to the wallet.
 type Issued struct {
 	ConfigurationID string // e.g. "ktp_digital_sd_jwt", "ktp_qr_dasar"
 	Credential      string // SD-JWT issuance form, or base64url of the CWT
 }
 
-// Issuer signs the credentials for a freshly bound device, inside the
-// activation's transaction.
+// Issuer signs the credentials of configs (configuration IDs, in that
+// order) for the device an activation bound, inside the activation's
+// transaction. It refuses a configuration the device already holds with
+// an error matching issuance.ErrAlreadyIssued, and any new credential for
+// a device whose credentials are suspended or revoked with one matching
+// issuance.ErrNotValid.
 type Issuer interface {
-	IssueFor(ctx context.Context, tx store.Tx, p store.Penduduk, dev store.Perangkat, devKey *ecdsa.PublicKey, akt store.Aktivasi) ([]Issued, error)
+	IssueFor(ctx context.Context, tx store.Tx, p store.Penduduk, dev store.Perangkat, devKey *ecdsa.PublicKey, akt store.Aktivasi, configs []string) ([]Issued, error)
 }
 
 // Releaser revokes the credentials of a resident's active device and
@@ -257,72 +296,192 @@ func (s *Service) Nonce(ctx context.Context) (string, error) {
 var (
 	ErrInvalidToken = errs.New(errs.Unauthenticated, "token akses tidak sah atau kedaluwarsa", "the access token is invalid or expired")
 	ErrInvalidNonce = errs.New(errs.Unauthenticated, "nonce tidak sah, sudah dipakai atau kedaluwarsa", "the nonce is invalid, used or expired")
+	// ErrUnknownConfiguration is a credential_configuration_id that is
+	// not one of the offer's.
+	ErrUnknownConfiguration = errs.New(errs.Invalid, "credential_configuration_id tidak dikenal", "unknown credential_configuration_id")
+	// ErrWrongDevice is a later request of an activation whose proof is
+	// by another key than the device the activation bound; it matches
+	// ErrInvalidProof too.
+	ErrWrongDevice error = &proofError{errs.New(errs.Invalid,
+		"bukti kunci perangkat tidak sah: aktivasi ini sudah mengikat perangkat lain",
+		"invalid key proof: this activation is bound to another device")}
 )
 
-// Credential checks the access token and the proof of possession, binds the
-// device (releasing any earlier one and revoking its credentials) and issues
-// the credentials, atomically.
+// ActionCredentialRefused is the audit action of a credential request
+// refused after its access token and proof were checked: a proof by
+// another device than the one the activation bound, a configuration
+// already issued, or a digital ID suspended or revoked meanwhile.
+const ActionCredentialRefused = "kredensial.permintaan_ditolak"
+
+// Credential answers, with one proof, a request for every configuration
+// of the offer (ConfigurationIDs): what an in-process wallet does (the
+// demo history, the samples). It is CredentialFor for all of them at once.
 func (s *Service) Credential(ctx context.Context, accessToken, proofJWT string) ([]Issued, error) {
+	return s.credentials(ctx, accessToken, proofJWT, ConfigurationIDs())
+}
+
+// CredentialFor answers one OpenID4VCI 1.0 credential request: the
+// credential of configuration configID, for the device key proved by
+// proofJWT (over a fresh c_nonce, which it consumes). The first request of
+// an activation binds that device, releasing any earlier device of the
+// resident and revoking its credentials; later requests must prove the
+// same device key (else ErrWrongDevice). The access token serves each
+// configuration of the offer once until it expires: a configuration
+// already issued is refused (issuance.ErrAlreadyIssued), as is every
+// request once the activation's device was released (ErrInvalidToken) or
+// its credentials suspended or revoked (issuance.ErrNotValid). Each check,
+// the binding and the issuance run in one transaction.
+func (s *Service) CredentialFor(ctx context.Context, accessToken, configID, proofJWT string) (Issued, error) {
+	out, err := s.credentials(ctx, accessToken, proofJWT, []string{configID})
+	if err != nil {
+		return Issued{}, err
+	}
+	if len(out) != 1 || out[0].ConfigurationID != configID {
+		return Issued{}, fmt.Errorf("activation: the issuer returned %d credentials for %s", len(out), configID)
+	}
+	return out[0], nil
+}
+
+// credentials runs one credential request for configs.
+func (s *Service) credentials(ctx context.Context, accessToken, proofJWT string, configs []string) ([]Issued, error) {
+	for _, c := range configs {
+		if !slices.Contains(ConfigurationIDs(), c) {
+			return nil, ErrUnknownConfiguration
+		}
+	}
 	now := s.Now().UTC()
 	proof, err := VerifyProof(proofJWT, s.IssuerURL, now)
 	if err != nil {
 		return nil, err
 	}
 	var out []Issued
+	var akt store.Aktivasi
 	err = s.Store.InTx(ctx, func(tx store.Tx) error {
-		if err := tx.ConsumeNonce(ctx, hashSecret(proof.Nonce), now); err != nil {
-			if store.IsNotFound(err) {
-				return ErrInvalidNonce
-			}
-			return err
-		}
-		a, err := tx.GetAktivasiByToken(ctx, hashSecret(accessToken))
-		if err != nil {
-			return ErrInvalidToken
-		}
-		// Spend the token first: UpdateAktivasi locks the activation, so
-		// of concurrent requests with one token exactly one finds it
-		// unspent; the others wait for it and are refused, rather than
-		// racing to bind a device.
-		a, err = tx.UpdateAktivasi(ctx, a.ID, func(a *store.Aktivasi) error {
-			if a.State != store.Ditukar || !now.Before(a.TokenExpiresAt) {
-				return ErrInvalidToken
-			}
-			a.State = store.Selesai
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		out, err = s.bindAndIssue(ctx, tx, a, proof, now)
+		var err error
+		akt, out, err = s.credentialsTx(ctx, tx, accessToken, proof, configs, now)
 		return err
 	})
-	return out, err
+	if refusal(err) != "" {
+		return nil, s.auditRefusal(ctx, akt, proof, configs, err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("activation: credential request: %w", err)
+	}
+	return out, nil
 }
 
-func (s *Service) bindAndIssue(ctx context.Context, tx store.Tx, a store.Aktivasi, proof Proof, now time.Time) ([]Issued, error) {
+// credentialsTx is credentials inside its transaction. It returns the
+// activation once the token is checked, for the audit of a refusal.
+func (s *Service) credentialsTx(ctx context.Context, tx store.Tx, accessToken string, proof Proof, configs []string, now time.Time) (store.Aktivasi, []Issued, error) {
+	if err := tx.ConsumeNonce(ctx, hashSecret(proof.Nonce), now); err != nil {
+		if store.IsNotFound(err) {
+			return store.Aktivasi{}, nil, ErrInvalidNonce
+		}
+		return store.Aktivasi{}, nil, err
+	}
+	a, err := tx.GetAktivasiByToken(ctx, hashSecret(accessToken))
+	if err != nil {
+		return store.Aktivasi{}, nil, ErrInvalidToken
+	}
+	// UpdateAktivasi locks the activation until the transaction ends, so
+	// the requests of one token run one at a time: exactly one finds it
+	// DITUKAR and binds a device, and the later ones see that device and
+	// what it was issued. Status changes of the device take this lock too.
+	first := false
+	a, err = tx.UpdateAktivasi(ctx, a.ID, func(a *store.Aktivasi) error {
+		if (a.State != store.Ditukar && a.State != store.Selesai) || !now.Before(a.TokenExpiresAt) {
+			return ErrInvalidToken
+		}
+		first, a.State = a.State == store.Ditukar, store.Selesai
+		return nil
+	})
+	if err != nil {
+		return store.Aktivasi{}, nil, err
+	}
 	p, err := tx.GetPenduduk(ctx, a.NIK)
 	if err != nil {
-		return nil, err
+		return a, nil, err
 	}
-	// One active device per resident: a new activation releases the old
-	// phone and revokes its credentials.
+	var dev store.Perangkat
+	if first {
+		dev, err = s.bind(ctx, tx, a, proof, now)
+	} else {
+		dev, err = boundDevice(ctx, tx, a, proof)
+	}
+	if err != nil {
+		return a, nil, err
+	}
+	out, err := s.Issuer.IssueFor(ctx, tx, p, dev, proof.Key, a, configs)
+	return a, out, err
+}
+
+// bind binds the device of the first credential request of activation a.
+// One active device per resident: a new activation releases the old phone
+// and revokes its credentials.
+func (s *Service) bind(ctx context.Context, tx store.Tx, a store.Aktivasi, proof Proof, now time.Time) (store.Perangkat, error) {
 	if _, err := tx.GetPerangkatAktif(ctx, a.NIK); err == nil {
 		if err := s.Releaser.ReleaseDevice(ctx, tx, a.NIK, a.Petugas, a.KantorKode); err != nil {
-			return nil, err
+			return store.Perangkat{}, err
 		}
 	} else if !store.IsNotFound(err) {
-		return nil, err
+		return store.Perangkat{}, err
 	}
 	dev := store.Perangkat{NIK: a.NIK, JKT: proof.Thumbprint, AktivasiID: a.ID, BoundAt: now}
 	if err := tx.BindPerangkat(ctx, &dev); err != nil {
-		return nil, err
+		return store.Perangkat{}, err
 	}
 	if _, err := s.Audit.Record(ctx, tx, audit.Entry{Actor: "wallet", Kantor: a.KantorKode, Action: "perangkat.ikat",
 		Subject: a.NIK, Purpose: "aktivasi IKD", Detail: map[string]string{"aktivasi": a.ID, "perangkat": proof.Thumbprint}}); err != nil {
-		return nil, err
+		return store.Perangkat{}, err
 	}
-	return s.Issuer.IssueFor(ctx, tx, p, dev, proof.Key, a)
+	return dev, nil
+}
+
+// boundDevice returns the device activation a bound, for a later request
+// of a. Once that device was released (a newer activation, an officer's
+// revocation) the activation is over and its token is refused; a proof by
+// any other key is ErrWrongDevice.
+func boundDevice(ctx context.Context, tx store.Tx, a store.Aktivasi, proof Proof) (store.Perangkat, error) {
+	dev, err := tx.GetPerangkatAktif(ctx, a.NIK)
+	if store.IsNotFound(err) || (err == nil && dev.AktivasiID != a.ID) {
+		return store.Perangkat{}, ErrInvalidToken
+	}
+	if err != nil {
+		return store.Perangkat{}, err
+	}
+	if dev.JKT != proof.Thumbprint {
+		return store.Perangkat{}, ErrWrongDevice
+	}
+	return dev, nil
+}
+
+// refusal names, for the audit log, why a request that got past the token
+// check was refused; "" for other errors.
+func refusal(err error) string {
+	switch {
+	case errors.Is(err, ErrWrongDevice):
+		return "perangkat_lain"
+	case errors.Is(err, issuance.ErrAlreadyIssued):
+		return "sudah_terbit"
+	case errors.Is(err, issuance.ErrNotValid):
+		return "ikd_tidak_sah"
+	}
+	return ""
+}
+
+// auditRefusal records a refused credential request of activation a, after
+// its transaction rolled back, and returns err.
+func (s *Service) auditRefusal(ctx context.Context, a store.Aktivasi, proof Proof, configs []string, err error) error {
+	aerr := s.Store.InTx(ctx, func(tx store.Tx) error {
+		_, err := s.Audit.Record(ctx, tx, audit.Entry{Actor: "wallet", Kantor: a.KantorKode, Action: ActionCredentialRefused,
+			Subject: a.NIK, Purpose: "aktivasi IKD", Detail: map[string]any{"aktivasi": a.ID, "perangkat": proof.Thumbprint,
+				"konfigurasi": configs, "alasan_tolak": refusal(err)}})
+		return err
+	})
+	if aerr != nil {
+		return fmt.Errorf("activation: audit refused credential request: %w (refused: %w)", aerr, err)
+	}
+	return err
 }
 
 func (s *Service) txHash(code string) string {

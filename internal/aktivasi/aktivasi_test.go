@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,6 +22,7 @@ import (
 	"github.com/ikd-project/ikd/internal/audit"
 	"github.com/ikd-project/ikd/internal/errs"
 	"github.com/ikd-project/ikd/internal/ikdtest"
+	"github.com/ikd-project/ikd/internal/issuance"
 	"github.com/ikd-project/ikd/internal/kantor"
 	"github.com/ikd-project/ikd/internal/mail"
 	"github.com/ikd-project/ikd/internal/store"
@@ -36,18 +38,31 @@ var ctx = context.Background()
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 
 // recorder stands in for the issuance and revocation services, which have
-// their own tests: it records what activation asked of them.
+// their own tests: it records what activation asked of them, and refuses
+// a configuration a device was issued before, as issuance does.
 type recorder struct {
 	mu      sync.Mutex
 	issued  []store.Perangkat
+	configs map[int64][]string // configurations issued, by device
 	revoked []store.Perangkat
 }
 
-func (r *recorder) IssueFor(_ context.Context, _ store.Tx, p store.Penduduk, dev store.Perangkat, key *ecdsa.PublicKey, _ store.Aktivasi) ([]aktivasi.Issued, error) {
+func (r *recorder) IssueFor(_ context.Context, _ store.Tx, p store.Penduduk, dev store.Perangkat, key *ecdsa.PublicKey, _ store.Aktivasi, configs []string) ([]aktivasi.Issued, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	var out []aktivasi.Issued
+	for _, c := range configs {
+		if slices.Contains(r.configs[dev.ID], c) {
+			return nil, issuance.ErrAlreadyIssued
+		}
+		out = append(out, aktivasi.Issued{ConfigurationID: c, Credential: c + " for " + p.NIK[:4]})
+	}
+	if r.configs == nil {
+		r.configs = map[int64][]string{}
+	}
+	r.configs[dev.ID] = append(r.configs[dev.ID], configs...)
 	r.issued = append(r.issued, dev)
-	return []aktivasi.Issued{{ConfigurationID: "ktp_digital_sd_jwt", Credential: "for " + p.NIK[:4]}}, nil
+	return out, nil
 }
 
 func (r *recorder) ReleaseDevice(ctx context.Context, tx store.Tx, nik, _, _ string) error {
@@ -288,7 +303,7 @@ func (f *fixture) activate(t *testing.T, d device) {
 		t.Fatal(err)
 	}
 	creds, err := f.svc.Credential(ctx, tok.AccessToken, d.proof(t, issuerURL, nonce, f.clock.Now(), nil))
-	if err != nil || len(creds) != 1 {
+	if err != nil || len(creds) != len(aktivasi.ConfigurationIDs()) {
 		t.Fatalf("credential: %v, %v", creds, err)
 	}
 }
@@ -349,6 +364,98 @@ func TestCredentialRefusals(t *testing.T) {
 		wantErr(t, "replayed nonce", err, aktivasi.ErrInvalidNonce)
 		fresh, _ := f.svc.Nonce(ctx)
 		_, err = f.svc.Credential(ctx, tok.AccessToken, phone.proof(t, issuerURL, fresh, now, nil))
-		wantErr(t, "token used twice", err, aktivasi.ErrInvalidToken)
+		wantErr(t, "configurations asked for twice", err, issuance.ErrAlreadyIssued)
+		fresh, _ = f.svc.Nonce(ctx)
+		_, err = f.svc.CredentialFor(ctx, tok.AccessToken, "ktp_lain", phone.proof(t, issuerURL, fresh, now, nil))
+		wantErr(t, "unknown configuration", err, aktivasi.ErrUnknownConfiguration)
 	})
+}
+
+// request asks for one configuration with a fresh nonce and d's proof.
+func (f *fixture) request(t *testing.T, tok aktivasi.Token, config string, d device) (aktivasi.Issued, error) {
+	t.Helper()
+	nonce, err := f.svc.Nonce(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f.svc.CredentialFor(ctx, tok.AccessToken, config, d.proof(t, issuerURL, nonce, f.clock.Now(), nil))
+}
+
+// TestCredentialPerConfiguration follows OpenID4VCI 1.0 §8: one request
+// per configuration, each answered with that configuration only, by the
+// one device the first request bound; each configuration once; the token
+// good for every configuration until it expires or its device is released.
+func TestCredentialPerConfiguration(t *testing.T) {
+	ikdtest.ForEachBackend(t, func(t *testing.T, st store.Store) {
+		f := setup(t, st)
+		phone, other := newDevice(t), newDevice(t)
+		o := f.offer(t)
+		tok, err := f.svc.Redeem(ctx, o.Code, f.lastCode(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		configs := aktivasi.ConfigurationIDs()
+		for i, c := range configs {
+			got, err := f.request(t, tok, c, phone)
+			if err != nil || got.ConfigurationID != c {
+				t.Fatalf("request %d for %s: %+v, %v", i, c, got, err)
+			}
+			// Another key is refused as invalid_proof, the same
+			// configuration again as already issued.
+			_, err = f.request(t, tok, configs[len(configs)-1-i], other)
+			wantErr(t, "another device", err, aktivasi.ErrWrongDevice)
+			wantErr(t, "another device is an invalid proof", err, aktivasi.ErrInvalidProof)
+			_, err = f.request(t, tok, c, phone)
+			wantErr(t, "a configuration twice", err, issuance.ErrAlreadyIssued)
+			f.clock.Advance(time.Minute)
+		}
+		dev, err := st.GetPerangkatAktif(ctx, siti)
+		if err != nil || len(f.rec.issued) != len(configs) || f.rec.configs[dev.ID] == nil || len(f.rec.revoked) != 0 {
+			t.Fatalf("device %+v (%v), issued %d times, revoked %v", dev, err, len(f.rec.issued), f.rec.revoked)
+		}
+		// Every refusal was audited under the activation.
+		if n := countAudit(t, st, aktivasi.ActionCredentialRefused); n != 2*len(configs) {
+			t.Errorf("%d refused credential requests audited, want %d", n, 2*len(configs))
+		}
+
+		// A token past its TTL is refused.
+		o = f.offer(t)
+		late, err := f.svc.Redeem(ctx, o.Code, f.lastCode(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Advance(aktivasi.TokenTTL)
+		_, err = f.request(t, late, configs[0], phone)
+		wantErr(t, "expired token", err, aktivasi.ErrInvalidToken)
+
+		// A newer activation releases the device: the older token is over.
+		o = f.offer(t)
+		first, err := f.svc.Redeem(ctx, o.Code, f.lastCode(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.request(t, first, configs[0], phone); err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Advance(time.Second) // the outbox names mails by the second
+		f.activate(t, other)
+		_, err = f.request(t, first, configs[1], phone)
+		wantErr(t, "token of a released device", err, aktivasi.ErrInvalidToken)
+	})
+}
+
+// countAudit counts the audit events with action.
+func countAudit(t *testing.T, st store.Store, action string) int {
+	t.Helper()
+	evs, err := st.ListAudit(ctx, 0, 10000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, ev := range evs {
+		if ev.Action == action {
+			n++
+		}
+	}
+	return n
 }

@@ -161,9 +161,14 @@ var (
 	_ aktivasi.Releaser = (*issuance.Issuer)(nil)
 )
 
-// IssueFor issues the credentials inside the activation's transaction.
-func (a ActivationIssuer) IssueFor(ctx context.Context, tx store.Tx, p store.Penduduk, dev store.Perangkat, devKey *ecdsa.PublicKey, akt store.Aktivasi) ([]aktivasi.Issued, error) {
-	issued, err := a.Issuer.Issue(ctx, tx, p, dev, devKey, akt)
+// IssueFor issues the credentials of configs inside the activation's
+// transaction.
+func (a ActivationIssuer) IssueFor(ctx context.Context, tx store.Tx, p store.Penduduk, dev store.Perangkat, devKey *ecdsa.PublicKey, akt store.Aktivasi, configs []string) ([]aktivasi.Issued, error) {
+	kinds, err := aktivasi.Kinds(configs)
+	if err != nil {
+		return nil, err
+	}
+	issued, err := a.Issuer.IssueKinds(ctx, tx, p, dev, devKey, akt, kinds)
 	if err != nil {
 		return nil, err
 	}

@@ -9,12 +9,14 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/ikd-project/ikd/internal/httpapi"
 	"github.com/ikd-project/ikd/internal/ikdtest"
 	"github.com/ikd-project/ikd/internal/lembaga"
 	"github.com/ikd-project/ikd/internal/store"
@@ -125,8 +127,9 @@ func statusCount(as []answer) map[int]int {
 // TestBurst is issue 7's concurrency test: bursts of concurrent requests
 // on every write path, mixed with reads, on both databases, over real HTTP
 // on 127.0.0.1. No answer may be 5xx, and the invariants hold afterwards:
-// one token per code, one redemption per nonce, one active device per
-// resident, every verification audited, an intact audit chain.
+// one token per code, one redemption per nonce, one device bound per
+// activation (the first proof's), each configuration issued at most once
+// per activation, every verification audited, an intact audit chain.
 func TestBurst(t *testing.T) {
 	ikdtest.ForEachBackend(t, func(t *testing.T, st store.Store) {
 		bursts(t, st, nil)
@@ -193,39 +196,61 @@ func bursts(t testing.TB, st store.Store, stats *[]burstStat) {
 		t.Fatalf("nonce: %d distinct nonces of %d", len(nonces), burstSize)
 	}
 
-	// Credential requests with one access token: half over one nonce,
-	// half over nonces of their own, each from its own device key.
+	// Credential requests with one access token, for the four
+	// configurations in turn: half over one nonce, half over nonces of
+	// their own, each from its own device key. Exactly one binds its
+	// device; the others are refused (invalid_nonce, or invalid_proof for
+	// a key that is not the bound device's).
 	var list []string
 	for n := range nonces {
 		list = append(list, n)
 	}
+	configs := httpapi.ConfigurationIDs()
 	bodies := make([]string, burstSize)
 	keys := make([]*ecdsa.PrivateKey, burstSize)
 	for i := range bodies {
 		n := list[i%2*i] // even i: list[0]; odd i: a nonce of its own
 		keys[i] = newKey(t)
-		b, _ := json.Marshal(map[string]any{"credential_configuration_id": "ktp_qr_dasar",
-			"proofs": map[string]any{"jwt": []string{proof(t, keys[i], e.url, n)}}})
-		bodies[i] = string(b)
+		bodies[i] = credentialBody(configs[i%len(configs)], proof(t, keys[i], e.url, n))
 	}
 	as = burst(t, e, "POST /oid4vci/credential", burstSize, func(i int) *http.Request {
 		return post(e, "/oid4vci/credential", "application/json", bodies[i], "Authorization", "Bearer "+access)
 	})
-	var creds map[string]string
+	creds := map[string]string{}
 	var phone *ecdsa.PrivateKey
-	if c := statusCount(as); c[http.StatusOK] != 1 {
-		t.Fatalf("credential: answers %v, want exactly one 200", c)
+	if c := statusCount(as); c[http.StatusOK] != 1 || c[http.StatusBadRequest] != burstSize-1 {
+		t.Fatalf("credential: answers %v, want exactly one 200 and %d of 400", c, burstSize-1)
 	}
 	for i, a := range as {
 		if a.status == http.StatusOK {
 			phone = keys[i]
-			creds = credentials(t, response{a.status, nil, []byte(a.body)}, "ktp_qr_dasar")
+			creds[configs[i%len(configs)]] = credentialOf(t, response{a.status, nil, []byte(a.body)}, configs[i%len(configs)])
 		}
 	}
-	if _, err := st.GetPerangkatAktif(ctx, siti); err != nil {
-		t.Fatalf("no active device after the credential burst: %v", err)
-	}
+	wantOAuthErrors(t, as, "invalid_nonce", "invalid_proof")
 
+	// The bound device asks for each configuration 50 times at once, each
+	// request over a fresh nonce: each configuration is issued once, the
+	// rest are credential_request_denied.
+	for i := range bodies {
+		bodies[i] = credentialBody(configs[i%len(configs)], proof(t, phone, e.url, e.nonce(t)))
+	}
+	as = burst(t, e, "POST /oid4vci/credential (one device)", burstSize, func(i int) *http.Request {
+		return post(e, "/oid4vci/credential", "application/json", bodies[i], "Authorization", "Bearer "+access)
+	})
+	for i, a := range as {
+		if c := configs[i%len(configs)]; a.status == http.StatusOK {
+			if creds[c] != "" {
+				t.Fatalf("credential: %s issued twice", c)
+			}
+			creds[c] = credentialOf(t, response{a.status, nil, []byte(a.body)}, c)
+		}
+	}
+	if len(creds) != len(configs) {
+		t.Fatalf("credential: %d configurations issued, want %d", len(creds), len(configs))
+	}
+	wantOAuthErrors(t, as, "credential_request_denied")
+	wantOneDevice(t, st, len(configs))
 	// Officer status changes, suspend and unsuspend racing.
 	as = burst(t, o.api, "POST /api/v1/penduduk/{nik}/tangguhkan|pulihkan", burstSize, func(i int) *http.Request {
 		act, alasan := "tangguhkan", "perangkat_hilang"
@@ -260,6 +285,42 @@ func bursts(t testing.TB, st store.Store, stats *[]burstStat) {
 	res, err := o.auditLog.Verify(ctx, st, nil)
 	if err != nil || len(res.Problems) > 0 {
 		t.Fatalf("audit verify after the bursts: %v %v", err, res.Problems)
+	}
+}
+
+// wantOAuthErrors checks that every answer but 200 is a 400 with one of the
+// OpenID4VCI error codes.
+func wantOAuthErrors(t testing.TB, as []answer, codes ...string) {
+	t.Helper()
+	for i, a := range as {
+		var e struct {
+			Error string `json:"error"`
+		}
+		if a.status != http.StatusOK && (a.status != http.StatusBadRequest ||
+			json.Unmarshal([]byte(a.body), &e) != nil || !slices.Contains(codes, e.Error)) {
+			t.Errorf("request %d: %d %s, want 200 or 400 with one of %v", i, a.status, a.body, codes)
+		}
+	}
+}
+
+// wantOneDevice checks that siti has one active device holding exactly n
+// credentials, one per configuration.
+func wantOneDevice(t testing.TB, st store.Store, n int) {
+	t.Helper()
+	dev, err := st.GetPerangkatAktif(ctx, siti)
+	if err != nil {
+		t.Fatalf("no active device after the credential bursts: %v", err)
+	}
+	creds, err := st.ListKredensialPerangkat(ctx, dev.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]bool{}
+	for _, k := range creds {
+		kinds[k.Format+"/"+k.Profil] = true
+	}
+	if len(creds) != n || len(kinds) != n {
+		t.Fatalf("the device holds %d credentials of %d kinds, want %d of %d", len(creds), len(kinds), n, n)
 	}
 }
 

@@ -14,7 +14,7 @@
 //	GET  /oid4vci/offers/{code}                 credential offer (credential_offer_uri)
 //	POST /oid4vci/token                         pre-authorized code + tx_code -> access token
 //	POST /oid4vci/nonce                         fresh c_nonce
-//	POST /oid4vci/credential                    proof of the device key -> credentials
+//	POST /oid4vci/credential                    one configuration + proof of the device key -> its credential
 //	POST /api/v1/aktivasi                       officer: start an activation (Bearer officer token)
 //	POST /api/v1/penduduk/{nik}/tangguhkan      officer: suspend a resident's digital ID
 //	POST /api/v1/penduduk/{nik}/pulihkan        officer: lift the suspension
@@ -44,20 +44,39 @@
 // offer endpoint for an offer that is no longer live),
 // unsupported_grant_type, invalid_token (401), invalid_nonce,
 // invalid_proof, invalid_credential_request,
-// unknown_credential_configuration, credential_request_denied (the
-// resident stopped being eligible) and server_error. error_description is in
+// unknown_credential_configuration, unknown_credential_identifier,
+// credential_request_denied (a configuration already issued, a digital ID
+// suspended or revoked meanwhile, or a resident no longer eligible) and
+// server_error. error_description is in
 // Bahasa Indonesia unless the request's Accept-Language starts with "en".
 //
 // # ikd's choices within OpenID4VCI
 //
-// One activation issues four credentials together, in one transaction,
-// bound to one device key: the SD-JWT VC ktp_digital_sd_jwt and the three
-// QR credentials ktp_qr_dasar, ktp_qr_usia and ktp_qr_foto. The credential
-// endpoint therefore returns all four in one response, the requested
-// configuration first; each entry of "credentials" carries, besides
-// "credential", the extension member "credential_configuration_id" so the
-// wallet can tell them apart. A second credential request with the same
-// access token fails (invalid_token): the token is single-use.
+// An offer holds four configurations, each a credential bound to the one
+// device key of the activation: the SD-JWT VC ktp_digital_sd_jwt and the
+// three QR credentials ktp_qr_dasar, ktp_qr_usia and ktp_qr_foto. As
+// OpenID4VCI 1.0 §8 says, a credential request names one configuration
+// (credential_configuration_id; credential_identifier is refused with
+// unknown_credential_identifier, as the token response carries no
+// authorization_details) and its answer holds one credential of that
+// configuration only. Each entry of "credentials" carries, besides
+// "credential", the extension member "credential_configuration_id". The
+// wallet asks for each configuration in turn, with a fresh c_nonce from the
+// nonce endpoint for each proof; the access token serves every
+// configuration of the offer until it expires (TokenTTL):
+//
+//   - The first request binds the device of its proof's key, releasing the
+//     resident's earlier device and revoking its credentials. Later
+//     requests must prove the same key: any other is invalid_proof.
+//   - Each configuration is issued at most once per activation; asking for
+//     it again is credential_request_denied (a wallet that lost one asks
+//     the officer for a new activation). Nothing is re-served: ikd keeps
+//     no signed credential to hand out again.
+//   - Once the activation's device is released (a newer activation, an
+//     officer's revocation) its token is invalid_token; once its
+//     credentials are suspended or revoked, credential_request_denied.
+//   - Refusals of the last three kinds are audited as
+//     kredensial.permintaan_ditolak (aktivasi.ActionCredentialRefused).
 //
 // The QR credentials use a custom format, "ikd-qr+cwt": the credential is
 // the base64url (no padding) of the issuer's COSE_Sign1 CWT (package
@@ -65,8 +84,8 @@
 // (qrcred.Present) and shows as an "IKD1:" QR code.
 //
 // Only a JWT proof (openid4vci-proof+jwt, ES256, P-256 key in the jwk
-// header) is accepted, and exactly one: ikd binds one device key per
-// activation.
+// header) is accepted, and exactly one per request: ikd binds one device
+// key per activation, and issues no batches.
 //
 // Request bodies are limited to MaxBody. Nothing here logs personal data:
 // the access log of package httpserver records the route pattern, not the

@@ -237,9 +237,9 @@ func proof(t testing.TB, dev *ecdsa.PrivateKey, aud, nonce string) string {
 	return out
 }
 
-// credentials decodes a successful credential response into
-// configuration ID -> credential, checking the order.
-func credentials(t testing.TB, r response, first string) map[string]string {
+// credentialOf decodes a successful credential response, which must hold
+// exactly one credential, of config (OpenID4VCI 1.0 §8.3).
+func credentialOf(t testing.TB, r response, config string) string {
 	t.Helper()
 	var body struct {
 		Credentials []struct {
@@ -247,26 +247,32 @@ func credentials(t testing.TB, r response, first string) map[string]string {
 			ConfigurationID string `json:"credential_configuration_id"`
 		} `json:"credentials"`
 	}
-	if r.status != 200 || json.Unmarshal(r.body, &body) != nil || len(body.Credentials) != 4 {
-		t.Fatalf("credential response %d: %s", r.status, r.body)
+	if r.status != 200 || json.Unmarshal(r.body, &body) != nil || len(body.Credentials) != 1 ||
+		body.Credentials[0].Credential == "" || body.Credentials[0].ConfigurationID != config {
+		t.Fatalf("credential response for %s: %d %s", config, r.status, r.body)
 	}
-	if body.Credentials[0].ConfigurationID != first {
-		t.Errorf("first credential is %s, want the requested %s", body.Credentials[0].ConfigurationID, first)
+	if r.header != nil && r.header.Get("Cache-Control") != "no-store" {
+		t.Errorf("credential response Cache-Control %q", r.header.Get("Cache-Control"))
 	}
-	out := map[string]string{}
-	for _, c := range body.Credentials {
-		out[c.ConfigurationID] = c.Credential
-	}
-	for _, id := range httpapi.ConfigurationIDs() {
-		if out[id] == "" {
-			t.Errorf("no %s credential in %s", id, r.body)
-		}
-	}
-	return out
+	return body.Credentials[0].Credential
+}
+
+// credentialBody is a credential request for config with one key proof.
+func credentialBody(config, proofJWT string) string {
+	b, _ := json.Marshal(map[string]any{"credential_configuration_id": config,
+		"proofs": map[string]any{"jwt": []string{proofJWT}}})
+	return string(b)
+}
+
+// request asks for config's credential with a fresh nonce and dev's proof.
+func (e *env) request(t testing.TB, access, config string, dev *ecdsa.PrivateKey) response {
+	t.Helper()
+	return e.credential(t, access, credentialBody(config, proof(t, dev, e.url, e.nonce(t))))
 }
 
 // activate runs the wallet's side of one activation over HTTP and returns
-// the credentials and the access token.
+// the credentials and the access token: request first, then every other
+// configuration of the offer, one credential request each.
 func (e *env) activate(t testing.TB, dev *ecdsa.PrivateKey, request string) (map[string]string, string) {
 	t.Helper()
 	o := e.offer(t)
@@ -289,9 +295,13 @@ func (e *env) activate(t testing.TB, dev *ecdsa.PrivateKey, request string) (map
 	if r.status != 200 || access == "" || tok["token_type"] != "Bearer" || tok["expires_in"] != 300.0 {
 		t.Fatalf("token %d: %s", r.status, r.body)
 	}
-	body, _ := json.Marshal(map[string]any{"credential_configuration_id": request,
-		"proofs": map[string]any{"jwt": []string{proof(t, dev, e.url, e.nonce(t))}}})
-	return credentials(t, e.credential(t, access, string(body)), request), access
+	creds := map[string]string{}
+	for _, c := range append([]string{request}, httpapi.ConfigurationIDs()...) {
+		if creds[c] == "" {
+			creds[c] = credentialOf(t, e.request(t, access, c, dev), c)
+		}
+	}
+	return creds, access
 }
 
 // trust fetches and parses the trust list over HTTP.
@@ -423,20 +433,33 @@ func TestEndToEnd(t *testing.T) {
 		o := e.offer(t)
 		r = e.token(t, o.Code, e.mailedCode(t))
 		token2, _ := r.json(t)["access_token"].(string)
-		// Phone 1's spent access token is refused (invalid_token); the
-		// failed request rolls back and leaves usedNonce unconsumed.
-		e.credential(t, token1, body("ktp_digital_sd_jwt", proof(t, phone1, e.url, usedNonce))).oauthErr(t, 401, "invalid_token")
-		creds2 := credentials(t, e.credential(t, token2, body("ktp_digital_sd_jwt", proof(t, phone2, e.url, usedNonce))), "ktp_digital_sd_jwt")
+		// Phone 1's access token is still live, but each configuration is
+		// issued once (credential_request_denied); the failed request rolls
+		// back and leaves usedNonce unconsumed.
+		e.credential(t, token1, body("ktp_digital_sd_jwt", proof(t, phone1, e.url, usedNonce))).oauthErr(t, 400, "credential_request_denied")
+		creds2 := map[string]string{"ktp_digital_sd_jwt": credentialOf(t,
+			e.credential(t, token2, body("ktp_digital_sd_jwt", proof(t, phone2, e.url, usedNonce))), "ktp_digital_sd_jwt")}
+		// Phone 2 is bound now: phone 1's token is over, and token 2 serves
+		// phone 2 only (invalid_proof for any other key).
+		e.request(t, token1, "ktp_qr_usia", phone1).oauthErr(t, 401, "invalid_token")
+		e.request(t, token2, "ktp_qr_dasar", phone1).oauthErr(t, 400, "invalid_proof")
+		creds2["ktp_qr_dasar"] = credentialOf(t, e.request(t, token2, "ktp_qr_dasar", phone2), "ktp_qr_dasar")
 		// The nonce has now been used: a replay is invalid_nonce.
 		o3 := e.offer(t)
 		r = e.token(t, o3.Code, e.mailedCode(t))
 		token3, _ := r.json(t)["access_token"].(string)
 		e.credential(t, token3, body("ktp_digital_sd_jwt", proof(t, phone2, e.url, usedNonce))).oauthErr(t, 400, "invalid_nonce")
-		// The access token of the finished activation is spent.
-		e.credential(t, token2, body("ktp_digital_sd_jwt", proof(t, phone2, e.url, e.nonce(t)))).oauthErr(t, 401, "invalid_token")
+		// A configuration already issued is refused; the others still work.
+		e.request(t, token2, "ktp_digital_sd_jwt", phone2).oauthErr(t, 400, "credential_request_denied")
+		credentialOf(t, e.request(t, token2, "ktp_qr_foto", phone2), "ktp_qr_foto")
+		if n := countAudit(t, st, aktivasi.ActionCredentialRefused); n != 3 {
+			t.Errorf("%d refused credential requests audited, want 3", n)
+		}
 		// Other refusals.
 		e.credential(t, token3, body("ktp_digital_sd_jwt", proof(t, phone2, "https://evil.example", e.nonce(t)))).oauthErr(t, 400, "invalid_proof")
 		e.credential(t, token3, `{"credential_configuration_id":"ktp_lain","proof":{"proof_type":"jwt","jwt":"x"}}`).oauthErr(t, 400, "unknown_credential_configuration")
+		e.credential(t, token3, `{"credential_identifier":"ktp","proof":{"proof_type":"jwt","jwt":"x"}}`).oauthErr(t, 400, "unknown_credential_identifier")
+		e.credential(t, token3, `{"credential_configuration_id":"ktp_qr_usia","proofs":{"jwt":["x","y"]}}`).oauthErr(t, 400, "invalid_proof")
 		e.credential(t, "", body("ktp_digital_sd_jwt", "x")).oauthErr(t, 401, "invalid_token")
 		big := `{"credential_configuration_id":"ktp_digital_sd_jwt","proof":{"proof_type":"jwt","jwt":"` + strings.Repeat("a", httpapi.MaxBody) + `"}}`
 		e.credential(t, token3, big).oauthErr(t, 400, "invalid_credential_request")

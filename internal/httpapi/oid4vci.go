@@ -92,6 +92,7 @@ func (a *API) nonce(w http.ResponseWriter, r *http.Request) {
 // the older single proof.
 type credentialRequest struct {
 	ConfigurationID string `json:"credential_configuration_id"`
+	Identifier      string `json:"credential_identifier"`
 	Proofs          *struct {
 		JWT []string `json:"jwt"`
 	} `json:"proofs"`
@@ -110,8 +111,9 @@ func bearer(r *http.Request) string {
 	return strings.TrimSpace(tok)
 }
 
-// credential checks the access token and the device key proof and returns
-// every credential of the activation, the requested one first.
+// credential answers an OpenID4VCI 1.0 credential request (§8): the access
+// token, one configuration of the offer and one key proof give one
+// credential of that configuration (aktivasi.Service.CredentialFor).
 func (a *API) credential(w http.ResponseWriter, r *http.Request) {
 	tok := bearer(r)
 	if tok == "" {
@@ -120,23 +122,46 @@ func (a *API) credential(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
 	var req credentialRequest
-	dec := json.NewDecoder(r.Body)
-	if err := dec.Decode(&req); err != nil {
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
 		fail(w, r, http.StatusBadRequest, "invalid_credential_request", nil,
 			"isi permintaan bukan JSON yang sah", "the request body is not valid JSON")
 		return
 	}
-	if !slices.Contains(ConfigurationIDs(), req.ConfigurationID) {
-		fail(w, r, http.StatusBadRequest, "unknown_credential_configuration", nil,
-			"credential_configuration_id tidak dikenal", "unknown credential_configuration_id")
+	proof, ok := checkCredentialRequest(w, r, req)
+	if !ok {
 		return
 	}
-	var proofs []string
+	c, err := a.Aktivasi.CredentialFor(r.Context(), tok, req.ConfigurationID, proof)
+	if err != nil {
+		a.credentialError(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, map[string]any{"credentials": []map[string]string{
+		{"credential": c.Credential, "credential_configuration_id": c.ConfigurationID},
+	}})
+}
+
+// checkCredentialRequest checks the request's form, answering its errors,
+// and returns its one key proof JWT.
+func checkCredentialRequest(w http.ResponseWriter, r *http.Request, req credentialRequest) (string, bool) {
 	switch {
+	case req.Identifier != "":
+		// The token response carries no authorization_details, so there
+		// are no credential identifiers to name.
+		fail(w, r, http.StatusBadRequest, "unknown_credential_identifier", nil,
+			"credential_identifier tidak dikenal; gunakan credential_configuration_id", "unknown credential_identifier; use credential_configuration_id")
+		return "", false
+	case !slices.Contains(ConfigurationIDs(), req.ConfigurationID):
+		fail(w, r, http.StatusBadRequest, "unknown_credential_configuration", aktivasi.ErrUnknownConfiguration, "", "")
+		return "", false
 	case req.Proofs != nil && req.Proof != nil:
 		fail(w, r, http.StatusBadRequest, "invalid_credential_request", nil,
 			"gunakan proofs atau proof, bukan keduanya", "use proofs or proof, not both")
-		return
+		return "", false
+	}
+	var proofs []string
+	switch {
 	case req.Proofs != nil:
 		proofs = req.Proofs.JWT
 	case req.Proof != nil && req.Proof.ProofType == "jwt":
@@ -145,46 +170,28 @@ func (a *API) credential(w http.ResponseWriter, r *http.Request) {
 	if len(proofs) != 1 || proofs[0] == "" {
 		fail(w, r, http.StatusBadRequest, "invalid_proof", nil,
 			"diperlukan tepat satu bukti kunci perangkat berjenis jwt", "exactly one key proof of type jwt is required")
-		return
+		return "", false
 	}
-	issued, err := a.Aktivasi.Credential(r.Context(), tok, proofs[0])
+	return proofs[0], true
+}
+
+// credentialError answers a refused credential request with its OpenID4VCI
+// error code.
+func (a *API) credentialError(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.Is(err, aktivasi.ErrInvalidToken):
 		fail(w, r, http.StatusUnauthorized, "invalid_token", err, "", "")
-		return
 	case errors.Is(err, aktivasi.ErrInvalidNonce):
 		fail(w, r, http.StatusBadRequest, "invalid_nonce", err, "", "")
-		return
 	case errors.Is(err, aktivasi.ErrInvalidProof):
 		fail(w, r, http.StatusBadRequest, "invalid_proof", err, "", "")
-		return
-	case errs.KindOf(err) == errs.Invalid:
-		// e.g. the NIK stopped being active between the offer and now.
+	case errors.Is(err, aktivasi.ErrUnknownConfiguration):
+		fail(w, r, http.StatusBadRequest, "unknown_credential_configuration", err, "", "")
+	case errs.KindOf(err) == errs.Invalid, errs.KindOf(err) == errs.Conflict:
+		// The configuration was issued already, the digital ID was
+		// suspended or revoked meanwhile, or the NIK stopped being active.
 		fail(w, r, http.StatusBadRequest, "credential_request_denied", err, "", "")
-		return
-	case err != nil:
+	default:
 		a.internal(w, r, "credential", err)
-		return
 	}
-	// The requested configuration first, the others in issued order.
-	slices.SortStableFunc(issued, func(x, y aktivasi.Issued) int {
-		return boolInt(y.ConfigurationID == req.ConfigurationID) - boolInt(x.ConfigurationID == req.ConfigurationID)
-	})
-	type cred struct {
-		Credential      string `json:"credential"`
-		ConfigurationID string `json:"credential_configuration_id"`
-	}
-	out := make([]cred, 0, len(issued))
-	for _, c := range issued {
-		out = append(out, cred{Credential: c.Credential, ConfigurationID: c.ConfigurationID})
-	}
-	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, map[string]any{"credentials": out})
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }

@@ -27,14 +27,9 @@ const (
 )
 
 // ConfigurationIDs lists every credential configuration, the SD-JWT VC
-// first, then the QR profiles in qrcred.Profiles order.
-func ConfigurationIDs() []string {
-	ids := []string{ConfigSDJWT}
-	for _, p := range qrcred.Profiles {
-		ids = append(ids, ConfigQRPrefix+string(p))
-	}
-	return ids
-}
+// first, then the QR profiles in qrcred.Profiles order
+// (aktivasi.ConfigurationIDs).
+func ConfigurationIDs() []string { return aktivasi.ConfigurationIDs() }
 
 var qrNames = map[qrcred.Profile]string{
 	qrcred.Dasar: "KTP Digital - QR data dasar",

@@ -27,6 +27,7 @@ import (
 	"github.com/ikd-project/ikd/internal/kredensial/jws"
 	"io"
 	"math/big"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -138,63 +139,73 @@ type prepared struct {
 	finish func(rawSig []byte) (Issued, error)
 }
 
+// Kind names one credential of an issuance: its format and, for a QR
+// CWT, its profile.
+type Kind struct {
+	Format  string // FormatSDJWT or FormatCWT
+	Profile string // the QR profile; "" for the SD-JWT VC
+}
+
+// Kinds lists every credential Issue signs, in its order: the SD-JWT VC,
+// then one QR CWT per profile in qrcred.Profiles order.
+func Kinds() []Kind {
+	out := []Kind{{Format: FormatSDJWT}}
+	for _, p := range qrcred.Profiles {
+		out = append(out, Kind{Format: FormatCWT, Profile: string(p)})
+	}
+	return out
+}
+
+// Errors of IssueKinds when the device may not get the credentials asked
+// for; both are errs.Conflict and nothing was issued.
+var (
+	ErrAlreadyIssued = errs.New(errs.Conflict, "kredensial jenis ini sudah diterbitkan untuk perangkat ini",
+		"a credential of this kind was already issued to this device")
+	ErrNotValid = errs.New(errs.Conflict, "KTP digital perangkat ini ditangguhkan atau dicabut; tidak ada kredensial baru",
+		"this device's digital ID is suspended or revoked; no new credentials are issued")
+)
+
 // Issue issues, inside tx, the SD-JWT VC and the three QR CWTs of resident
 // p bound to the device dev (whose public key is devKey) for activation
-// akt. Each credential is linted, stored and audited before the active key
-// signs it; a lint failure returns an error wrapping ErrLint and
-// credlint.Failures, and the caller's transaction must roll back.
+// akt: IssueKinds with every kind.
 func (is *Issuer) Issue(ctx context.Context, tx store.Tx, p store.Penduduk, dev store.Perangkat, devKey *ecdsa.PublicKey, akt store.Aktivasi) ([]Issued, error) {
-	if is.Store == nil || is.Keys == nil || is.Audit == nil || is.StatusURI == nil || is.Portrait == nil || is.IssuerURL == "" {
-		return nil, errors.New("issuance: Issuer needs Store, Keys, Audit, IssuerURL, StatusURI and Portrait")
+	return is.IssueKinds(ctx, tx, p, dev, devKey, akt, Kinds())
+}
+
+// IssueKinds issues, inside tx, the credentials of kinds (in that order)
+// to resident p's device dev (whose public key is devKey) for activation
+// akt. A device holds at most one credential of each kind, and gets no
+// new one once its credentials are suspended or revoked: then the error
+// is ErrAlreadyIssued or ErrNotValid. Each credential is linted, stored
+// and audited before the active key signs it; a lint failure returns an
+// error wrapping ErrLint and credlint.Failures, and the caller's
+// transaction must roll back.
+func (is *Issuer) IssueKinds(ctx context.Context, tx store.Tx, p store.Penduduk, dev store.Perangkat, devKey *ecdsa.PublicKey, akt store.Aktivasi, kinds []Kind) ([]Issued, error) {
+	if err := is.checkIssue(p, dev, devKey, kinds); err != nil {
+		return nil, err
 	}
-	if devKey == nil || dev.ID == 0 || dev.NIK != p.NIK {
-		return nil, errors.New("issuance: a device of the resident, with its key, is required")
-	}
-	if p.StatusNIK != store.NIKAktif {
-		return nil, errs.Newf(errs.Invalid, "NIK berstatus %s: IKD hanya untuk NIK aktif",
-			"the NIK is %s: a digital ID needs an active NIK", p.StatusNIK)
+	if err := mayHold(ctx, tx, dev, kinds); err != nil {
+		return nil, err
 	}
 	key := is.Keys.Active()
 	signer := key.Signer()
 	if signer == nil {
 		return nil, errors.New("issuance: no active issuer key")
 	}
-	qkid, err := qrcred.KeyID(key.Public)
+	in, throwaway, err := is.input(ctx, tx, p, dev, devKey, key)
 	if err != nil {
-		return nil, fmt.Errorf("issuance: key id: %w", err)
-	}
-	iat := is.now().Truncate(time.Second)
-	birth := p.TanggalLahir.UTC().Format(time.DateOnly)
-	exp := iat.Add(is.Validity)
-	change, err := sdjwt.AgeClaimsChangeAt(birth, iat)
-	if err != nil {
-		return nil, fmt.Errorf("issuance: %w", err)
-	}
-	if !change.IsZero() && change.Before(exp) {
-		exp = change.UTC()
-	}
-	portrait, err := is.Portrait(ctx, tx, p.NIK)
-	if err != nil {
-		return nil, fmt.Errorf("issuance: portrait: %w", err)
+		return nil, err
 	}
 	list, err := is.currentList(ctx, tx)
 	if err != nil {
 		return nil, err
 	}
-	// The throwaway key signs what credlint reads, so that the lint sees
-	// the credential exactly as encoded (boulder's lint certificate).
-	throwaway, err := ecdsa.GenerateKey(elliptic.P256(), cryptorand.Reader)
-	if err != nil {
-		return nil, fmt.Errorf("issuance: throwaway key: %w", err)
-	}
-	in := jobInput{is: is, p: p, devID: dev.ID, devKey: devKey, iat: iat, exp: exp, birth: birth, portrait: portrait,
-		kid: key.ID, qkid: qkid, throwaway: &throwaway.PublicKey}
-	jobs := []job{{FormatSDJWT, "", in.sdjwtJob}}
-	for _, prof := range qrcred.Profiles {
-		jobs = append(jobs, job{FormatCWT, string(prof), in.cwtJob(prof)})
-	}
-	out := make([]Issued, 0, len(jobs))
-	for _, j := range jobs {
+	out := make([]Issued, 0, len(kinds))
+	for _, k := range kinds {
+		j := job{k.Format, k.Profile, in.sdjwtJob}
+		if k.Format == FormatCWT {
+			j.prepare = in.cwtJob(qrcred.Profile(k.Profile))
+		}
 		iss, err := is.issueOne(ctx, tx, j, in, list, throwaway, signer, key, akt)
 		if err != nil {
 			return nil, err
@@ -202,6 +213,79 @@ func (is *Issuer) Issue(ctx context.Context, tx store.Tx, p store.Penduduk, dev 
 		out = append(out, iss)
 	}
 	return out, nil
+}
+
+// checkIssue checks the Issuer's wiring and the request of IssueKinds.
+func (is *Issuer) checkIssue(p store.Penduduk, dev store.Perangkat, devKey *ecdsa.PublicKey, kinds []Kind) error {
+	if is.Store == nil || is.Keys == nil || is.Audit == nil || is.StatusURI == nil || is.Portrait == nil || is.IssuerURL == "" {
+		return errors.New("issuance: Issuer needs Store, Keys, Audit, IssuerURL, StatusURI and Portrait")
+	}
+	if devKey == nil || dev.ID == 0 || dev.NIK != p.NIK {
+		return errors.New("issuance: a device of the resident, with its key, is required")
+	}
+	for i, k := range kinds {
+		if !slices.Contains(Kinds(), k) || slices.Contains(kinds[:i], k) {
+			return fmt.Errorf("issuance: kind %+v is unknown or asked for twice", k)
+		}
+	}
+	if p.StatusNIK != store.NIKAktif {
+		return errs.Newf(errs.Invalid, "NIK berstatus %s: IKD hanya untuk NIK aktif",
+			"the NIK is %s: a digital ID needs an active NIK", p.StatusNIK)
+	}
+	return nil
+}
+
+// mayHold refuses kinds the device already holds a credential of
+// (ErrAlreadyIssued), and any new credential for a device whose
+// credentials are not all valid (ErrNotValid). The caller holds the lock
+// of the device's activation, which status changes take too (change), so
+// a suspension cannot slip between this check and the new credential.
+func mayHold(ctx context.Context, tx store.Tx, dev store.Perangkat, kinds []Kind) error {
+	creds, current, err := currentStatuses(ctx, tx, dev)
+	if err != nil {
+		return err
+	}
+	for _, k := range creds {
+		if slices.Contains(kinds, Kind{Format: k.Format, Profile: k.Profil}) {
+			return ErrAlreadyIssued
+		}
+		if k.State == store.Terbit && current[k.ID] != store.StatusValid {
+			return ErrNotValid
+		}
+	}
+	return nil
+}
+
+// input gathers what every credential of one issuance shares, and the
+// throwaway key whose signatures credlint reads.
+func (is *Issuer) input(ctx context.Context, tx store.Tx, p store.Penduduk, dev store.Perangkat, devKey *ecdsa.PublicKey, key kms.Key) (jobInput, crypto.Signer, error) {
+	qkid, err := qrcred.KeyID(key.Public)
+	if err != nil {
+		return jobInput{}, nil, fmt.Errorf("issuance: key id: %w", err)
+	}
+	iat := is.now().Truncate(time.Second)
+	birth := p.TanggalLahir.UTC().Format(time.DateOnly)
+	exp := iat.Add(is.Validity)
+	change, err := sdjwt.AgeClaimsChangeAt(birth, iat)
+	if err != nil {
+		return jobInput{}, nil, fmt.Errorf("issuance: %w", err)
+	}
+	if !change.IsZero() && change.Before(exp) {
+		exp = change.UTC()
+	}
+	portrait, err := is.Portrait(ctx, tx, p.NIK)
+	if err != nil {
+		return jobInput{}, nil, fmt.Errorf("issuance: portrait: %w", err)
+	}
+	// The throwaway key signs what credlint reads, so that the lint sees
+	// the credential exactly as encoded (boulder's lint certificate).
+	throwaway, err := ecdsa.GenerateKey(elliptic.P256(), cryptorand.Reader)
+	if err != nil {
+		return jobInput{}, nil, fmt.Errorf("issuance: throwaway key: %w", err)
+	}
+	in := jobInput{is: is, p: p, devID: dev.ID, devKey: devKey, iat: iat, exp: exp, birth: birth, portrait: portrait,
+		kid: key.ID, qkid: qkid, throwaway: &throwaway.PublicKey}
+	return in, throwaway, nil
 }
 
 // issueOne runs boulder's steps for one credential.

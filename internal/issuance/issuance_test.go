@@ -528,3 +528,49 @@ func must(t testing.TB, err error) {
 		t.Fatal(err)
 	}
 }
+
+// TestIssueKinds issues one kind at a time to one device, as the
+// credential requests of an activation do: each kind once, in any order,
+// and nothing new once the device's credentials are suspended.
+func TestIssueKinds(t *testing.T) {
+	ikdtest.ForEachBackend(t, func(t *testing.T, st store.Store) {
+		e := setup(t, st)
+		p, d, devKey, a := e.resident(t, adult())
+		kinds := Kinds()
+		issue := func(k ...Kind) ([]Issued, error) {
+			var out []Issued
+			err := e.st.InTx(ctx, func(tx store.Tx) error {
+				var err error
+				out, err = e.is.IssueKinds(ctx, tx, p, d, &devKey.PublicKey, a, k)
+				return err
+			})
+			return out, err
+		}
+		for _, k := range []Kind{kinds[2], kinds[0]} {
+			out, err := issue(k)
+			if err != nil || len(out) != 1 || out[0].Format != k.Format || out[0].Profile != k.Profile {
+				t.Fatalf("issue %+v: %+v, %v", k, out, err)
+			}
+			if _, err := issue(k); !errors.Is(err, ErrAlreadyIssued) {
+				t.Fatalf("issue %+v again: %v, want ErrAlreadyIssued", k, err)
+			}
+		}
+		if _, err := issue(kinds[1], kinds[1]); err == nil {
+			t.Fatal("one kind twice in one call was issued")
+		}
+		if _, err := issue(Kind{Format: FormatCWT, Profile: "lain"}); err == nil {
+			t.Fatal("an unknown kind was issued")
+		}
+		must(t, e.st.InTx(ctx, func(tx store.Tx) error {
+			_, err := e.is.Suspend(ctx, tx, p.NIK, "uji")
+			return err
+		}))
+		if _, err := issue(kinds[1]); !errors.Is(err, ErrNotValid) || errs.KindOf(err) != errs.Conflict {
+			t.Fatalf("issue to a suspended device: %v, want ErrNotValid", err)
+		}
+		creds, err := st.ListKredensialPerangkat(ctx, d.ID)
+		if err != nil || len(creds) != 2 {
+			t.Fatalf("device holds %d credentials (%v), want 2", len(creds), err)
+		}
+	})
+}

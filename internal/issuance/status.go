@@ -105,6 +105,9 @@ func (is *Issuer) change(ctx context.Context, tx store.Tx, nik string, to int, a
 	if err != nil {
 		return 0, fmt.Errorf("issuance: active device: %w", err)
 	}
+	if err := lockActivation(ctx, tx, dev); err != nil {
+		return 0, err
+	}
 	creds, current, err := currentStatuses(ctx, tx, dev)
 	if err != nil {
 		return 0, err
@@ -132,6 +135,22 @@ func (is *Issuer) change(ctx context.Context, tx store.Tx, nik string, to int, a
 		is.invalidate(id)
 	}
 	return len(changed), nil
+}
+
+// lockActivation locks the activation that bound dev until tx ends. A
+// credential request of that activation holds the same lock while it
+// checks the device's statuses and issues (IssueKinds), so a status change
+// and a late credential of the same device never interleave: the change
+// sees the new credential, or the request sees the change.
+func lockActivation(ctx context.Context, tx store.Tx, dev store.Perangkat) error {
+	if dev.AktivasiID == "" {
+		return nil
+	}
+	_, err := tx.UpdateAktivasi(ctx, dev.AktivasiID, func(*store.Aktivasi) error { return nil })
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("issuance: lock activation %s: %w", dev.AktivasiID, err)
+	}
+	return nil
 }
 
 // currentStatuses returns a device's credentials and their non-zero

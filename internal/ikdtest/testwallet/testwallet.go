@@ -39,17 +39,19 @@ func New(c *http.Client) (*Wallet, error) {
 
 // Redeem runs the wallet's side of an activation: fetch the offer the
 // openid-credential-offer:// URI points to, trade the pre-authorized code
-// and txCode for an access token, get a nonce and request config's
-// credential with a key proof. It returns the credential response's
-// credentials by configuration.
+// and txCode for an access token, then request config's credential and
+// after it every other configuration of the offer, one OpenID4VCI 1.0
+// credential request each, with a fresh nonce and a key proof by the one
+// device key. It returns the credentials by configuration.
 func (w *Wallet) Redeem(offerURI, txCode, config string) (map[string]string, error) {
 	u, err := url.Parse(offerURI)
 	if err != nil || u.Scheme != "openid-credential-offer" {
 		return nil, fmt.Errorf("offer URI %q: %v", offerURI, err)
 	}
 	var offer struct {
-		Issuer string `json:"credential_issuer"`
-		Grants map[string]struct {
+		Issuer  string   `json:"credential_issuer"`
+		Configs []string `json:"credential_configuration_ids"`
+		Grants  map[string]struct {
 			Code string `json:"pre-authorized_code"`
 		} `json:"grants"`
 	}
@@ -65,31 +67,47 @@ func (w *Wallet) Redeem(offerURI, txCode, config string) (map[string]string, err
 	if err := w.do("POST", offer.Issuer+"/oid4vci/token", "application/x-www-form-urlencoded", form.Encode(), "", &tok); err != nil {
 		return nil, fmt.Errorf("token: %w", err)
 	}
+	out := map[string]string{}
+	for _, c := range append([]string{config}, offer.Configs...) {
+		if _, done := out[c]; done {
+			continue
+		}
+		cred, err := w.Request(offer.Issuer, tok.AccessToken, c)
+		if err != nil {
+			return nil, err
+		}
+		out[c] = cred
+	}
+	return out, nil
+}
+
+// Request sends one credential request for config to the issuer with the
+// access token: a fresh nonce from the nonce endpoint, a key proof over it,
+// and the one credential of the answer.
+func (w *Wallet) Request(issuer, accessToken, config string) (string, error) {
 	var nonce struct {
 		CNonce string `json:"c_nonce"`
 	}
-	if err := w.do("POST", offer.Issuer+"/oid4vci/nonce", "", "", "", &nonce); err != nil {
-		return nil, fmt.Errorf("nonce: %w", err)
+	if err := w.do("POST", issuer+"/oid4vci/nonce", "", "", "", &nonce); err != nil {
+		return "", fmt.Errorf("nonce: %w", err)
 	}
-	proof, err := w.proof(offer.Issuer, nonce.CNonce)
+	proof, err := w.proof(issuer, nonce.CNonce)
 	if err != nil {
-		return nil, err
+		return "", fmt.Errorf("proof: %w", err)
 	}
 	body, _ := json.Marshal(map[string]any{"credential_configuration_id": config, "proofs": map[string]any{"jwt": []string{proof}}})
 	var res struct {
 		Credentials []struct {
 			Credential string `json:"credential"`
-			Config     string `json:"credential_configuration_id"`
 		} `json:"credentials"`
 	}
-	if err := w.do("POST", offer.Issuer+"/oid4vci/credential", "application/json", string(body), "Bearer "+tok.AccessToken, &res); err != nil {
-		return nil, fmt.Errorf("credential: %w", err)
+	if err := w.do("POST", issuer+"/oid4vci/credential", "application/json", string(body), "Bearer "+accessToken, &res); err != nil {
+		return "", fmt.Errorf("credential %s: %w", config, err)
 	}
-	out := map[string]string{}
-	for _, c := range res.Credentials {
-		out[c.Config] = c.Credential
+	if len(res.Credentials) != 1 || res.Credentials[0].Credential == "" {
+		return "", fmt.Errorf("credential %s: %d credentials in the answer, want 1", config, len(res.Credentials))
 	}
-	return out, nil
+	return res.Credentials[0].Credential, nil
 }
 
 // proof is the key proof JWT over the nonce (OpenID4VCI §8.2.1.1).
