@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/ikd-project/ikd/internal/config"
+	"github.com/ikd-project/ikd/internal/kantor"
 	"github.com/ikd-project/ikd/internal/petugas"
 	"github.com/ikd-project/ikd/internal/store"
 )
@@ -24,7 +25,9 @@ func runPetugas(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	cfg := config.Defaults()
-	cfg.Register(fs, env.Getenv, "database", "data-dir", "log", "lang", "public-url")
+	// listen too: the first-login link is built from the public URL, which
+	// is derived from the listen address when not given.
+	cfg.Register(fs, env.Getenv, "database", "data-dir", "log", "lang", "listen", "public-url")
 	var username, nama, kantor, peran *string
 	var wantTOTP *bool
 	if sub == "add" {
@@ -32,7 +35,7 @@ func runPetugas(ctx context.Context, env *Env, args []string) error {
 		wantTOTP = fs.Bool("totp", false, "require an authenticator code at login (always for admin and supervisor)")
 		username = fs.String("username", "", "the officer's username (required)")
 		nama = fs.String("nama", "", "the officer's name (required)")
-		kantor = fs.String("kantor", "", "the code of the officer's office (required)")
+		kantor = fs.String("kantor", "", "the code of the officer's office (required):\n"+officeCodes())
 	}
 	logger, err := setup(env, fs, &cfg, args[1:])
 	if err != nil {
@@ -90,6 +93,19 @@ func runPetugas(ctx context.Context, env *Env, args []string) error {
 			p.CreatedAt.Format("2006-01-02 15:04"))
 	}
 	return tw.Flush()
+}
+
+// officeCodes lists the offices an officer can belong to, for the help:
+// the Dinas offices and the MPP by name, the kecamatan offices by pattern.
+func officeCodes() string {
+	var b strings.Builder
+	for _, k := range kantor.Referensi() {
+		if k.Jenis != store.KantorKec {
+			fmt.Fprintf(&b, "  %-19s %s\n", k.Kode, k.Nama)
+		}
+	}
+	b.WriteString("  KEC-17.KK.CC        Kantor Kecamatan (kode kecamatan, e.g. KEC-17.71.01)")
+	return b.String()
 }
 
 // accountState says whether an officer has set up the console account.
