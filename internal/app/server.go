@@ -13,6 +13,7 @@ import (
 	"github.com/ikd-project/ikd/internal/httpserver"
 	"github.com/ikd-project/ikd/internal/konsol"
 	"github.com/ikd-project/ikd/internal/ktpel"
+	"github.com/ikd-project/ikd/internal/kunci"
 	"github.com/ikd-project/ikd/internal/lembaga"
 	"github.com/ikd-project/ikd/internal/penduduk"
 	"github.com/ikd-project/ikd/internal/petugas"
@@ -52,8 +53,10 @@ func NewServer(ctx context.Context, cfg *config.Config, st store.Store, auditLog
 	console := &konsol.Handler{Pages: pages, Petugas: officers, Aktivasi: dig.Aktivasi, Offers: st, Offices: st, Officers: st, Status: dig.Issuer,
 		Cards:   &ktpel.Service{Store: st, Audit: auditLog},
 		Lembaga: institutions, InstitutionList: st, Keys: dig.Keys, Chain: auditLog, Audit: st,
-		Penduduk:  &penduduk.Reader{Store: st, Audit: auditLog, Portrait: dig.Issuer.Portrait},
-		PublicURL: dig.PublicURL, Logger: logger, Demo: konsol.DemoResidents(st, demo.MetaComplete)}
+		KeyAdmin:     &kunci.Service{Keys: dig.Keys, Store: st, Audit: auditLog, MinVerify: CredentialValidity},
+		KeyVerifyFor: CredentialValidity,
+		Penduduk:     &penduduk.Reader{Store: st, Audit: auditLog, Portrait: dig.Issuer.Portrait},
+		PublicURL:    dig.PublicURL, Logger: logger, Demo: konsol.DemoResidents(st, demo.MetaComplete)}
 	console.Mount(srv.Handle)
 	return srv, nil
 }

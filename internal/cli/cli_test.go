@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ikd-project/ikd/internal/store"
+
 	_ "modernc.org/sqlite"
 )
 
@@ -251,4 +253,21 @@ func TestServePostgresTLS(t *testing.T) {
 		strings.Contains(stdout+stderr, "s3cret") {
 		t.Errorf("sslmode=disable: exit %d\n%s%s", code, stdout, stderr)
 	}
+}
+
+// auditActions lists the audit events whose action starts with prefix, as
+// "action actor" joined by commas, oldest first.
+func auditActions(t *testing.T, st store.Store, prefix string) string {
+	t.Helper()
+	evs, err := st.ListAudit(context.Background(), 0, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, ev := range evs {
+		if strings.HasPrefix(ev.Action, prefix) {
+			out = append(out, ev.Action+" "+ev.Actor)
+		}
+	}
+	return strings.Join(out, ",")
 }

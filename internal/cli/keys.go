@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"slices"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/ikd-project/ikd/internal/app"
 	"github.com/ikd-project/ikd/internal/config"
 	"github.com/ikd-project/ikd/internal/kms"
+	"github.com/ikd-project/ikd/internal/kunci"
 	"github.com/ikd-project/ikd/internal/trustlist"
 )
 
@@ -22,42 +24,52 @@ func runKeys(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	cfg := config.Defaults()
-	cfg.Register(fs, env.Getenv, "data-dir", "log", "lang")
+	// database too: a rotation or a withdrawal is recorded in the audit log.
+	cfg.Register(fs, env.Getenv, "database", "data-dir", "log", "lang")
 	verifyFor := fs.Duration("verify-for", app.CredentialValidity,
 		"rotate: how long the old key keeps verifying (at least the lifetime of the credentials it signed)")
-	if _, err := setup(env, fs, &cfg, keyIDsLast(args[1:])); err != nil {
+	logger, err := setup(env, fs, &cfg, keyIDsLast(args[1:]))
+	if err != nil {
 		return err
 	}
 	keys, err := app.OpenKeys(&cfg)
 	if err != nil {
 		return err
 	}
-	switch sub {
-	case "list":
+	if sub == "list" {
 		return listKeys(env, keys)
-	case "rotate":
-		if *verifyFor < app.CredentialValidity {
-			return fmt.Errorf("--verify-for %s is shorter than a credential's lifetime (%s): credentials signed by the old key would stop verifying before they expire", verifyFor, app.CredentialValidity)
-		}
-		k, err := keys.Rotate(*verifyFor)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(env.Stdout, "kunci baru / new signing key: %s\nrestart ikd serve so that it signs with the new key\n", k.ID)
-		return listKeys(env, keys)
-	default: // "retire"; subcommand allowed no other
-		id, err := oneArg(fs, "KEY-ID")
-		if err != nil {
-			return err
-		}
-		// A retired key (after a rotation) already signs nothing; retiring
-		// it here also stops it verifying, for a compromised key.
-		if err := keys.Withdraw(id); err != nil {
-			return err
-		}
-		fmt.Fprintf(env.Stdout, "kunci %s tidak lagi dipercaya / key %s is no longer trusted: credentials it signed stop verifying once verifiers refresh their trust list\n", id, id)
-		return nil
 	}
+	st, auditLog, err := openAudited(ctx, &cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	svc := &kunci.Service{Keys: keys, Store: st, Audit: auditLog, MinVerify: app.CredentialValidity}
+	actor := kunci.Actor{Name: "system:cli", OSUser: osUser(env)}
+	if sub == "rotate" {
+		k, err := svc.Rotate(ctx, actor, *verifyFor)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "kunci baru / new signing key: %s\nrestart ikd serve so that it signs with the new key (a rotation from the console takes effect at once)\n", k.ID)
+		return listKeys(env, keys)
+	}
+	return retireKey(ctx, env, fs, svc, actor) // "retire"; subcommand allowed no other
+}
+
+// retireKey withdraws the key named by the one argument: a retired key
+// (after a rotation) already signs nothing; this also stops it verifying,
+// for a compromised key.
+func retireKey(ctx context.Context, env *Env, fs *flag.FlagSet, svc *kunci.Service, actor kunci.Actor) error {
+	id, err := oneArg(fs, "KEY-ID")
+	if err != nil {
+		return err
+	}
+	if err := svc.Withdraw(ctx, actor, id); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "kunci %s tidak lagi dipercaya / key %s is no longer trusted: credentials it signed stop verifying once verifiers refresh their trust list\n", id, id)
+	return nil
 }
 
 // keyIDsLast moves the arguments that are key IDs and begin with "-" to

@@ -15,7 +15,7 @@ func TestKeysRotateRetire(t *testing.T) {
 		t.Fatalf("keys list on a new data directory: exit %d\n%s%s", code, stdout, stderr)
 	}
 	first := regexp.MustCompile(`(?m)^([A-Za-z0-9_-]{43})\s+active`).FindStringSubmatch(stdout)[1]
-	if code, _, stderr := run(t, ctx, vars, "keys", "rotate", "--verify-for", "24h"); code != 1 || !strings.Contains(stderr, "shorter than a credential's lifetime") {
+	if code, _, stderr := run(t, ctx, vars, "keys", "rotate", "--verify-for", "24h"); code != 1 || !strings.Contains(stderr, "lebih pendek dari umur kredensial") {
 		t.Errorf("rotate with a too-short window: exit %d %s", code, stderr)
 	}
 	code, stdout, _ = run(t, ctx, vars, "keys", "rotate")
@@ -30,8 +30,15 @@ func TestKeysRotateRetire(t *testing.T) {
 		t.Errorf("after retire:\n%s", stdout)
 	}
 	active := regexp.MustCompile(`(?m)^([A-Za-z0-9_-]{43})\s+active`).FindStringSubmatch(stdout)[1]
-	if code, _, stderr := run(t, ctx, vars, "keys", "retire", active); code != 1 || !strings.Contains(stderr, "rotate before") {
+	if code, _, stderr := run(t, ctx, vars, "keys", "retire", active); code != 1 || !strings.Contains(stderr, "ganti kunci (rotate) sebelum") {
 		t.Errorf("retiring the signing key: exit %d %s", code, stderr)
+	}
+	if code, _, stderr := run(t, ctx, vars, "keys", "retire", "--lang", "en", first); code != 1 || !strings.Contains(stderr, "already withdrawn") {
+		t.Errorf("retiring a withdrawn key: exit %d %s", code, stderr)
+	}
+	// Both changes are in the audit log, with who ran them.
+	if got := keyEvents(t, vars); got != "kunci.rotasi system:cli,kunci.tarik system:cli" {
+		t.Errorf("audit events of key changes: %s, want one rotation and one withdrawal", got)
 	}
 	if code, _, _ := run(t, ctx, vars, "keys", "frob"); code != 2 {
 		t.Errorf("unknown subcommand: exit %d", code)
@@ -45,4 +52,10 @@ func TestKeysRotateRetire(t *testing.T) {
 			t.Errorf("%v: exit %d %s", args, code, stderr)
 		}
 	}
+}
+
+// keyEvents lists the key changes in the audit log as "action actor".
+func keyEvents(t *testing.T, vars map[string]string) string {
+	t.Helper()
+	return auditActions(t, openVars(t, vars), "kunci.")
 }

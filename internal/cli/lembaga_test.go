@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ikd-project/ikd/internal/app"
-	"github.com/ikd-project/ikd/internal/config"
 	"github.com/ikd-project/ikd/internal/ikdtest"
 	"github.com/ikd-project/ikd/internal/lembaga"
 	"github.com/ikd-project/ikd/internal/store"
@@ -33,13 +31,7 @@ func TestLembaga(t *testing.T) {
 			}
 
 			// The key is stored as its hash, with the registration.
-			cfg := config.Defaults()
-			cfg.Database = vars["IKD_DATABASE"]
-			st, err := app.OpenStore(ctx, &cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer st.Close()
+			st := openVars(t, vars)
 			l, err := st.GetLembagaByKeyHash(ctx, lembaga.HashKey(key))
 			if err != nil || l.Nama != "Bank Bengkulu" || l.RatePerMinute != 120 || l.State != store.LembagaAktif ||
 				strings.Join(l.AllowedFields, ",") != "nama,nik,age_over_17" {

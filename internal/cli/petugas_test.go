@@ -7,8 +7,6 @@ import (
 	"testing"
 
 	"github.com/ikd-project/ikd/internal/apikey"
-	"github.com/ikd-project/ikd/internal/app"
-	"github.com/ikd-project/ikd/internal/config"
 	"github.com/ikd-project/ikd/internal/ikdtest"
 	"github.com/ikd-project/ikd/internal/petugas"
 	"github.com/ikd-project/ikd/internal/store"
@@ -33,13 +31,7 @@ func TestPetugas(t *testing.T) {
 			}
 
 			// The token is stored as its hash; it authenticates the officer.
-			cfg := config.Defaults()
-			cfg.Database = vars["IKD_DATABASE"]
-			st, err := app.OpenStore(ctx, &cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer st.Close()
+			st := openVars(t, vars)
 			p, err := st.GetPetugasByTokenHash(ctx, apikey.Hash(token))
 			if err != nil || p.Username != "budi" || p.Nama != "Budi Santoso" || p.KantorKode != "DISDUKCAPIL-17.71" || p.State != store.PetugasAktif {
 				t.Fatalf("stored %+v, %v", p, err)
@@ -88,17 +80,13 @@ func TestPetugas(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var actions []string
 			for _, ev := range evs {
-				if strings.HasPrefix(ev.Action, "petugas.") {
-					actions = append(actions, ev.Action+" "+ev.Actor)
-				}
 				if strings.Contains(ev.Detail, token) || strings.Contains(ev.Detail, p.TokenHash) {
 					t.Errorf("token in the audit log: %+v", ev)
 				}
 			}
-			if strings.Join(actions, ",") != "petugas.tambah system:cli,petugas.nonaktif system:cli" {
-				t.Errorf("audit: %v", actions)
+			if got := auditActions(t, st, "petugas."); got != "petugas.tambah system:cli,petugas.nonaktif system:cli" {
+				t.Errorf("audit: %v", got)
 			}
 
 			for _, args := range [][]string{{"petugas"}, {"petugas", "frob"}, {"petugas", "add", "--nope"}, {"petugas", "nonaktif"}} {

@@ -3,7 +3,10 @@ package demo
 // Contact details: most adults have a mobile number and, the younger the
 // more likely, an e-mail address; children have neither.
 
-var mailDomains = newChoice([]string{"gmail.com", "yahoo.com", "yahoo.co.id", "ymail.com", "hotmail.com", "outlook.com"},
+// mailDomains are reserved for examples (RFC 2606, RFC 6761), in the
+// shares of the providers people use: a demo code mailed through a real
+// SMTP relay can never reach a real mailbox.
+var mailDomains = newChoice([]string{"example.com", "example.net", "example.org", "mail.example", "surel.example", "pos.example"},
 	78, 7, 6, 2, 3, 4)
 
 // mailPattern: 0 given.last+n, 1 givenlast+yy+n, 2 given_last+n,

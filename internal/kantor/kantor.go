@@ -9,6 +9,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+	"sync"
 
 	"github.com/ikd-project/ikd/internal/store"
 	"github.com/ikd-project/ikd/internal/wilayah"
@@ -27,7 +29,7 @@ func Referensi() []store.Kantor {
 	prov, _ := d.Lookup(Provinsi)
 	out := []store.Kantor{{
 		Kode: "DISDUKCAPIL-" + Provinsi, Jenis: store.DinasProvinsi, WilayahKode: Provinsi,
-		Nama: "Dinas Kependudukan dan Pencatatan Sipil Provinsi " + prov.Nama,
+		Nama: dinas + " Provinsi " + prov.Nama,
 	}}
 	for _, kab := range d.Children(Provinsi) {
 		if kab.Tingkat != wilayah.KabKota || kab.Pensiun {
@@ -35,7 +37,7 @@ func Referensi() []store.Kantor {
 		}
 		out = append(out, store.Kantor{
 			Kode: "DISDUKCAPIL-" + kab.Kode, Jenis: store.DinasKabKota, WilayahKode: kab.Kode,
-			Nama: "Dinas Kependudukan dan Pencatatan Sipil " + kab.Jenis + " " + kab.Nama,
+			Nama: dinas + " " + kab.Jenis + " " + kab.Nama,
 		})
 		for _, kec := range d.Children(kab.Kode) {
 			if kec.Tingkat != wilayah.Kecamatan || kec.Pensiun {
@@ -51,6 +53,36 @@ func Referensi() []store.Kantor {
 		Kode: "MPP-17.71", Jenis: store.MPP, WilayahKode: "17.71",
 		Nama: "Mal Pelayanan Publik Kota Bengkulu",
 	})
+}
+
+// dinas is the long form of the Dinas' name, shortened by ShortName.
+const dinas = "Dinas Kependudukan dan Pencatatan Sipil"
+
+// ShortName is an office's name as officers say it: "Disdukcapil Kota
+// Bengkulu" for "Dinas Kependudukan dan Pencatatan Sipil Kota Bengkulu".
+func ShortName(nama string) string {
+	if rest, ok := strings.CutPrefix(nama, dinas); ok {
+		return "Disdukcapil" + rest
+	}
+	return nama
+}
+
+// referensiNama maps the reference offices' codes to their short names.
+var referensiNama = sync.OnceValue(func() map[string]string {
+	m := map[string]string{}
+	for _, k := range Referensi() {
+		m[k.Kode] = ShortName(k.Nama)
+	}
+	return m
+})
+
+// NameOf is the short name of reference office kode, or kode itself for
+// an office it does not know.
+func NameOf(kode string) string {
+	if n, ok := referensiNama()[kode]; ok {
+		return n
+	}
+	return kode
 }
 
 // Creator is the part of a store that Seed writes through.

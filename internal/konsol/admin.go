@@ -40,11 +40,20 @@ type adminPage struct {
 	Err      string
 }
 
+// KantorNama names the offices of the admin's area by code, short.
+func (p adminPage) KantorNama() map[string]string {
+	m := make(map[string]string, len(p.Kantor))
+	for _, k := range p.Kantor {
+		m[k.Kode] = kantor.ShortName(k.Nama)
+	}
+	return m
+}
+
 // admin lets only admins through to fn.
 func (h *Handler) admin(fn func(http.ResponseWriter, *http.Request, officer)) func(http.ResponseWriter, *http.Request, officer) {
 	return func(w http.ResponseWriter, r *http.Request, o officer) {
 		if o.Peran != store.PeranAdmin {
-			h.fail(w, r, "admin", errAdmin, "/konsol/")
+			h.failAs(w, r, o, "admin", errAdmin, "/konsol/")
 			return
 		}
 		fn(w, r, o)
@@ -54,10 +63,6 @@ func (h *Handler) admin(fn func(http.ResponseWriter, *http.Request, officer)) fu
 // officersOf is the admin's view: the offices within the admin's office's
 // area and their officers.
 func (h *Handler) officersOf(ctx context.Context, o officer) ([]store.Kantor, []store.Petugas, error) {
-	mine, err := h.Offices.GetKantor(ctx, o.KantorKode)
-	if err != nil {
-		return nil, nil, err
-	}
 	all, err := h.Officers.ListKantor(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -65,7 +70,7 @@ func (h *Handler) officersOf(ctx context.Context, o officer) ([]store.Kantor, []
 	var offices []store.Kantor
 	in := map[string]bool{}
 	for _, k := range all {
-		if kantor.Covers(mine, k.WilayahKode) {
+		if kantor.Covers(o.Kantor, k.WilayahKode) {
 			offices = append(offices, k)
 			in[k.Kode] = true
 		}
@@ -93,7 +98,7 @@ func (h *Handler) adminData(w http.ResponseWriter, r *http.Request, o officer) (
 func (h *Handler) adminOfficers(w http.ResponseWriter, r *http.Request, o officer) {
 	p, err := h.adminData(w, r, o)
 	if err != nil {
-		h.fail(w, r, "admin officers", err, "/konsol/")
+		h.failAs(w, r, o, "admin officers", err, "/konsol/")
 		return
 	}
 	h.render(w, http.StatusOK, "konsol-admin", p)
@@ -111,7 +116,7 @@ func (h *Handler) as(o officer) *petugas.Service {
 func (h *Handler) addOfficer(w http.ResponseWriter, r *http.Request, o officer) {
 	p, err := h.adminData(w, r, o)
 	if err != nil {
-		h.fail(w, r, "admin officers", err, "/konsol/")
+		h.failAs(w, r, o, "admin officers", err, "/konsol/")
 		return
 	}
 	b := petugas.Baru{Username: r.PostFormValue("username"), Nama: r.PostFormValue("nama"), Kantor: r.PostFormValue("kantor"),
@@ -136,7 +141,7 @@ func (h *Handler) adminAnswer(w http.ResponseWriter, r *http.Request, p adminPag
 		h.render(w, formStatus(err), "konsol-admin", p)
 		return
 	}
-	h.fail(w, r, "admin", err, "/konsol/admin/petugas")
+	h.failAs(w, r, p.Officer, "admin", err, "/konsol/admin/petugas")
 }
 
 // formError is the message of an error the user can act on, shown in the
@@ -167,7 +172,7 @@ func formStatus(err error) int {
 func (h *Handler) officerAction(w http.ResponseWriter, r *http.Request, o officer) {
 	p, err := h.adminData(w, r, o)
 	if err != nil {
-		h.fail(w, r, "admin officers", err, "/konsol/")
+		h.failAs(w, r, o, "admin officers", err, "/konsol/")
 		return
 	}
 	u := r.PathValue("username")

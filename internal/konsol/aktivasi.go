@@ -51,18 +51,18 @@ var errNoOffer = errs.New(errs.NotFound, "penawaran aktivasi tidak ditemukan di 
 func (h *Handler) offer(w http.ResponseWriter, r *http.Request, o officer) {
 	n := r.PathValue("nik")
 	if _, err := h.Penduduk.SetContact(r.Context(), o.Petugas, n, r.PostFormValue("email"), r.PostFormValue("telepon")); err != nil {
-		h.fail(w, r, "contact", err, "/konsol/penduduk/"+n+"?tujuan=aktivasi")
+		h.failAs(w, r, o, "contact", err, "/konsol/penduduk/"+n+"?tujuan=aktivasi")
 		return
 	}
 	off, err := h.Aktivasi.Offer(r.Context(), aktivasi.OfferRequest{NIK: n, Petugas: o.Username, Kantor: o.KantorKode})
 	if err != nil {
-		h.fail(w, r, "offer", err, "/konsol/penduduk/"+n)
+		h.failAs(w, r, o, "offer", err, "/konsol/penduduk/"+n)
 		return
 	}
 	link := aktivasi.OfferURI(h.PublicURL, off.Code)
 	png, err := qrimage.QRPNG(link, offerQRModule)
 	if err != nil {
-		h.fail(w, r, "offer QR", err, "/konsol/penduduk/"+n)
+		h.failAs(w, r, o, "offer QR", err, "/konsol/penduduk/"+n)
 		return
 	}
 	p := offerPage{Page: h.page(w, r, "konsol.aktivasi.title", o), Officer: o, ID: off.ID, NIK: n, Masked: nik.Mask(n),
@@ -79,7 +79,7 @@ func (h *Handler) offerState(w http.ResponseWriter, r *http.Request, o officer) 
 		if err == nil || store.IsNotFound(err) {
 			err = errNoOffer
 		}
-		h.fail(w, r, "offer state", err, "/konsol/")
+		h.failAs(w, r, o, "offer state", err, "/konsol/")
 		return
 	}
 	s := offerState{Page: h.page(w, r, "konsol.aktivasi.title", o), ID: a.ID, State: a.State}

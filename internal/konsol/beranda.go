@@ -38,11 +38,8 @@ type result struct {
 }
 
 func (h *Handler) homeData(w http.ResponseWriter, r *http.Request, o officer) homePage {
-	p := homePage{Page: h.page(w, r, "konsol.beranda.title", o), Officer: o, Purpose: purpose(r)}
-	if k, err := h.Offices.GetKantor(r.Context(), o.KantorKode); err == nil {
-		p.Kecamatans = kecamatans(k)
-	}
-	return p
+	return homePage{Page: h.page(w, r, "konsol.beranda.title", o), Officer: o, Purpose: purpose(r),
+		Kecamatans: kecamatans(o.Kantor)}
 }
 
 func (h *Handler) home(w http.ResponseWriter, r *http.Request, o officer) {
@@ -70,7 +67,8 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request, o officer) {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	p := h.homeData(w, r, o)
 	p.Query, p.Lahir, p.Kecamatan = q, r.URL.Query().Get("lahir"), r.URL.Query().Get("kecamatan")
-	if isDigits(q) {
+	if n, ok := typedNIK(q); ok {
+		q = n
 		if _, err := nik.Parse(q); err != nil {
 			p.Err = errs.Message(err, p.Lang, web.T(p.Lang, "konsol.cari.nik"))
 			h.render(w, http.StatusUnprocessableEntity, "konsol-beranda", p)
@@ -79,7 +77,7 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request, o officer) {
 		http.Redirect(w, r, "/konsol/penduduk/"+url.PathEscape(q)+"?tujuan="+url.QueryEscape(p.Purpose), http.StatusSeeOther)
 		return
 	}
-	c := penduduk.Cari{Nama: q, Kecamatan: p.Kecamatan, Purpose: "konsol: " + p.Purpose}
+	c := penduduk.Cari{Nama: q, Kecamatan: p.Kecamatan, Purpose: consolePurpose + p.Purpose}
 	if p.Lahir != "" {
 		d, err := time.Parse("2006-01-02", p.Lahir)
 		if err != nil {
@@ -92,7 +90,7 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request, o officer) {
 	found, err := h.Penduduk.Search(r.Context(), o.Petugas, c)
 	if err != nil {
 		if errs.KindOf(err) != errs.Invalid {
-			h.fail(w, r, "search", err, "/konsol/")
+			h.failAs(w, r, o, "search", err, "/konsol/")
 			return
 		}
 		p.Err = errs.Message(err, p.Lang, "")
@@ -110,6 +108,15 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request, o officer) {
 	h.render(w, http.StatusOK, "konsol-beranda", p)
 }
 
-func isDigits(s string) bool {
-	return s != "" && strings.Trim(s, "0123456789") == ""
+// typedNIK reads q as a NIK when it is digits, perhaps grouped by spaces,
+// dots or dashes as people copy it from a card or a letter ("1771 0101
+// 0101 0001"), and returns the digits alone.
+func typedNIK(q string) (string, bool) {
+	n := strings.Map(func(r rune) rune {
+		if r == ' ' || r == '.' || r == '-' {
+			return -1
+		}
+		return r
+	}, q)
+	return n, n != "" && strings.Trim(n, "0123456789") == ""
 }

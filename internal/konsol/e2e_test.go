@@ -223,6 +223,8 @@ func TestConsoleInChromium(t *testing.T) {
 		waitText(t, b, "#hasil", "Tidak ada penduduk")
 		search("177101570890000")
 		waitText(t, b, "#galat", "16")
+		search(siti[:4] + " " + siti[4:8] + " " + siti[8:12] + " " + siti[12:]) // as printed on a card
+		waitText(t, b, "#nik", siti)
 		if err := chromedp.Do(b, chromedp.Navigate(c.url+"/konsol/")); err != nil {
 			t.Fatal(err)
 		}
@@ -302,7 +304,7 @@ func TestConsoleInChromium(t *testing.T) {
 		waitText(t, b, "#status-ikd", "Aktif")
 		waitText(t, b, "#riwayat", "IKD terbit")
 		waitText(t, b, "#riwayat", "penawaran aktivasi IKD")
-		waitText(t, b, "#riwayat", "konsol: layanan")
+		waitText(t, b, "#riwayat", "konsol: pelayanan di loket")
 		shots(t, b, "konsol-penduduk-riwayat")
 
 		// Suspend with a reason, then revoke: the page says what was done.
@@ -327,9 +329,9 @@ func TestConsoleInChromium(t *testing.T) {
 		}
 		waitText(t, b, "#selesai", "Penyerahan KTP-el dicatat")
 		waitText(t, b, "#ktpel", "DISERAHKAN")
-		// Opened six times (once while the offer waited): from the search, after the activation, after each change.
-		if n := countAudit(t, c, penduduk.ActionBaca, siti); n != 6 {
-			t.Errorf("%d audited reads of the resident, want 6", n)
+		// Opened seven times (once while the offer waited): from the grouped NIK and the search, after the activation, after each change.
+		if n := countAudit(t, c, penduduk.ActionBaca, siti); n != 7 {
+			t.Errorf("%d audited reads of the resident, want 7", n)
 		}
 
 		// A form post without the session's CSRF token changes nothing.
@@ -516,7 +518,32 @@ func TestAdminInChromium(t *testing.T) {
 		if err := chromedp.Do(b, chromedp.Click(chromedp.CSS(`nav a[href="/konsol/admin/sistem"]`)), chromedp.WaitVisible(chromedp.ID("kunci"))); err != nil {
 			t.Fatal(err)
 		}
-		waitText(t, b, "#kunci", "active")
+		waitText(t, b, "#kunci", "aktif (menandatangani)")
+		// Rotate the issuer key: without the confirmation nothing changes;
+		// with it, the new key signs at once and the jwt-vc-issuer keys
+		// name both.
+		if st := js(t, b, `fetch("/konsol/admin/sistem/kunci", {method: "POST", body: new URLSearchParams({csrf: document.querySelector("input[name=csrf]").value})}).then(r => String(r.status))`); st != "422" {
+			t.Errorf("rotation without confirmation: %s, want 422", st)
+		}
+		if n := js(t, b, `String(document.querySelectorAll("#kunci tbody tr").length)`); n != "1" {
+			t.Fatalf("%s keys before the rotation, want 1", n)
+		}
+		if err := chromedp.Do(b, chromedp.Click(chromedp.ID("yakin")), chromedp.Click(chromedp.ID("rotasi"))); err != nil {
+			t.Fatal(err)
+		}
+		waitText(t, b, "#pesan", "Kunci baru menandatangani")
+		waitText(t, b, "#kunci", "pensiun (hanya memverifikasi)")
+		if n := js(t, b, `fetch("/.well-known/jwt-vc-issuer").then(r => r.json()).then(m => String(m.jwks.keys.length))`); n != "2" {
+			t.Errorf("the issuer publishes %s keys after a rotation, want 2", n)
+		}
+		if evs := auditOf(t, st, "kunci.rotasi"); len(evs) != 1 || evs[0].Actor != "adi" || evs[0].KantorKode != "DISDUKCAPIL-17" {
+			t.Errorf("rotation audit events: %+v", evs)
+		}
+		if err := chromedp.Do(b, chromedp.Click(chromedp.CSS(`tr[data-state=retired] button`))); err != nil {
+			t.Fatal(err)
+		}
+		waitText(t, b, "#pesan", "Kunci tidak lagi dipercaya")
+		waitText(t, b, "#kunci", "ditarik")
 		if err := chromedp.Do(b, chromedp.Click(chromedp.ID("periksa"))); err != nil {
 			t.Fatal(err)
 		}
@@ -545,7 +572,32 @@ func TestAdminInChromium(t *testing.T) {
 			t.Fatal(err)
 		}
 		waitText(t, b2, "#pesan-galat", "admin Dinas provinsi")
+		waitText(t, b2, "#petugas", "Admin kaka") // the error page keeps the console's header
+		if err := chromedp.Do(b2, chromedp.Navigate(c.url+"/konsol/admin/sistem")); err != nil {
+			t.Fatal(err)
+		}
+		waitText(t, b2, "#bagian-kunci", "admin Dinas provinsi")
+		status = js(t, b2, `fetch("/konsol/admin/sistem/kunci", {method: "POST", body: new URLSearchParams({csrf: document.querySelector("input[name=csrf]").value, yakin: "ya"})}).then(r => String(r.status))`)
+		if status != "403" || len(auditOf(t, st, "kunci.rotasi")) != 1 {
+			t.Errorf("a kab/kota admin rotating the issuer key: %s, want 403 and no rotation", status)
+		}
 	})
+}
+
+// auditOf lists the audit events of an action.
+func auditOf(t *testing.T, st store.Store, action string) []store.AuditEvent {
+	t.Helper()
+	evs, err := st.ListAudit(context.Background(), 0, 100000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []store.AuditEvent
+	for _, ev := range evs {
+		if ev.Action == action {
+			out = append(out, ev)
+		}
+	}
+	return out
 }
 
 // testLog writes the server's errors to the test's log.

@@ -22,6 +22,7 @@ import (
 	"github.com/ikd-project/ikd/internal/aktivasi"
 	"github.com/ikd-project/ikd/internal/audit"
 	"github.com/ikd-project/ikd/internal/errs"
+	"github.com/ikd-project/ikd/internal/kantor"
 	"github.com/ikd-project/ikd/internal/lembaga"
 	"github.com/ikd-project/ikd/internal/penduduk"
 	"github.com/ikd-project/ikd/internal/petugas"
@@ -62,11 +63,15 @@ type Handler struct {
 	Lembaga         *lembaga.Service
 	InstitutionList InstitutionList
 	// Keys, Chain and Audit show the issuer keys and the audit chain.
-	Keys      Keys
-	Chain     Chain
-	Audit     audit.Lister
-	PublicURL string // the issuer's URL, for the offer's QR
-	Logger    *slog.Logger
+	Keys     Keys
+	KeyAdmin KeyAdmin
+	// KeyVerifyFor is how long a key retired by a rotation keeps verifying:
+	// a credential's lifetime.
+	KeyVerifyFor time.Duration
+	Chain        Chain
+	Audit        audit.Lister
+	PublicURL    string // the issuer's URL, for the offer's QR
+	Logger       *slog.Logger
 	// Demo lists a few residents of an office's area to try the console
 	// with, on the demo database only (DemoResidents); nil for none.
 	Demo func(ctx context.Context, kantor string) []store.Penduduk
@@ -96,6 +101,8 @@ func (h *Handler) Mount(handle func(pattern string, handler http.Handler)) {
 	route("POST /konsol/admin/petugas/{username}", h.signedIn(h.admin(h.officerAction)))
 	route("GET /konsol/admin/sistem", h.signedIn(h.admin(h.sistem)))
 	route("POST /konsol/admin/sistem/verifikasi", h.signedIn(h.admin(h.verifyChain)))
+	route("POST /konsol/admin/sistem/kunci", h.signedIn(h.provinceAdmin(h.rotateKey)))
+	route("POST /konsol/admin/sistem/kunci/{id}/tarik", h.signedIn(h.provinceAdmin(h.withdrawKey)))
 	route("GET /konsol/admin/lembaga", h.signedIn(h.provinceAdmin(h.lembagaList)))
 	route("POST /konsol/admin/lembaga", h.signedIn(h.provinceAdmin(h.lembagaAdd)))
 	route("POST /konsol/admin/lembaga/{id}/cabut", h.signedIn(h.provinceAdmin(h.lembagaRevoke)))
@@ -104,8 +111,12 @@ func (h *Handler) Mount(handle func(pattern string, handler http.Handler)) {
 // officer is the signed-in officer of a request.
 type officer struct {
 	store.Petugas
-	sesi store.Sesi
+	Kantor store.Kantor // the officer's office
+	sesi   store.Sesi
 }
+
+// Office is the short name of the officer's office, for the header.
+func (o officer) Office() string { return kantor.ShortName(o.Kantor.Nama) }
 
 // signedIn runs fn for a request with a live session; without one, a GET
 // goes to the login page (and back after it), anything else is refused.
@@ -125,11 +136,16 @@ func (h *Handler) signedIn(fn func(http.ResponseWriter, *http.Request, officer))
 			h.fail(w, r, "session", err, "/konsol/masuk")
 			return
 		}
-		if r.Method == http.MethodPost && subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(se.CSRF)) != 1 {
-			h.fail(w, r, "csrf", errCSRF, "/konsol/")
+		o := officer{Petugas: p, sesi: se}
+		if o.Kantor, err = h.Offices.GetKantor(r.Context(), p.KantorKode); err != nil {
+			h.fail(w, r, "office", err, "/konsol/masuk")
 			return
 		}
-		fn(w, r, officer{Petugas: p, sesi: se})
+		if r.Method == http.MethodPost && subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(se.CSRF)) != 1 {
+			h.failAs(w, r, o, "csrf", errCSRF, "/konsol/")
+			return
+		}
+		fn(w, r, o)
 	}
 }
 
@@ -143,7 +159,7 @@ var errRole = errs.New(errs.Forbidden, "peran Anda tidak mencakup pelayanan pend
 func (h *Handler) counter(fn func(http.ResponseWriter, *http.Request, officer)) func(http.ResponseWriter, *http.Request, officer) {
 	return func(w http.ResponseWriter, r *http.Request, o officer) {
 		if !o.Serves() {
-			h.fail(w, r, "role", errRole, "/konsol/")
+			h.failAs(w, r, o, "role", errRole, "/konsol/")
 			return
 		}
 		fn(w, r, o)
@@ -170,6 +186,20 @@ func (h *Handler) render(w http.ResponseWriter, status int, name string, data an
 // fail answers an error as the console's error page.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, what string, err error, back string) {
 	h.Pages.Error(w, r, h.Logger, "konsol: "+what, err, web.NewPage(w, r, "error.title"), back)
+}
+
+// errorPage is the console's error page for a signed-in officer: the
+// error inside the console's header and navigation.
+type errorPage struct {
+	web.ErrorPage
+	Officer officer
+}
+
+// failAs answers an error to officer o as the console's error page, with
+// the console's navigation.
+func (h *Handler) failAs(w http.ResponseWriter, r *http.Request, o officer, what string, err error, back string) {
+	h.Pages.ErrorIn(w, r, h.Logger, "konsol: "+what, err, h.page(w, r, "error.title", o), back, "konsol-error",
+		func(e web.ErrorPage) any { return errorPage{ErrorPage: e, Officer: o} })
 }
 
 // setSession sets the session cookie; maxAge < 0 deletes it.

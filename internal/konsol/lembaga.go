@@ -36,9 +36,8 @@ type lembagaPage struct {
 // through: institutions verify residents of the whole province.
 func (h *Handler) provinceAdmin(fn func(http.ResponseWriter, *http.Request, officer)) func(http.ResponseWriter, *http.Request, officer) {
 	return h.admin(func(w http.ResponseWriter, r *http.Request, o officer) {
-		k, err := h.Offices.GetKantor(r.Context(), o.KantorKode)
-		if err != nil || wilayah.Level(k.WilayahKode) != wilayah.Provinsi {
-			h.fail(w, r, "province admin", errProvince, "/konsol/")
+		if wilayah.Level(o.Kantor.WilayahKode) != wilayah.Provinsi {
+			h.failAs(w, r, o, "province admin", errProvince, "/konsol/")
 			return
 		}
 		fn(w, r, o)
@@ -55,7 +54,7 @@ func (h *Handler) lembagaData(w http.ResponseWriter, r *http.Request, o officer)
 func (h *Handler) lembagaList(w http.ResponseWriter, r *http.Request, o officer) {
 	p, err := h.lembagaData(w, r, o)
 	if err != nil {
-		h.fail(w, r, "lembaga", err, "/konsol/")
+		h.failAs(w, r, o, "lembaga", err, "/konsol/")
 		return
 	}
 	h.render(w, http.StatusOK, "konsol-lembaga", p)
@@ -76,7 +75,7 @@ func (h *Handler) lembagaAdd(w http.ResponseWriter, r *http.Request, o officer) 
 	}
 	p, lerr := h.lembagaData(w, r, o)
 	if lerr != nil {
-		h.fail(w, r, "lembaga", lerr, "/konsol/")
+		h.failAs(w, r, o, "lembaga", lerr, "/konsol/")
 		return
 	}
 	if err == nil {
@@ -91,7 +90,7 @@ func (h *Handler) lembagaRevoke(w http.ResponseWriter, r *http.Request, o office
 	err := h.lembagaAs(o).Revoke(r.Context(), id)
 	p, lerr := h.lembagaData(w, r, o)
 	if lerr != nil {
-		h.fail(w, r, "lembaga", lerr, "/konsol/")
+		h.failAs(w, r, o, "lembaga", lerr, "/konsol/")
 		return
 	}
 	if err == nil {
@@ -113,5 +112,5 @@ func (h *Handler) lembagaAnswer(w http.ResponseWriter, r *http.Request, p lembag
 		h.render(w, formStatus(err), "konsol-lembaga", p)
 		return
 	}
-	h.fail(w, r, "lembaga", err, "/konsol/admin/lembaga")
+	h.failAs(w, r, p.Officer, "lembaga", err, "/konsol/admin/lembaga")
 }

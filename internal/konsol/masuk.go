@@ -87,7 +87,7 @@ func (h *Handler) loginRefused(w http.ResponseWriter, r *http.Request, f loginFo
 
 func (h *Handler) logout(w http.ResponseWriter, r *http.Request, o officer) {
 	if err := h.Petugas.EndSession(r.Context(), o.Petugas, o.sesi); err != nil {
-		h.fail(w, r, "logout", err, "/konsol/")
+		h.failAs(w, r, o, "logout", err, "/konsol/")
 		return
 	}
 	setSession(w, "", -1)

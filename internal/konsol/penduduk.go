@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ikd-project/ikd/internal/issuance"
+	"github.com/ikd-project/ikd/internal/kantor"
 	"github.com/ikd-project/ikd/internal/nik"
 	"github.com/ikd-project/ikd/internal/penduduk"
 	"github.com/ikd-project/ikd/internal/store"
@@ -36,25 +37,60 @@ type residentPage struct {
 	Done     string         // what the last action did, after a change
 }
 
+// OfficeName is the short name of office kode, for the page's tables.
+func (residentPage) OfficeName(kode string) string { return kantor.NameOf(kode) }
+
 // event is one line of the resident's history.
 type event struct {
 	store.AuditEvent
-	Label string // what happened, in the page's language
+	Label  string // what happened, in the page's language
+	Tujuan string // the declared purpose, in the page's language
+	Times  int    // how many like events this line stands for
 }
 
 // events labels a resident's audit events: a text per known action, the
-// action itself otherwise.
+// action itself otherwise. Within a run of one actor's events, like events
+// (an issuance writes one per credential configuration) share one line.
 func events(lang string, evs []store.AuditEvent) []event {
-	out := make([]event, len(evs))
-	for i, e := range evs {
+	var out []event
+	run := 0 // the first line of the current actor's run
+	for _, e := range evs {
+		if len(out) > 0 && out[len(out)-1].Actor != e.Actor {
+			run = len(out)
+		}
+		if i := slices.IndexFunc(out[run:], func(l event) bool { return alike(l.AuditEvent, e) }); i >= 0 {
+			out[run+i].Times++
+			continue
+		}
 		label := labelOf(lang, "audit."+e.Action)
 		if label == "" {
 			label = e.Action
 		}
-		out[i] = event{AuditEvent: e, Label: label}
+		out = append(out, event{AuditEvent: e, Label: label, Tujuan: purposeText(lang, e.Purpose), Times: 1})
 	}
 	return out
 }
+
+// alike reports whether two events of one actor say the same thing to an
+// officer: the same action, office and purpose within the same minute.
+func alike(a, b store.AuditEvent) bool {
+	return a.Action == b.Action && a.KantorKode == b.KantorKode && a.Purpose == b.Purpose &&
+		a.At.Truncate(time.Minute).Equal(b.At.Truncate(time.Minute))
+}
+
+// purposeText shows a recorded purpose: the console's purposes ("konsol:
+// layanan") by their text, others as recorded.
+func purposeText(lang, recorded string) string {
+	if key, ok := strings.CutPrefix(recorded, consolePurpose); ok {
+		if s := labelOf(lang, "tujuan."+key); s != "" {
+			return web.T(lang, "konsol.tujuan.prefix") + ": " + s
+		}
+	}
+	return recorded
+}
+
+// consolePurpose prefixes the purposes the console records.
+const consolePurpose = "konsol: "
 
 // purpose is the request's declared purpose, one of purposes.
 func purpose(r *http.Request) string {
@@ -66,9 +102,9 @@ func purpose(r *http.Request) string {
 
 func (h *Handler) resident(w http.ResponseWriter, r *http.Request, o officer) {
 	n, why := r.PathValue("nik"), purpose(r)
-	rec, err := h.Penduduk.Open(r.Context(), o.Petugas, n, "konsol: "+why)
+	rec, err := h.Penduduk.Open(r.Context(), o.Petugas, n, consolePurpose+why)
 	if err != nil {
-		h.fail(w, r, "resident", err, "/konsol/")
+		h.failAs(w, r, o, "resident", err, "/konsol/")
 		return
 	}
 	p := residentPage{Page: h.page(w, r, "konsol.penduduk.title", o), Officer: o, Rec: rec, NIK: n, Masked: nik.Mask(n),

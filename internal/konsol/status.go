@@ -63,7 +63,7 @@ func (h *Handler) changeStatus(w http.ResponseWriter, r *http.Request, o officer
 	_, err := h.Status.ChangeStatus(r.Context(), issuance.StatusChange{Action: act, NIK: n,
 		Alasan: r.PostFormValue("alasan"), Petugas: o.Username, Kantor: o.KantorKode})
 	if err != nil {
-		h.fail(w, r, "status", err, "/konsol/penduduk/"+url.PathEscape(n))
+		h.failAs(w, r, o, "status", err, "/konsol/penduduk/"+url.PathEscape(n))
 		return
 	}
 	http.Redirect(w, r, "/konsol/penduduk/"+url.PathEscape(n)+"?tujuan=layanan&selesai="+url.QueryEscape(string(act)), http.StatusSeeOther)
@@ -84,7 +84,7 @@ func (h *Handler) handover(w http.ResponseWriter, r *http.Request, o officer) {
 		err = ktpel.ErrNotTheirs
 	}
 	if err != nil {
-		h.fail(w, r, "handover", err, "/konsol/penduduk/"+url.PathEscape(n))
+		h.failAs(w, r, o, "handover", err, "/konsol/penduduk/"+url.PathEscape(n))
 		return
 	}
 	http.Redirect(w, r, "/konsol/penduduk/"+url.PathEscape(n)+"?tujuan=layanan&selesai=serahkan", http.StatusSeeOther)

@@ -136,6 +136,13 @@ type ErrorPage struct {
 // the error's user-safe message in the page's language, or the problem's
 // general one. A server problem is logged as what, never shown.
 func (p *Pages) Error(w http.ResponseWriter, r *http.Request, logger *slog.Logger, what string, err error, base Page, back string) {
+	p.ErrorIn(w, r, logger, what, err, base, back, "error", func(e ErrorPage) any { return e })
+}
+
+// ErrorIn is Error rendered as page name, an app's own error page, with
+// the data wrap makes of the ErrorPage (the app's header needs its own
+// fields, e.g. the signed-in officer).
+func (p *Pages) ErrorIn(w http.ResponseWriter, r *http.Request, logger *slog.Logger, what string, err error, base Page, back, name string, wrap func(ErrorPage) any) {
 	prob := httpserver.ProblemOf(err)
 	if prob.Server() {
 		logger.ErrorContext(r.Context(), what, "err", err, "route", r.Pattern)
@@ -145,7 +152,7 @@ func (p *Pages) Error(w http.ResponseWriter, r *http.Request, logger *slog.Logge
 	}
 	base.Title = T(base.Lang, "error.title")
 	data := ErrorPage{Page: base, Status: prob.Status, Message: prob.Message(err, base.Lang), Back: back}
-	if rerr := p.Render(w, prob.Status, "error", data); rerr != nil {
+	if rerr := p.Render(w, prob.Status, name, wrap(data)); rerr != nil {
 		logger.ErrorContext(r.Context(), "render error page", "err", rerr)
 	}
 }
