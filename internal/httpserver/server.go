@@ -108,6 +108,26 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
+// Security headers. CSP is every page's Content-Security-Policy; CSPWasm
+// is the verifier pages', which compile WebAssembly (AllowWasm). HSTS is
+// sent on HTTPS only: browsers ignore it over plain HTTP, and a server
+// behind a TLS proxy leaves it to the proxy.
+const (
+	CSP     = "default-src 'self'; script-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+	CSPWasm = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+	HSTS    = "max-age=31536000"
+)
+
+// AllowWasm serves h with the Content-Security-Policy that lets its pages
+// compile WebAssembly ('wasm-unsafe-eval'), for the verifier's pages and
+// assets only; every other page keeps CSP.
+func AllowWasm(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", CSPWasm)
+		h.ServeHTTP(w, r)
+	})
+}
+
 // middleware adds a request ID, security headers, panic recovery, metrics
 // and one log event per request.
 func (s *Server) middleware(next http.Handler) http.Handler {
@@ -119,7 +139,10 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+		h.Set("Content-Security-Policy", CSP)
+		if r.TLS != nil {
+			h.Set("Strict-Transport-Security", HSTS)
+		}
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
 			if p := recover(); p != nil {

@@ -13,12 +13,14 @@ import (
 	"math/big"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 )
 
 // TestServeTLS: with a TLS configuration the server answers HTTPS, with
-// the security headers, and refuses plain HTTP.
+// the security headers and HSTS, and refuses plain HTTP.
 func TestServeTLS(t *testing.T) {
 	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "ikd.test"},
@@ -49,6 +51,9 @@ func TestServeTLS(t *testing.T) {
 	if res.StatusCode != 200 || res.Header.Get("Content-Security-Policy") == "" || res.Header.Get("X-Content-Type-Options") != "nosniff" {
 		t.Errorf("HTTPS /healthz: %d %v", res.StatusCode, res.Header)
 	}
+	if got := res.Header.Get("Strict-Transport-Security"); got != "max-age=31536000" {
+		t.Errorf("HTTPS /healthz: Strict-Transport-Security %q, want max-age=31536000", got)
+	}
 	if res, err := (&http.Client{Timeout: 5 * time.Second}).Get("http://" + ln.Addr().String() + "/healthz"); err == nil {
 		res.Body.Close()
 		if res.StatusCode == 200 {
@@ -58,5 +63,33 @@ func TestServeTLS(t *testing.T) {
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("shutdown: %v", err)
+	}
+}
+
+// TestCSP: a page's Content-Security-Policy forbids compiling WebAssembly
+// unless its handler is wrapped in AllowWasm; plain HTTP gets no HSTS.
+func TestCSP(t *testing.T) {
+	srv := New(slog.New(slog.NewTextHandler(io.Discard, nil)), func(context.Context) error { return nil }, func() any { return nil })
+	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") })
+	srv.Handle("GET /konsol/", ok)
+	srv.Handle("GET /verifikasi/", AllowWasm(ok))
+	get := func(path string) http.Header {
+		rec := httptest.NewRecorder()
+		srv.Handler().ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		if rec.Code != 200 {
+			t.Fatalf("GET %s: %d", path, rec.Code)
+		}
+		return rec.Header()
+	}
+	h := get("/konsol/")
+	if csp := h.Get("Content-Security-Policy"); csp == "" || strings.Contains(csp, "wasm-unsafe-eval") || !strings.Contains(csp, "script-src 'self'") {
+		t.Errorf("a console page's CSP: %q", csp)
+	}
+	if hsts := h.Get("Strict-Transport-Security"); hsts != "" {
+		t.Errorf("HSTS over plain HTTP: %q", hsts)
+	}
+	if csp := get("/verifikasi/").Values("Content-Security-Policy"); len(csp) != 1 || !strings.Contains(csp[0], "script-src 'self' 'wasm-unsafe-eval'") ||
+		!strings.Contains(csp[0], "frame-ancestors 'none'") {
+		t.Errorf("the verifier's CSP: %q", csp)
 	}
 }
