@@ -399,11 +399,16 @@ func lockedAccount(t *testing.T, c *console) {
 			t.Fatalf("wrong password %d: %d", i, code)
 		}
 	}
-	if code, body := post("salah-salah-salah"); code != http.StatusForbidden || !strings.Contains(body, "akun terkunci") {
-		t.Errorf("wrong password %d: %d, want the lock", petugas.MaxGagal, code)
+	// Locked, the answer is the same as for a wrong password: it does not
+	// tell that the username exists, and it names a lock as a reason.
+	if code, body := post("salah-salah-salah"); code != http.StatusUnauthorized || !strings.Contains(body, "akun terkunci sementara") {
+		t.Errorf("wrong password %d: %d, want 401 with the generic message", petugas.MaxGagal, code)
 	}
-	if code, _ := post(pw); code != http.StatusForbidden {
-		t.Errorf("right password while locked: %d, want 403", code)
+	if code, body := post(pw); code != http.StatusUnauthorized || strings.Contains(body, "sampai pukul") {
+		t.Errorf("right password while locked: %d, want the generic 401", code)
+	}
+	if p, err := c.st.GetPetugas(ctx, "budi"); err != nil || !time.Now().Before(p.TerkunciSampai) {
+		t.Errorf("the account is not locked: %v %v", p.TerkunciSampai, err)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"encoding/base32"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -37,22 +38,18 @@ const (
 	ActionTerkunci   = "petugas.terkunci"    // the account was locked after MaxGagal failures
 )
 
-// Errors of the console login. ErrLogin never says which part was wrong.
+// Errors of the console login. ErrLogin never says which part was wrong,
+// nor whether the account is locked (which would tell that the username
+// exists); it says that a lock may be the reason.
 var (
-	ErrLogin = errs.New(errs.Unauthenticated, "username, kata sandi atau kode autentikator salah",
-		"wrong username, password or authenticator code")
+	ErrLogin = errs.New(errs.Unauthenticated,
+		"username, kata sandi atau kode autentikator salah, atau akun terkunci sementara karena terlalu banyak percobaan salah; coba lagi nanti",
+		"wrong username, password or authenticator code, or the account is locked for a while after too many wrong attempts; try again later")
 	ErrSetupCode = errs.New(errs.Unauthenticated, "kode aktivasi akun tidak sah, sudah dipakai atau kedaluwarsa; minta kode baru kepada admin",
 		"the account activation code is invalid, used or expired; ask an admin for a new one")
 	ErrTOTP = errs.New(errs.Invalid, "kode autentikator salah; periksa jam ponsel dan masukkan kode yang sedang tampil",
 		"wrong authenticator code; check the phone's clock and enter the code shown now")
 )
-
-// errLocked says until when an account is locked, in WIB.
-func errLocked(until time.Time) error {
-	wib := until.In(time.FixedZone("WIB", 7*3600)).Format("15.04")
-	return errs.Newf(errs.Forbidden, "akun terkunci karena terlalu banyak percobaan salah, sampai pukul %s WIB",
-		"the account is locked after too many wrong attempts, until %s WIB", wib)
-}
 
 // Baru is a new officer.
 type Baru struct {
@@ -159,8 +156,9 @@ func NewTOTPSecret(username string) (secret, uri string, err error) {
 
 // Login checks an officer's password and, when the account has one, the
 // TOTP code. Whatever was wrong (unknown username, password, code, an
-// account not yet set up or deactivated) the answer is ErrLogin; MaxGagal
-// wrong attempts in a row lock the account for LockFor.
+// account not yet set up or deactivated, a locked account) the answer is
+// ErrLogin, after as much work as a password check; MaxGagal wrong
+// attempts in a row lock the account for LockFor.
 func (s *Service) Login(ctx context.Context, username, password, code string) (store.Petugas, error) {
 	now := s.now()
 	username = strings.ToLower(strings.TrimSpace(username))
@@ -173,7 +171,8 @@ func (s *Service) Login(ctx context.Context, username, password, code string) (s
 		return store.Petugas{}, err
 	}
 	if now.Before(p.TerkunciSampai) {
-		return store.Petugas{}, errLocked(p.TerkunciSampai)
+		checkPassword(orDummy(p.PasswordHash), password) // as long as for an open account
+		return store.Petugas{}, ErrLogin
 	}
 	ok := checkPassword(orDummy(p.PasswordHash), password) && p.State == store.PetugasAktif && p.PasswordHash != ""
 	step := p.TOTPStep
@@ -222,6 +221,10 @@ func orDummy(phc string) string {
 	return phc
 }
 
+// errAccountLocked is unlocked's refusal, which callers answer with their
+// own generic error.
+var errAccountLocked = errors.New("account locked")
+
 // unlocked reads an officer who is not locked at now.
 func (s *Service) unlocked(ctx context.Context, username string, now time.Time) (store.Petugas, error) {
 	p, err := s.Store.GetPetugas(ctx, username)
@@ -229,13 +232,14 @@ func (s *Service) unlocked(ctx context.Context, username string, now time.Time) 
 		return p, err
 	}
 	if now.Before(p.TerkunciSampai) {
-		return p, errLocked(p.TerkunciSampai)
+		return p, errAccountLocked
 	}
 	return p, nil
 }
 
 // fail counts a wrong attempt of p, locking the account at MaxGagal, with
-// an audit event, and returns refusal (or the lock).
+// an audit event, and returns refusal: the same whether or not this
+// attempt locked the account.
 func (s *Service) fail(ctx context.Context, p store.Petugas, now time.Time, refusal error) error {
 	var locked bool
 	err := s.Store.InTx(ctx, func(tx store.Tx) error {
@@ -259,9 +263,6 @@ func (s *Service) fail(ctx context.Context, p store.Petugas, now time.Time, refu
 	})
 	if err != nil {
 		return err
-	}
-	if locked {
-		return errLocked(now.Add(LockFor))
 	}
 	return refusal
 }

@@ -131,11 +131,21 @@ func TestLockout(t *testing.T) {
 				t.Fatalf("attempt %d: %v", i, err)
 			}
 		}
-		if _, err := svc.Login(ctx, "budi", "salah-salah", ""); !errors.Is(err, errs.Forbidden) || !strings.Contains(err.Error(), "locked") {
-			t.Fatalf("attempt %d: %v, want the lock", petugas.MaxGagal, err)
+		// The lock answers as any wrong login: it must not tell that
+		// the username exists. The message names the lock as a reason.
+		if _, err := svc.Login(ctx, "budi", "salah-salah", ""); err != petugas.ErrLogin {
+			t.Fatalf("attempt %d: %v, want ErrLogin", petugas.MaxGagal, err)
 		}
-		if _, err := svc.Login(ctx, "budi", pw, ""); !errors.Is(err, errs.Forbidden) {
-			t.Errorf("right password while locked: %v", err)
+		if _, err := svc.Login(ctx, "budi", pw, ""); err != petugas.ErrLogin {
+			t.Errorf("right password while locked: %v, want ErrLogin", err)
+		}
+		if p, err := svc.Store.GetPetugas(ctx, "budi"); err != nil || !clock.Now().Before(p.TerkunciSampai) {
+			t.Errorf("not locked after %d wrong attempts: %+v %v", petugas.MaxGagal, p.TerkunciSampai, err)
+		}
+		var e *errs.Error
+		if !errors.As(petugas.ErrLogin, &e) || !strings.Contains(e.Message("id"), "terkunci sementara") ||
+			!strings.Contains(e.Message("en"), "locked for a while") {
+			t.Errorf("ErrLogin does not mention the lock: %v", petugas.ErrLogin)
 		}
 		clock.Advance(petugas.LockFor)
 		if _, err := svc.Login(ctx, "budi", pw, ""); err != nil {
