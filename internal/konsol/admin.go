@@ -21,9 +21,10 @@ type Officers interface {
 
 var errAdmin = errs.New(errs.Forbidden, "halaman ini hanya untuk admin", "this page is for admins only")
 
-// errNotYours answers an admin acting on an officer of an office outside
-// their area, the same as for an unknown officer.
-var errNotYours = errs.New(errs.NotFound, "petugas itu tidak ada di wilayah kantor Anda", "no such officer in your office's area")
+// errNotYours answers an admin acting on an officer they do not manage
+// (another office's, or a peer admin's), the same as for an unknown
+// officer.
+var errNotYours = errs.New(errs.NotFound, "petugas itu tidak ada di antara petugas yang Anda kelola", "no such officer among those you manage")
 
 // adminPage is the officers' admin page.
 type adminPage struct {
@@ -60,8 +61,8 @@ func (h *Handler) admin(fn func(http.ResponseWriter, *http.Request, officer)) fu
 	}
 }
 
-// officersOf is the admin's view: the offices within the admin's office's
-// area and their officers.
+// officersOf is the admin's view: the offices the admin manages (manages)
+// and their officers.
 func (h *Handler) officersOf(ctx context.Context, o officer) ([]store.Kantor, []store.Petugas, error) {
 	all, err := h.Officers.ListKantor(ctx)
 	if err != nil {
@@ -70,7 +71,7 @@ func (h *Handler) officersOf(ctx context.Context, o officer) ([]store.Kantor, []
 	var offices []store.Kantor
 	in := map[string]bool{}
 	for _, k := range all {
-		if kantor.Covers(o.Kantor, k.WilayahKode) {
+		if manages(o.Kantor, k) {
 			offices = append(offices, k)
 			in[k.Kode] = true
 		}
@@ -87,6 +88,31 @@ func (h *Handler) officersOf(ctx context.Context, o officer) ([]store.Kantor, []
 	}
 	return offices, officers, nil
 }
+
+// manages reports whether an admin of office a manages the officers of
+// office k: those of a itself and, when a is a Dinas (provincial or
+// kab/kota), those of every office in its area. Sharing an area is not
+// enough: the MPP of a kota covers the kota as its Dinas does, and must not
+// manage the Dinas' officers.
+func manages(a, k store.Kantor) bool {
+	if k.Kode == a.Kode {
+		return true
+	}
+	dinas := a.Jenis == store.DinasProvinsi || a.Jenis == store.DinasKabKota
+	return dinas && kantor.Covers(a, k.WilayahKode)
+}
+
+// mayChange reports whether admin o may reset or deactivate officer p, an
+// officer of an office o manages: another admin of o's own office only
+// when o is of the provincial Dinas, so that no admin takes over a peer.
+func mayChange(o officer, p store.Petugas) bool {
+	peer := p.Peran == store.PeranAdmin && p.KantorKode == o.KantorKode && p.Username != o.Username
+	return !peer || o.Kantor.Jenis == store.DinasProvinsi
+}
+
+// CanChange reports whether the admin of the page may reset or deactivate
+// officer p, for the page's buttons.
+func (p adminPage) CanChange(q store.Petugas) bool { return mayChange(p.Officer, q) }
 
 func (h *Handler) adminData(w http.ResponseWriter, r *http.Request, o officer) (adminPage, error) {
 	p := adminPage{Page: h.page(w, r, "konsol.admin.title", o), Officer: o, Peran: store.PeranAll}
@@ -168,7 +194,8 @@ func formStatus(err error) int {
 	return http.StatusUnprocessableEntity
 }
 
-// officerAction resets or deactivates an officer of the admin's area.
+// officerAction resets or deactivates an officer the admin manages
+// (manages, mayChange); any other answers as an unknown officer.
 func (h *Handler) officerAction(w http.ResponseWriter, r *http.Request, o officer) {
 	p, err := h.adminData(w, r, o)
 	if err != nil {
@@ -176,7 +203,8 @@ func (h *Handler) officerAction(w http.ResponseWriter, r *http.Request, o office
 		return
 	}
 	u := r.PathValue("username")
-	if !containsOfficer(p.Petugas, u) {
+	target, ok := findOfficer(p.Petugas, u)
+	if !ok || !mayChange(o, target) {
 		h.adminAnswer(w, r, p, errNotYours)
 		return
 	}
@@ -210,13 +238,14 @@ func containsOffice(list []store.Kantor, kode string) bool {
 	return false
 }
 
-func containsOfficer(list []store.Petugas, username string) bool {
+// findOfficer returns the officer named username in list.
+func findOfficer(list []store.Petugas, username string) (store.Petugas, bool) {
 	for _, p := range list {
 		if p.Username == username {
-			return true
+			return p, true
 		}
 	}
-	return false
+	return store.Petugas{}, false
 }
 
 // setupLink is the first-login page of an officer.
