@@ -58,10 +58,23 @@ const (
 	CodeDigits  = 6                // length of the e-mailed code
 )
 
-// Mailer sends the activation code to the resident. The officer never sees
-// the code.
+// Mailer sends the resident's e-mail about their activation: the code,
+// which the officer never sees, and the notice to the old address when an
+// officer changes the resident's e-mail address.
 type Mailer interface {
 	SendActivationCode(ctx context.Context, m CodeMail) error
+	SendEmailChanged(ctx context.Context, m ChangeMail) error
+}
+
+// ChangeMail is the notice that a resident's e-mail address was changed at
+// an office, sent to the old address: the code of the next activation
+// goes to the new one, so the resident must hear of a change they did not
+// ask for.
+type ChangeMail struct {
+	To, Nama string
+	NewMask  string // the new address, masked (MaskEmail); never in full
+	Kantor   string // the name of the officer's office
+	At       time.Time
 }
 
 // CodeMail is the content of the activation e-mail.
@@ -185,7 +198,7 @@ func (s *Service) Offer(ctx context.Context, r OfferRequest) (Offer, error) {
 		}
 		_, err = s.Audit.Record(ctx, tx, audit.Entry{Actor: r.Petugas, Kantor: r.Kantor, Action: "aktivasi.tawarkan",
 			Subject: p.NIK, Purpose: "aktivasi IKD atas permintaan penduduk", Detail: map[string]string{"aktivasi": a.ID}})
-		out = Offer{ID: a.ID, Code: code, ExpiresAt: a.ExpiresAt, EmailMask: maskEmail(p.Email)}
+		out = Offer{ID: a.ID, Code: code, ExpiresAt: a.ExpiresAt, EmailMask: MaskEmail(p.Email)}
 		return err
 	})
 	if err != nil {
@@ -228,6 +241,24 @@ func eligible(ctx context.Context, tx store.Tx, r OfferRequest) (store.Penduduk,
 // be sent; the offer expires unused.
 var ErrMailFailed = errs.New(errs.Unavailable, "e-mail kode aktivasi tidak terkirim; periksa alamat e-mail penduduk atau coba lagi",
 	"the activation code e-mail could not be sent; check the resident's e-mail address or try again")
+
+// ErrNoticeFailed is returned by NotifyEmailChanged when the notice to the
+// old address could not be sent.
+var ErrNoticeFailed = errs.New(errs.Unavailable, "pemberitahuan ke alamat e-mail lama tidak terkirim",
+	"the notice to the old e-mail address could not be sent")
+
+// NotifyEmailChanged tells the resident at their old address old that an
+// officer of the office named kantor changed their e-mail address to
+// newAddr (shown masked) at the service's now. What reaches a log of a
+// failure is masked.
+func (s *Service) NotifyEmailChanged(ctx context.Context, nama, old, newAddr, kantor string) error {
+	m := ChangeMail{To: old, Nama: nama, NewMask: MaskEmail(newAddr), Kantor: kantor, At: s.Now().UTC()}
+	if err := s.Mailer.SendEmailChanged(ctx, m); err != nil {
+		err = errs.Redact(err, old, MaskEmail(old), newAddr, m.NewMask, nama, "***")
+		return fmt.Errorf("%w: %w", ErrNoticeFailed, err)
+	}
+	return nil
+}
 
 // Errors of the token endpoint, as OpenID4VCI and OAuth name them.
 var (
@@ -522,8 +553,8 @@ func newDigits(n int) string {
 	return fmt.Sprintf("%0*d", n, v)
 }
 
-// maskEmail shows the first letter and the domain: s***@gmail.com.
-func maskEmail(e string) string {
+// MaskEmail shows the first letter and the domain: s***@gmail.com.
+func MaskEmail(e string) string {
 	for i := 0; i < len(e); i++ {
 		if e[i] == '@' && i > 0 {
 			return e[:1] + "***" + e[i:]

@@ -6,6 +6,7 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -458,4 +459,27 @@ func countAudit(t *testing.T, st store.Store, action string) int {
 		}
 	}
 	return n
+}
+
+// leakyMailer fails as an SMTP server might, quoting the recipient.
+type leakyMailer struct{}
+
+func (leakyMailer) SendActivationCode(context.Context, aktivasi.CodeMail) error { return nil }
+func (leakyMailer) SendEmailChanged(_ context.Context, m aktivasi.ChangeMail) error {
+	return fmt.Errorf("550 <%s> for %s: mailbox unavailable (new %s)", m.To, m.Nama, m.NewMask)
+}
+
+// TestNotifyEmailChangedFailure: a notice that cannot be sent is
+// ErrNoticeFailed, and its error names neither address nor the name.
+func TestNotifyEmailChangedFailure(t *testing.T) {
+	svc := &aktivasi.Service{Mailer: leakyMailer{}, Now: time.Now}
+	err := svc.NotifyEmailChanged(context.Background(), "SITI AMINAH", "siti@example.id", "rogue@evil.example", "Mal Pelayanan Publik Kota Bengkulu")
+	if !errors.Is(err, aktivasi.ErrNoticeFailed) {
+		t.Fatalf("err %v, want ErrNoticeFailed", err)
+	}
+	for _, secret := range []string{"siti@example.id", "siti", "rogue@evil.example", "rogue", "SITI AMINAH"} {
+		if strings.Contains(err.Error(), secret) {
+			t.Errorf("the error shows %q: %v", secret, err)
+		}
+	}
 }

@@ -31,6 +31,8 @@ func (c *codeCatcher) SendActivationCode(_ context.Context, m aktivasi.CodeMail)
 	return nil
 }
 
+func (c *codeCatcher) SendEmailChanged(context.Context, aktivasi.ChangeMail) error { return nil }
+
 // BenchmarkActivation runs whole activations: the officer's offer, the
 // token, the nonce and the credential request with a device proof, which
 // issues the four credentials (SD-JWT VC and three QR CWTs) with every

@@ -52,6 +52,9 @@ func (i *inbox) SendActivationCode(_ context.Context, m aktivasi.CodeMail) error
 	return nil
 }
 
+// SendEmailChanged drops the notice: the history changes no address.
+func (i *inbox) SendEmailChanged(context.Context, aktivasi.ChangeMail) error { return nil }
+
 // pick is one activation of the history.
 type pick struct {
 	nik, kantor string

@@ -88,6 +88,18 @@ func (l *Log) SubjectHash(nikValue string) string {
 	return hex.EncodeToString(m.Sum(nil))
 }
 
+// ValueHash returns a keyed hash of a personal value other than a NIK (an
+// e-mail address, say) for an event's detail, which must not hold the
+// value itself: whoever holds the audit key can tell whether an event
+// names a given value; nobody else can read it or guess it offline. kind
+// ("email") keeps the hashes of different kinds of value, and the subject
+// hashes, apart.
+func (l *Log) ValueHash(kind, v string) string {
+	m := hmac.New(sha256.New, l.key)
+	m.Write([]byte("ikd-audit-value\x00" + kind + "\x00" + v))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
 // Record appends e to the chain through a, which should be the transaction
 // that makes the change e records, and returns the stored event.
 func (l *Log) Record(ctx context.Context, a Appender, e Entry) (store.AuditEvent, error) {

@@ -151,3 +151,18 @@ func TestTamperDetected(t *testing.T) {
 		})
 	}
 }
+
+// TestValueHash: a value's hash is keyed, stable, and apart from other
+// kinds' and from the subject hashes.
+func TestValueHash(t *testing.T) {
+	l, v := newLog(t), "siti@example.id"
+	h := l.ValueHash("email", v)
+	if len(h) != 64 || h != l.ValueHash("email", v) || strings.Contains(h, v) {
+		t.Fatalf("hash %q", h)
+	}
+	for _, other := range []string{newKeyLog(t).ValueHash("email", v), l.ValueHash("telepon", v), l.SubjectHash(v), l.ValueHash("email", "sitI@example.id")} {
+		if other == h {
+			t.Errorf("%q: the same hash for another key, kind or value", other)
+		}
+	}
+}

@@ -39,6 +39,11 @@ func (m *codeMailer) SendActivationCode(ctx context.Context, c aktivasi.CodeMail
 	return m.next.SendActivationCode(ctx, c)
 }
 
+// SendEmailChanged writes the notice to the outbox.
+func (m *codeMailer) SendEmailChanged(ctx context.Context, c aktivasi.ChangeMail) error {
+	return m.next.SendEmailChanged(ctx, c)
+}
+
 // sample is one activated demo resident: the QR credential and the phone's key.
 type sample struct {
 	nik    string

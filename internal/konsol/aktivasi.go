@@ -1,15 +1,18 @@
 package konsol
 
 import (
+	"context"
 	"encoding/base64"
 	"html/template"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/ikd-project/ikd/internal/aktivasi"
 	"github.com/ikd-project/ikd/internal/errs"
 	"github.com/ikd-project/ikd/internal/kredensial/qrcred/qrimage"
 	"github.com/ikd-project/ikd/internal/nik"
+	"github.com/ikd-project/ikd/internal/penduduk"
 	"github.com/ikd-project/ikd/internal/store"
 	"github.com/ikd-project/ikd/internal/web"
 )
@@ -31,6 +34,10 @@ type offerPage struct {
 	EmailMask string
 	ExpiresAt time.Time
 	State     offerState
+	// OldMask is the resident's previous e-mail address, masked, when the
+	// officer changed it; Notified whether it was told of the change.
+	OldMask  string
+	Notified bool
 }
 
 // offerState is the part of the offer page that updates itself.
@@ -46,14 +53,17 @@ const stateExpired store.StateAktivasi = "KEDALUWARSA"
 
 var errNoOffer = errs.New(errs.NotFound, "penawaran aktivasi tidak ditemukan di kantor Anda", "no such activation offer at your office")
 
-// offer records the e-mail and phone the resident confirmed, starts an
-// activation and shows the offer.
+// offer records the e-mail and phone the resident confirmed, tells the
+// old address of a changed e-mail address, starts an activation and shows
+// the offer.
 func (h *Handler) offer(w http.ResponseWriter, r *http.Request, o officer) {
-	n := r.PathValue("nik")
-	if _, err := h.Penduduk.SetContact(r.Context(), o.Petugas, n, r.PostFormValue("email"), r.PostFormValue("telepon")); err != nil {
+	n, email := r.PathValue("nik"), strings.TrimSpace(r.PostFormValue("email"))
+	c, err := h.Penduduk.SetContact(r.Context(), o.Petugas, n, email, r.PostFormValue("telepon"))
+	if err != nil {
 		h.failAs(w, r, o, "contact", err, "/konsol/penduduk/"+n+"?tujuan=aktivasi")
 		return
 	}
+	notified := h.notifyOld(r.Context(), o, c, email)
 	off, err := h.Aktivasi.Offer(r.Context(), aktivasi.OfferRequest{NIK: n, Petugas: o.Username, Kantor: o.KantorKode})
 	if err != nil {
 		h.failAs(w, r, o, "offer", err, "/konsol/penduduk/"+n)
@@ -67,9 +77,28 @@ func (h *Handler) offer(w http.ResponseWriter, r *http.Request, o officer) {
 	}
 	p := offerPage{Page: h.page(w, r, "konsol.aktivasi.title", o), Officer: o, ID: off.ID, NIK: n, Masked: nik.Mask(n),
 		QR: pngURI(png), Link: template.URL(link), EmailMask: off.EmailMask,
-		ExpiresAt: off.ExpiresAt}
+		ExpiresAt: off.ExpiresAt, Notified: notified}
+	if c.EmailChanged() {
+		p.OldMask = aktivasi.MaskEmail(c.OldEmail)
+	}
 	p.State = offerState{Page: p.Page, ID: off.ID, State: store.Ditawarkan}
 	h.render(w, http.StatusCreated, "konsol-aktivasi", p)
+}
+
+// notifyOld tells the old address of an e-mail change c to email that an
+// officer of o's office made it (the next activation code goes to the new
+// address, so a change the resident did not ask for must reach them), and
+// reports whether the notice went. A failure is logged, masked, and the
+// offer page says so.
+func (h *Handler) notifyOld(ctx context.Context, o officer, c penduduk.Contact, email string) bool {
+	if !c.EmailChanged() {
+		return false
+	}
+	if err := h.Aktivasi.NotifyEmailChanged(ctx, c.Nama, c.OldEmail, email, o.Kantor.Nama); err != nil {
+		h.Logger.Warn("konsol: notice to the old e-mail address", "err", err, "petugas", o.Username, "kantor", o.KantorKode)
+		return false
+	}
+	return true
 }
 
 // offerState answers the offer's state, the fragment the offer page polls.

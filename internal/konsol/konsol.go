@@ -33,9 +33,11 @@ import (
 // CookieName is the session cookie.
 const CookieName = "ikd_sesi"
 
-// Aktivasi is what the console needs of the activation service.
+// Aktivasi is what the console needs of the activation service: the
+// offer, and the notice to a resident's old e-mail address.
 type Aktivasi interface {
 	Offer(ctx context.Context, r aktivasi.OfferRequest) (aktivasi.Offer, error)
+	NotifyEmailChanged(ctx context.Context, nama, old, newAddr, kantor string) error
 }
 
 // Offers reads an activation, to follow its state.

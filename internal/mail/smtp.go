@@ -34,6 +34,11 @@ func (s *SMTP) SendActivationCode(ctx context.Context, m aktivasi.CodeMail) erro
 	return s.send(ctx, m.To, ActivationMessage(m, s.Now().UTC()))
 }
 
+// SendEmailChanged sends the notice to the old address.
+func (s *SMTP) SendEmailChanged(ctx context.Context, m aktivasi.ChangeMail) error {
+	return s.send(ctx, m.To, EmailChangedMessage(m, s.Now().UTC()))
+}
+
 func (s *SMTP) send(ctx context.Context, to string, msg []byte) error {
 	from, err := netmail.ParseAddress(From)
 	if err != nil {

@@ -88,3 +88,28 @@ func TestSMTPNoServer(t *testing.T) {
 		t.Errorf("no server: %v", err)
 	}
 }
+
+// TestSMTPEmailChanged: the notice of a changed address goes to the old
+// address, in Bahasa Indonesia and English, with the office and the time,
+// and the new address masked only.
+func TestSMTPEmailChanged(t *testing.T) {
+	addr, received := sink(t)
+	s := &SMTP{Addr: addr, Now: mailNow}
+	err := s.SendEmailChanged(context.Background(), aktivasi.ChangeMail{To: "siti@example.id", Nama: "SITI AMINAH",
+		NewMask: aktivasi.MaskEmail("rogue.operator@evil.example"), Kantor: "Mal Pelayanan Publik Kota Bengkulu", At: mailNow()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := received()
+	data, _ := m["data"].(string)
+	for _, want := range []string{"Subject: Alamat e-mail IKD Anda diubah / Your IKD e-mail address was changed\r\n",
+		"diubah menjadi r***@evil.example oleh petugas di Mal Pelayanan Publik Kota Bengkulu", "pada tanggal 23-11-2026 pukul 09.00 WIB",
+		"segera hubungi Dukcapil", "changed to r***@evil.example by an officer at", "on 23-11-2026 at 09.00 WIB", "contact Dukcapil"} {
+		if !strings.Contains(data, want) {
+			t.Errorf("no %q in the notice:\n%s", want, data)
+		}
+	}
+	if m["to"].([]any)[0] != "siti@example.id" || strings.Contains(data, "rogue.operator") {
+		t.Errorf("received %v", m)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -178,43 +179,88 @@ var (
 
 // SetContact records the e-mail address and phone number a resident
 // confirmed at the counter, for officer p of the resident's area. Only a
-// change is written and audited (which fields changed, never their
-// values); it reports whether anything changed.
-func (r *Reader) SetContact(ctx context.Context, p store.Petugas, n, email, telepon string) (bool, error) {
+// change is written and audited: which fields changed and, for the e-mail
+// address, keyed hashes of the old and new ones (audit.Log.ValueHash),
+// never the values. It reports what changed; the caller tells the old
+// address of an e-mail change (Contact.OldEmail).
+func (r *Reader) SetContact(ctx context.Context, p store.Petugas, n, email, telepon string) (Contact, error) {
 	email, telepon = strings.TrimSpace(email), strings.ReplaceAll(strings.TrimSpace(telepon), " ", "")
-	if !emailRE.MatchString(email) {
-		return false, errs.New(errs.Invalid, "alamat e-mail tidak sah; kode aktivasi dikirim ke alamat ini",
-			"the e-mail address is not valid; the activation code is sent to it")
+	if err := checkContact(email, telepon); err != nil {
+		return Contact{}, err
 	}
-	if telepon != "" && !teleponRE.MatchString(telepon) {
-		return false, errs.New(errs.Invalid, "nomor telepon tidak sah; contoh: 081234567890", "the phone number is not valid; example: 081234567890")
-	}
-	var changed []string
+	var c Contact
 	err := r.Store.InTx(ctx, func(tx store.Tx) error {
 		if _, err := kantor.Resident(ctx, tx, p.KantorKode, n); err != nil {
 			return err
 		}
-		if _, err := tx.UpdatePenduduk(ctx, n, func(q *store.Penduduk) error {
-			if q.Email != email {
-				changed, q.Email = append(changed, "email"), email
-			}
-			if q.Telepon != telepon {
-				changed, q.Telepon = append(changed, "telepon"), telepon
-			}
+		q, err := tx.UpdatePenduduk(ctx, n, func(q *store.Penduduk) error {
+			c = contactChange(q, email, telepon)
 			return nil
-		}); err != nil {
+		})
+		if err != nil || len(c.Changed) == 0 {
 			return err
 		}
-		if len(changed) == 0 {
-			return nil
-		}
-		_, err := r.Audit.Record(ctx, tx, audit.Entry{Actor: p.Username, Kantor: p.KantorKode, Action: ActionKontak,
-			Subject: n, Purpose: "konfirmasi kontak untuk aktivasi IKD", Detail: map[string]any{"diubah": changed}})
+		c.Nama = q.Nama
+		_, err = r.Audit.Record(ctx, tx, audit.Entry{Actor: p.Username, Kantor: p.KantorKode, Action: ActionKontak,
+			Subject: n, Purpose: "konfirmasi kontak untuk aktivasi IKD", Detail: r.contactDetail(c, email)})
 		return err
 	})
 	if err != nil {
-		return false, kantor.AuditRefusal(ctx, r.Store, r.Audit, kantor.Attempt{Action: ActionBacaDitolak,
+		return Contact{}, kantor.AuditRefusal(ctx, r.Store, r.Audit, kantor.Attempt{Action: ActionBacaDitolak,
 			Petugas: p.Username, Kantor: p.KantorKode, NIK: n, Purpose: "konfirmasi kontak"}, err)
 	}
-	return len(changed) > 0, nil
+	return c, nil
+}
+
+// Contact is what SetContact changed.
+type Contact struct {
+	Changed []string // the fields changed: "email", "telepon"; none for no change
+	// OldEmail is the address an e-mail change replaced, to be told of
+	// the change; "" when the e-mail did not change or had not been set.
+	OldEmail string
+	Nama     string // the resident's name, for that notice
+}
+
+// EmailChanged reports whether an e-mail address that was set changed.
+func (c Contact) EmailChanged() bool { return c.OldEmail != "" }
+
+// checkContact validates an e-mail address and an optional phone number.
+func checkContact(email, telepon string) error {
+	if !emailRE.MatchString(email) {
+		return errs.New(errs.Invalid, "alamat e-mail tidak sah; kode aktivasi dikirim ke alamat ini",
+			"the e-mail address is not valid; the activation code is sent to it")
+	}
+	if telepon != "" && !teleponRE.MatchString(telepon) {
+		return errs.New(errs.Invalid, "nomor telepon tidak sah; contoh: 081234567890", "the phone number is not valid; example: 081234567890")
+	}
+	return nil
+}
+
+// contactChange sets q's e-mail address and phone number and reports
+// what changed.
+func contactChange(q *store.Penduduk, email, telepon string) Contact {
+	var c Contact
+	if q.Email != email {
+		c.Changed, c.OldEmail, q.Email = append(c.Changed, "email"), q.Email, email
+	}
+	if q.Telepon != telepon {
+		c.Changed, q.Telepon = append(c.Changed, "telepon"), telepon
+	}
+	return c
+}
+
+// contactDetail is the audit detail of change c to e-mail address email:
+// the fields changed and, for an e-mail change, the keyed hashes of the
+// old address (when there was one) and the new one, lower-cased so that a
+// given address can be matched whatever its case.
+func (r *Reader) contactDetail(c Contact, email string) map[string]any {
+	d := map[string]any{"diubah": c.Changed}
+	if !slices.Contains(c.Changed, "email") {
+		return d
+	}
+	d["email_baru_hmac"] = r.Audit.ValueHash("email", strings.ToLower(email))
+	if c.OldEmail != "" {
+		d["email_lama_hmac"] = r.Audit.ValueHash("email", strings.ToLower(c.OldEmail))
+	}
+	return d
 }

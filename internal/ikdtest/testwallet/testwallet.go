@@ -152,27 +152,31 @@ func (w *Wallet) do(method, u, contentType, body, auth string, out any) error {
 
 var codeRE = regexp.MustCompile(`Kode aktivasi KTP digital \(IKD\) Anda: (\d{6})`)
 
-// MailedCode returns the activation code of the newest mail in an outbox
-// directory: what the resident reads in their e-mail.
+// MailedCode returns the activation code of the newest activation mail in
+// an outbox directory (other mail, such as the notice of a changed
+// address, is passed over): what the resident reads in their e-mail.
 func MailedCode(outbox string) (string, error) {
 	files, err := filepath.Glob(filepath.Join(outbox, "*.eml"))
 	if err != nil || len(files) == 0 {
 		return "", fmt.Errorf("no mail in %s", outbox)
 	}
-	var newest string
+	var code string
 	var at time.Time
 	for _, f := range files {
-		if fi, err := os.Stat(f); err == nil && !fi.ModTime().Before(at) {
-			newest, at = f, fi.ModTime()
+		fi, err := os.Stat(f)
+		if err != nil || fi.ModTime().Before(at) {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return "", err
+		}
+		if m := codeRE.FindSubmatch(b); m != nil { // not another mail, such as a notice
+			code, at = string(m[1]), fi.ModTime()
 		}
 	}
-	b, err := os.ReadFile(newest)
-	if err != nil {
-		return "", err
+	if code == "" {
+		return "", fmt.Errorf("no activation code in %s", outbox)
 	}
-	m := codeRE.FindSubmatch(b)
-	if m == nil {
-		return "", fmt.Errorf("no code in %s", newest)
-	}
-	return string(m[1]), nil
+	return code, nil
 }
