@@ -1,16 +1,19 @@
 package aktivasi
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/ikd-project/ikd/internal/errs"
 	"github.com/ikd-project/ikd/internal/kms"
+	"github.com/ikd-project/ikd/internal/store"
 )
 
 // ProofType is the typ of an OpenID4VCI key proof JWT.
@@ -48,13 +51,44 @@ func invalidProof(en, id string) error {
 // device's P-256 public key in the jwk header and its signature, aud equal
 // to the issuer, a fresh iat and a nonce. It does not consume the nonce.
 func VerifyProof(raw, issuer string, now time.Time) (Proof, error) {
+	return verifyKeyJWT(raw, ProofType, issuer, now)
+}
+
+// DeviceRequestType is the typ of the JWT by which a bound wallet signs
+// its own requests (package dompet): the same claims as a key proof, with
+// aud the URL of the endpoint it calls.
+const DeviceRequestType = "ikd-dompet+jwt"
+
+// VerifyDeviceRequest checks a wallet's signed request as VerifyProof
+// checks a key proof, with typ DeviceRequestType and aud the endpoint's
+// URL. It does not consume the nonce (ConsumeNonce does) nor look the
+// device up.
+func VerifyDeviceRequest(raw, endpoint string, now time.Time) (Proof, error) {
+	return verifyKeyJWT(raw, DeviceRequestType, endpoint, now)
+}
+
+// ConsumeNonce uses up a c_nonce from Nonce; ErrInvalidNonce when it is
+// unknown, used or expired.
+func (s *Service) ConsumeNonce(ctx context.Context, nonce string) error {
+	if err := s.Store.ConsumeNonce(ctx, hashSecret(nonce), s.Now().UTC()); err != nil {
+		if store.IsNotFound(err) {
+			return ErrInvalidNonce
+		}
+		return fmt.Errorf("consume nonce: %w", err)
+	}
+	return nil
+}
+
+// verifyKeyJWT checks a JWT of type typ signed by the P-256 key in its jwk
+// header, for audience aud, fresh at now, with a nonce.
+func verifyKeyJWT(raw, typ, aud string, now time.Time) (Proof, error) {
 	jws, err := jose.ParseSigned(raw, []jose.SignatureAlgorithm{jose.ES256})
 	if err != nil || len(jws.Signatures) != 1 {
 		return Proof{}, invalidProof("not an ES256 JWS", "bukan JWS ES256")
 	}
 	h := jws.Signatures[0].Protected
-	if typ, _ := h.ExtraHeaders[jose.HeaderType].(string); typ != ProofType {
-		return Proof{}, invalidProof("typ must be "+ProofType, "typ harus "+ProofType)
+	if got, _ := h.ExtraHeaders[jose.HeaderType].(string); got != typ {
+		return Proof{}, invalidProof("typ must be "+typ, "typ harus "+typ)
 	}
 	if h.JSONWebKey == nil || !h.JSONWebKey.IsPublic() {
 		return Proof{}, invalidProof("the jwk header must hold the device's public key", "header jwk harus berisi kunci publik perangkat")
@@ -75,8 +109,8 @@ func VerifyProof(raw, issuer string, now time.Time) (Proof, error) {
 	if err := json.Unmarshal(payload, &c); err != nil {
 		return Proof{}, invalidProof("the payload is not JSON", "isi bukan JSON")
 	}
-	if !audience(c.Aud, issuer) {
-		return Proof{}, invalidProof("aud must be "+issuer, "aud harus "+issuer)
+	if !audience(c.Aud, aud) {
+		return Proof{}, invalidProof("aud must be "+aud, "aud harus "+aud)
 	}
 	if c.IAT == nil {
 		return Proof{}, invalidProof("iat is missing", "iat tidak ada")

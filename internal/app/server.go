@@ -9,6 +9,7 @@ import (
 	"github.com/ikd-project/ikd/internal/beranda"
 	"github.com/ikd-project/ikd/internal/config"
 	"github.com/ikd-project/ikd/internal/demo"
+	"github.com/ikd-project/ikd/internal/dompet"
 	"github.com/ikd-project/ikd/internal/httpapi"
 	"github.com/ikd-project/ikd/internal/httpserver"
 	"github.com/ikd-project/ikd/internal/konsol"
@@ -50,12 +51,19 @@ func NewServer(ctx context.Context, cfg *config.Config, st store.Store, auditLog
 	officers := &petugas.Service{Store: st, Audit: auditLog}
 	api.Petugas = officers
 	api.Mount(srv.Handle)
+	reader := &penduduk.Reader{Store: st, Audit: auditLog, Portrait: dig.Issuer.Portrait}
+	// The resident's wallet reads its own record with its device key.
+	wallet := &dompet.Handler{Nonces: dig.Aktivasi, Devices: st, Reader: reader, Lembaga: st,
+		PublicURL: dig.PublicURL, Now: time.Now, Logger: logger}
+	wallet.Mount(srv.Handle)
+	// The public verifier page runs the verifier as WebAssembly.
+	srv.Handle("GET /verifikasi/", httpserver.AllowWasm(web.App("verifikasi")))
 	console := &konsol.Handler{Pages: pages, Petugas: officers, Aktivasi: dig.Aktivasi, Offers: st, Offices: st, Officers: st, Status: dig.Issuer,
 		Cards:   &ktpel.Service{Store: st, Audit: auditLog},
 		Lembaga: institutions, InstitutionList: st, Keys: dig.Keys, Chain: auditLog, Audit: st,
 		KeyAdmin:     &kunci.Service{Keys: dig.Keys, Store: st, Audit: auditLog, MinVerify: CredentialValidity},
 		KeyVerifyFor: CredentialValidity,
-		Penduduk:     &penduduk.Reader{Store: st, Audit: auditLog, Portrait: dig.Issuer.Portrait},
+		Penduduk:     reader,
 		PublicURL:    dig.PublicURL, Logger: logger, Demo: konsol.DemoResidents(st, demo.MetaComplete)}
 	console.Mount(srv.Handle)
 	return srv, nil

@@ -26,7 +26,7 @@ var registered = map[string]bool{
 // signing input, BASE64URL(header) "." BASE64URL(payload); the
 // Disclosures are covered through their digests in the payload.
 func (in jobInput) sdjwtJob(signer crypto.Signer, id string, st credlint.Status) (*prepared, error) {
-	sd, err := sdjwt.KTPClaims(ktp(in.p), in.iat)
+	sd, err := sdjwt.KTPClaims(KTPOf(in.p), in.iat)
 	if err != nil {
 		return nil, err
 	}

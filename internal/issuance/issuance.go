@@ -442,8 +442,8 @@ type jobInput struct {
 	throwaway *ecdsa.PublicKey
 }
 
-// ktp maps a resident to the digital KTP's claims.
-func ktp(p store.Penduduk) sdjwt.KTP {
+// KTPOf maps a resident to the digital KTP's claims.
+func KTPOf(p store.Penduduk) sdjwt.KTP {
 	k := sdjwt.KTP{
 		NIK: p.NIK, Nama: p.Nama, TempatLahir: p.TempatLahir, TanggalLahir: p.TanggalLahir.UTC().Format(time.DateOnly),
 		JenisKelamin: string(p.JenisKelamin), Agama: p.Agama, StatusPerkawinan: string(p.StatusKawin),
@@ -467,6 +467,12 @@ func ktp(p store.Penduduk) sdjwt.KTP {
 		return w.Nama
 	}
 	k.Alamat.KelDesa, k.Alamat.Kecamatan = name(wilayah.Desa), name(wilayah.Kecamatan)
-	k.Alamat.KabKota, k.Alamat.Provinsi = name(wilayah.KabKota), name(wilayah.Provinsi)
+	// The kab/kota with its kind, as the card prints it: "Kota Bengkulu"
+	// and "Kabupaten Bengkulu Utara" are different places.
+	if kab := name(wilayah.KabKota); kab != "" {
+		w, _ := wilayah.Default().Lookup(wilayah.Ancestor(p.DesaKode, wilayah.KabKota))
+		k.Alamat.KabKota = w.Jenis + " " + kab
+	}
+	k.Alamat.Provinsi = name(wilayah.Provinsi)
 	return k
 }

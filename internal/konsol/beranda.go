@@ -77,7 +77,7 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request, o officer) {
 		http.Redirect(w, r, "/konsol/penduduk/"+url.PathEscape(q)+"?tujuan="+url.QueryEscape(p.Purpose), http.StatusSeeOther)
 		return
 	}
-	c := penduduk.Cari{Nama: q, Kecamatan: p.Kecamatan, Purpose: consolePurpose + p.Purpose}
+	c := penduduk.Cari{Nama: q, Kecamatan: p.Kecamatan, Purpose: web.ConsolePurpose + p.Purpose}
 	if p.Lahir != "" {
 		d, err := time.Parse("2006-01-02", p.Lahir)
 		if err != nil {

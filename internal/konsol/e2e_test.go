@@ -3,9 +3,7 @@ package konsol_test
 import (
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -15,15 +13,12 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/pquerna/otp/totp"
 
-	"github.com/ikd-project/ikd/internal/app"
 	"github.com/ikd-project/ikd/internal/audit"
-	"github.com/ikd-project/ikd/internal/beranda"
-	"github.com/ikd-project/ikd/internal/config"
 	"github.com/ikd-project/ikd/internal/demo"
 	"github.com/ikd-project/ikd/internal/ikdtest"
 	"github.com/ikd-project/ikd/internal/ikdtest/browser"
+	"github.com/ikd-project/ikd/internal/ikdtest/ikdserver"
 	"github.com/ikd-project/ikd/internal/ikdtest/testwallet"
-	"github.com/ikd-project/ikd/internal/kantor"
 	"github.com/ikd-project/ikd/internal/penduduk"
 	"github.com/ikd-project/ikd/internal/petugas"
 	"github.com/ikd-project/ikd/internal/store"
@@ -41,6 +36,7 @@ var ctx = context.Background()
 
 // console is a running ikd server with the console, on a real store.
 type console struct {
+	srv     *ikdserver.Server
 	url     string
 	st      store.Store
 	dataDir string
@@ -87,29 +83,9 @@ func seed(t *testing.T, st store.Store) {
 // start runs the whole server, wired as ikd serve wires it.
 func start(t *testing.T, st store.Store) *console {
 	t.Helper()
-	if _, err := kantor.Seed(ctx, st); err != nil {
-		t.Fatal(err)
-	}
-	seed(t, st)
-	ts := httptest.NewUnstartedServer(nil)
-	cfg := config.Defaults()
-	cfg.DataDir = t.TempDir()
-	cfg.AuditKeyFile = filepath.Join(cfg.DataDir, "audit.key")
-	cfg.PublicURL = "http://" + ts.Listener.Addr().String()
-	logger := slog.New(slog.NewTextHandler(testLog{t}, nil))
-	auditLog, err := app.NewAuditLog(ctx, &cfg, st, logger)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := app.NewServer(ctx, &cfg, st, auditLog, logger, func() beranda.LoadStatus { return beranda.LoadStatus{Complete: true} })
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts.Config.Handler = srv.Handler()
-	ts.Start()
-	t.Cleanup(ts.Close)
-	return &console{url: ts.URL, st: st, dataDir: cfg.DataDir, audit: auditLog,
-		officer: &petugas.Service{Store: st, Audit: auditLog, Actor: "admin"}}
+	s := ikdserver.Start(t, st, seed)
+	return &console{srv: s, url: s.URL, st: st, dataDir: s.DataDir, audit: s.Audit,
+		officer: &petugas.Service{Store: st, Audit: s.Audit, Actor: "admin"}}
 }
 
 // js evaluates an expression returning a string.
@@ -412,26 +388,10 @@ func lockedAccount(t *testing.T, c *console) {
 	}
 }
 
-// countAudit counts audit events of an action about a NIK (the subject is
-// stored keyed, so it is compared through the log's own hashing).
+// countAudit counts audit events of an action about a NIK.
 func countAudit(t *testing.T, c *console, action, nik string) int {
 	t.Helper()
-	n, want := 0, c.audit.SubjectHash(nik)
-	for after := int64(0); ; {
-		page, err := c.st.ListAudit(ctx, after, 1000)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(page) == 0 {
-			return n
-		}
-		for _, ev := range page {
-			if ev.Action == action && ev.SubjectHash == want {
-				n++
-			}
-		}
-		after = page[len(page)-1].Seq
-	}
+	return c.srv.CountAudit(t, action, nik)
 }
 
 // TestAdminInChromium: an admin of the provincial Dinas adds an officer
@@ -606,11 +566,3 @@ func auditOf(t *testing.T, st store.Store, action string) []store.AuditEvent {
 }
 
 // testLog writes the server's errors to the test's log.
-type testLog struct{ t *testing.T }
-
-func (l testLog) Write(b []byte) (int, error) {
-	if strings.Contains(string(b), "level=ERROR") || strings.Contains(string(b), "level=WARN") {
-		l.t.Log(strings.TrimSpace(string(b)))
-	}
-	return len(b), nil
-}

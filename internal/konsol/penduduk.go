@@ -62,11 +62,7 @@ func events(lang string, evs []store.AuditEvent) []event {
 			out[run+i].Times++
 			continue
 		}
-		label := labelOf(lang, "audit."+e.Action)
-		if label == "" {
-			label = e.Action
-		}
-		out = append(out, event{AuditEvent: e, Label: label, Tujuan: purposeText(lang, e.Purpose), Times: 1})
+		out = append(out, event{AuditEvent: e, Label: web.ActionText(lang, e.Action), Tujuan: web.PurposeText(lang, e.Purpose), Times: 1})
 	}
 	return out
 }
@@ -78,20 +74,6 @@ func alike(a, b store.AuditEvent) bool {
 		a.At.Truncate(time.Minute).Equal(b.At.Truncate(time.Minute))
 }
 
-// purposeText shows a recorded purpose: the console's purposes ("konsol:
-// layanan") by their text, others as recorded.
-func purposeText(lang, recorded string) string {
-	if key, ok := strings.CutPrefix(recorded, consolePurpose); ok {
-		if s := labelOf(lang, "tujuan."+key); s != "" {
-			return web.T(lang, "konsol.tujuan.prefix") + ": " + s
-		}
-	}
-	return recorded
-}
-
-// consolePurpose prefixes the purposes the console records.
-const consolePurpose = "konsol: "
-
 // purpose is the request's declared purpose, one of purposes.
 func purpose(r *http.Request) string {
 	if p := r.URL.Query().Get("tujuan"); slices.Contains(purposes, p) {
@@ -102,7 +84,7 @@ func purpose(r *http.Request) string {
 
 func (h *Handler) resident(w http.ResponseWriter, r *http.Request, o officer) {
 	n, why := r.PathValue("nik"), purpose(r)
-	rec, err := h.Penduduk.Open(r.Context(), o.Petugas, n, consolePurpose+why)
+	rec, err := h.Penduduk.Open(r.Context(), o.Petugas, n, web.ConsolePurpose+why)
 	if err != nil {
 		h.failAs(w, r, o, "resident", err, "/konsol/")
 		return
@@ -135,12 +117,4 @@ func regionNames(desa string) []string {
 		}
 	}
 	return out
-}
-
-// labelOf is the text of key, or "" when there is none.
-func labelOf(lang, key string) string {
-	if s := web.T(lang, key); s != key {
-		return s
-	}
-	return ""
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/ikd-project/ikd/internal/issuance"
 	"github.com/ikd-project/ikd/internal/ktpel"
 	"github.com/ikd-project/ikd/internal/store"
+	"github.com/ikd-project/ikd/internal/web"
 )
 
 // Status changes a resident's digital ID for an officer (the issuer).
@@ -40,7 +41,7 @@ func statusActions(lang, status string) []statusAction {
 	}
 	var out []statusAction
 	for _, a := range acts {
-		sa := statusAction{Action: a, Label: labelOf(lang, "konsol.status."+string(a))}
+		sa := statusAction{Action: a, Label: web.Label(lang, "konsol.status."+string(a))}
 		for _, r := range issuance.Reasons {
 			if slices.Contains(r.Actions, a) {
 				l := r.ID

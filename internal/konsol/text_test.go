@@ -81,8 +81,8 @@ func TestPurposeText(t *testing.T) {
 		{"id", "konsol: lain", "konsol: lain"},
 		{"id", "penyerahan KTP-el", "penyerahan KTP-el"},
 	} {
-		if got := purposeText(c.lang, c.in); got != c.want {
-			t.Errorf("purposeText(%s, %q) = %q, want %q", c.lang, c.in, got, c.want)
+		if got := web.PurposeText(c.lang, c.in); got != c.want {
+			t.Errorf("PurposeText(%s, %q) = %q, want %q", c.lang, c.in, got, c.want)
 		}
 	}
 }

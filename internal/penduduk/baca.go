@@ -86,13 +86,50 @@ func (r *Reader) Open(ctx context.Context, p store.Petugas, n, purpose string) (
 	return rec, nil
 }
 
+// ActionBacaSendiri is the audit action of a resident reading their own
+// record from their wallet.
+const ActionBacaSendiri = "penduduk.baca_sendiri"
+
+// PurposeHakAkses is the purpose recorded for a resident's own read: the
+// access right of UU PDP (Law 27/2022) art. 7.
+const PurposeHakAkses = "hak akses subjek data (UU PDP)"
+
+// OpenOwn reads the record of the resident with NIK n for the resident
+// themselves, asked by the wallet whose device key dev is bound to that
+// NIK, and records the read in the audit log in the same transaction.
+func (r *Reader) OpenOwn(ctx context.Context, n string, dev store.Perangkat) (Record, error) {
+	var rec Record
+	err := r.Store.InTx(ctx, func(tx store.Tx) error {
+		pend, err := tx.GetPenduduk(ctx, n)
+		if err != nil {
+			return fmt.Errorf("own record: %w", err)
+		}
+		if rec, err = r.gather(ctx, tx, pend); err != nil {
+			return err
+		}
+		if _, err = r.Audit.Record(ctx, tx, audit.Entry{Actor: "penduduk", Action: ActionBacaSendiri,
+			Subject: n, Purpose: PurposeHakAkses, Detail: map[string]any{"perangkat": dev.ID}}); err != nil {
+			return err
+		}
+		rec.Riwayat, err = tx.ListAuditSubject(ctx, r.Audit.SubjectHash(n), RiwayatMax)
+		return err
+	})
+	return rec, err
+}
+
 // read gathers the record in tx, refusing residents outside the area.
 func (r *Reader) read(ctx context.Context, tx store.Tx, office, n string) (Record, error) {
 	pend, err := kantor.Resident(ctx, tx, office, n)
 	if err != nil {
 		return Record{}, err
 	}
-	rec := Record{Penduduk: pend}
+	return r.gather(ctx, tx, pend)
+}
+
+// gather reads the rest of pend's record in tx.
+func (r *Reader) gather(ctx context.Context, tx store.Tx, pend store.Penduduk) (rec Record, err error) {
+	n := pend.NIK
+	rec = Record{Penduduk: pend}
 	if rec.KK, err = tx.GetKK(ctx, pend.NoKK); err != nil && !store.IsNotFound(err) {
 		return Record{}, fmt.Errorf("kk: %w", err)
 	}

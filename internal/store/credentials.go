@@ -38,6 +38,9 @@ type CredentialQueries interface {
 	// has an active device.
 	BindPerangkat(ctx context.Context, p *Perangkat) error
 	GetPerangkatAktif(ctx context.Context, nik string) (Perangkat, error)
+	// GetPerangkatByJKT reads the active device whose key has thumbprint
+	// jkt; ErrNotFound when no active device has it.
+	GetPerangkatByJKT(ctx context.Context, jkt string) (Perangkat, error)
 	// WithPerangkatAktif returns those of niks that have an active device,
 	// in one query.
 	WithPerangkatAktif(ctx context.Context, niks []string) ([]string, error)

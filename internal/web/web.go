@@ -16,6 +16,7 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"mime"
 	"net/http"
 	"path"
 	"strings"
@@ -155,6 +156,27 @@ func (p *Pages) ErrorIn(w http.ResponseWriter, r *http.Request, logger *slog.Log
 	if rerr := p.Render(w, prob.Status, name, wrap(data)); rerr != nil {
 		logger.ErrorContext(r.Context(), "render error page", "err", rerr)
 	}
+}
+
+func init() {
+	// Go's table lacks the web app manifest's type (W3C Web App Manifest §1.1).
+	mime.AddExtensionType(".webmanifest", "application/manifest+json")
+}
+
+// App serves the installable web app in static/<name> at /<name>/: its
+// page, manifest and service worker (which must live under the path it
+// controls). Its files are served with no-cache: the browser asks again
+// each time it is online, and the service worker's cache works offline.
+func App(name string) http.Handler {
+	sub, err := fs.Sub(staticFS, "static/"+name)
+	if err != nil {
+		panic("web: no app " + name) // embedded: a build defect
+	}
+	files := http.StripPrefix("/"+name+"/", http.FileServerFS(sub))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-cache")
+		files.ServeHTTP(w, r)
+	})
 }
 
 // Static serves the embedded static assets under /static/.

@@ -19,6 +19,19 @@ import (
 // with the test.
 func New(t testing.TB) context.Context {
 	t.Helper()
+	return start(t)
+}
+
+// NewWithCamera is New with a fake camera that films the video file y4m
+// (see FakeCamera) for every getUserMedia, and camera permission granted.
+func NewWithCamera(t testing.TB, y4m string) context.Context {
+	t.Helper()
+	return start(t, chromedp.Flag("use-fake-device-for-media-stream", true),
+		chromedp.Flag("use-fake-ui-for-media-stream", true), chromedp.Flag("use-file-for-fake-video-capture", y4m))
+}
+
+func start(t testing.TB, extra ...chromedp.ExecAllocatorOption) context.Context {
+	t.Helper()
 	path, err := exec.LookPath("chromium")
 	if err != nil {
 		if os.Getenv("CI") == "true" {
@@ -32,6 +45,7 @@ func New(t testing.TB) context.Context {
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-quic", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1200, 900),
 	}
+	opts = append(opts, extra...)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)

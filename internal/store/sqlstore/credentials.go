@@ -238,6 +238,15 @@ func (q *queries) GetPerangkatAktif(ctx context.Context, nik string) (store.Pera
 	return p, nil
 }
 
+// GetPerangkatByJKT reads the active device with key thumbprint jkt.
+func (q *queries) GetPerangkatByJKT(ctx context.Context, jkt string) (store.Perangkat, error) {
+	p, err := one(q.row(ctx, `SELECT `+perangkatCols+` FROM perangkat WHERE jkt = ? AND state = 'AKTIF'`, jkt), scanPerangkat)
+	if err != nil {
+		return p, fmt.Errorf("get perangkat by key: %w", err)
+	}
+	return p, nil
+}
+
 // WithPerangkatAktif returns those of niks that have an active device.
 func (q *queries) WithPerangkatAktif(ctx context.Context, niks []string) ([]string, error) {
 	if len(niks) == 0 {

@@ -159,6 +159,11 @@ func testPerangkat(t *testing.T, st store.Store) {
 	if got != d || got.State != store.PerangkatAktif || !got.BoundAt.Equal(T0) {
 		t.Errorf("active device = %+v, want %+v", got, d)
 	}
+	if byKey, err := st.GetPerangkatByJKT(ctx, "jkt-1"); err != nil || byKey != got {
+		t.Errorf("device by key = %+v, %v; want %+v", byKey, err, got)
+	}
+	_, err = st.GetPerangkatByJKT(ctx, "jkt-2")
+	wantErr(t, "device by a key never bound", err, store.ErrNotFound)
 	among, err := st.WithPerangkatAktif(ctx, []string{nikN(7), a.NIK, nikN(8)})
 	must(t, err)
 	if len(among) != 1 || among[0] != a.NIK {
@@ -168,6 +173,8 @@ func testPerangkat(t *testing.T, st store.Store) {
 	wantErr(t, "release twice", st.ReleasePerangkat(ctx, d.ID, T0), store.ErrNotFound)
 	_, err = st.GetPerangkatAktif(ctx, a.NIK)
 	wantErr(t, "no active device after release", err, store.ErrNotFound)
+	_, err = st.GetPerangkatByJKT(ctx, "jkt-1")
+	wantErr(t, "released device by key", err, store.ErrNotFound)
 	if among, err = st.WithPerangkatAktif(ctx, []string{a.NIK}); err != nil || len(among) != 0 {
 		t.Errorf("residents with an active device after release = %v, %v", among, err)
 	}

@@ -1,0 +1,107 @@
+// Package ikdserver runs the whole ikd server for end-to-end tests, wired
+// as ikd serve wires it (app.NewServer) on a real store, on a local port,
+// with its mail outbox in a temporary data directory.
+package ikdserver
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/ikd-project/ikd/internal/app"
+	"github.com/ikd-project/ikd/internal/audit"
+	"github.com/ikd-project/ikd/internal/beranda"
+	"github.com/ikd-project/ikd/internal/config"
+	"github.com/ikd-project/ikd/internal/kantor"
+	"github.com/ikd-project/ikd/internal/store"
+)
+
+// Server is a running ikd.
+type Server struct {
+	URL     string
+	Store   store.Store
+	DataDir string // the outbox is DataDir/outbox
+	Audit   *audit.Log
+	// Offline drops every connection while set, as a phone in airplane
+	// mode sees the server.
+	Offline atomic.Bool
+}
+
+// Start seeds the reference offices, then runs seed (the test's
+// residents), then starts the server; it stops when the test ends.
+func Start(t *testing.T, st store.Store, seed func(t *testing.T, st store.Store)) *Server {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := kantor.Seed(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	if seed != nil {
+		seed(t, st)
+	}
+	ts := httptest.NewUnstartedServer(nil)
+	cfg := config.Defaults()
+	cfg.DataDir = t.TempDir()
+	cfg.AuditKeyFile = filepath.Join(cfg.DataDir, "audit.key")
+	cfg.PublicURL = "http://" + ts.Listener.Addr().String()
+	logger := slog.New(slog.NewTextHandler(testLog{t}, nil))
+	auditLog, err := app.NewAuditLog(ctx, &cfg, st, logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := app.NewServer(ctx, &cfg, st, auditLog, logger, func() beranda.LoadStatus { return beranda.LoadStatus{Complete: true} })
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Server{Store: st, DataDir: cfg.DataDir, Audit: auditLog}
+	h := srv.Handler()
+	ts.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.Offline.Load() {
+			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+				conn.Close()
+			}
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+	ts.Start()
+	t.Cleanup(ts.Close)
+	s.URL = ts.URL
+	return s
+}
+
+// CountAudit counts the audit events of action about a NIK (subjects are
+// stored keyed, so it compares through the log's own hashing).
+func (s *Server) CountAudit(t *testing.T, action, nik string) int {
+	t.Helper()
+	n, want := 0, s.Audit.SubjectHash(nik)
+	for after := int64(0); ; {
+		page, err := s.Store.ListAudit(context.Background(), after, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) == 0 {
+			return n
+		}
+		for _, ev := range page {
+			if ev.Action == action && ev.SubjectHash == want {
+				n++
+			}
+		}
+		after = page[len(page)-1].Seq
+	}
+}
+
+// testLog shows the server's warnings and errors in the test's log.
+type testLog struct{ t *testing.T }
+
+func (l testLog) Write(b []byte) (int, error) {
+	if strings.Contains(string(b), "level=ERROR") || strings.Contains(string(b), "level=WARN") {
+		l.t.Log(strings.TrimSpace(string(b)))
+	}
+	return len(b), nil
+}
