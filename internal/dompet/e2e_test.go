@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -223,8 +224,15 @@ func TestWalletAndVerifierInChromium(t *testing.T) {
 		qrText := eval[string](t, w, `document.getElementById("qr").dataset.text`)
 		v := browser.NewWithCamera(t, browser.FakeCamera(t, imageOf(t, w, "qr")))
 		phone(t, v)
+		before := s.Sent.Load()
 		do(t, v, chromedp.Navigate(s.URL+"/verifikasi/"))
 		waitText(t, v, "#percaya", "diperbarui")
+		waitFor(t, v, `window.ikdWasmCached === true || (caches.open("ikd-verifikasi@1").then(c => c.match("/static/verify/ikd-verify.wasm")).then(r => { window.ikdWasmCached = !!r; }), false)`, "the verifier cached for offline use")
+		weight := s.Sent.Load() - before
+		t.Logf("verifier page, first visit: %d bytes transferred, service worker's offline copy included (limit 1,500,000)", weight)
+		if weight > 1_500_000 {
+			t.Errorf("the verifier page's first visit transferred %d bytes, more than 1.5 MB", weight)
+		}
 		browser.Axe(t, v, "verifikasi")
 		shot(t, v, "verifikasi-mulai")
 		do(t, v, chromedp.Click(chromedp.ID("kamera-mulai")))
@@ -234,8 +242,7 @@ func TestWalletAndVerifierInChromium(t *testing.T) {
 		}
 		waitText(t, v, `[data-claim=nama]`, "SITI AMINAH")
 		waitFor(t, v, `!document.getElementById("wajah").hidden && document.getElementById("wajah").naturalWidth > 0`, "the face")
-		ms := eval[string](t, v, `document.getElementById("hasil").dataset.ms`)
-		t.Logf("verifier: a decoded QR became a result in %s ms", ms)
+		medianResult(t, v, qrText)
 		browser.Axe(t, v, "verifikasi, sah")
 		shot(t, v, "verifikasi-sah")
 
@@ -248,6 +255,14 @@ func TestWalletAndVerifierInChromium(t *testing.T) {
 		waitText(t, v, "#putusan-judul", "SAH")
 		waitText(t, v, `[data-claim=nik]`, siti)
 		shot(t, v, "verifikasi-luring")
+		// The wallet too: it opens from its service worker and signs QR codes.
+		do(t, w, chromedp.Reload())
+		waitText(t, w, "#layar-pin h2", "Masukkan PIN")
+		do(t, w, chromedp.SendKeys(chromedp.ID("pin"), pin), chromedp.Click(chromedp.CSS("#form-pin button")))
+		waitText(t, w, "#ktp-nama", "SITI AMINAH")
+		waitFor(t, w, `document.getElementById("qr").dataset.text?.startsWith("IKD1:")`, "a QR with no network")
+		waitText(t, w, "#info", "Tanpa jaringan")
+		shot(t, w, "dompet-luring")
 		s.Offline.Store(false)
 
 		// A bank verifies the same QR online; Riwayat shows it and the officer's read.
@@ -287,7 +302,7 @@ func TestWalletAndVerifierInChromium(t *testing.T) {
 		t.Logf("%s old QR", time.Now().Format("15:04:05.000"))
 		// An old QR (signed two minutes ago) is stale.
 		old := eval[string](t, w, `(async () => { const real = Date.now; Date.now = () => real() - 120000;
-			document.querySelector(".tab[data-tab=kartu]").click(); document.querySelector("input[name=profil][value=dasar]").click();
+			document.querySelector(".tab[data-tab=kartu]").click(); document.querySelector("input[name=profil][value=usia]").click();
 			await new Promise(r => setTimeout(r, 300));
 			Date.now = real; return document.getElementById("qr").dataset.text; })()`)
 		do(t, v, chromedp.Click(chromedp.ID("lagi")), chromedp.SetValue(chromedp.ID("teks"), old), chromedp.Click(chromedp.CSS("#form-teks button")))
@@ -329,6 +344,23 @@ func TestWalletAndVerifierInChromium(t *testing.T) {
 			t.Fatalf("audit verify: %v %v", err, res.Problems)
 		}
 	})
+}
+
+// medianResult verifies qr five times on the verifier page and wants the
+// median time from the decoded text to the answer on screen under 100 ms.
+func medianResult(t *testing.T, v context.Context, qr string) {
+	t.Helper()
+	out := eval[[]float64](t, v, `(async () => { const out = []; const h = document.getElementById("hasil");
+		for (let i = 0; i < 5; i++) { h.dataset.ms = ""; document.getElementById("teks").value = `+js(qr)+`;
+			document.querySelector("#form-teks button").click();
+			while (!h.dataset.ms) await new Promise(r => setTimeout(r, 5));
+			out.push(Number(h.dataset.ms)); }
+		return out; })()`)
+	slices.Sort(out)
+	t.Logf("verifier: a decoded QR becomes a result in %.1f ms (median of %v)", out[2], out)
+	if out[2] >= 100 {
+		t.Errorf("a decoded QR took %.1f ms to a result (median), want under 100", out[2])
+	}
 }
 
 // waitFile waits for a downloaded file and returns its content.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ikd-project/ikd/internal/credlint"
 	"github.com/ikd-project/ikd/internal/kredensial/qrcred"
+	"github.com/ikd-project/ikd/internal/kredensial/qrcred/foto"
 	"github.com/ikd-project/ikd/internal/kredensial/sdjwt"
 )
 
@@ -86,6 +87,11 @@ func (in jobInput) cwtJob(prof qrcred.Profile) func(crypto.Signer, string, credl
 			Status: qrcred.Status{Idx: uint64(st.Idx), URI: st.URI},
 			Resident: qrcred.Resident{Nama: in.p.Nama, NIK: in.p.NIK, TanggalLahir: in.birth,
 				JenisKelamin: string(in.p.JenisKelamin), Portrait: in.portrait},
+		}
+		if prof == qrcred.Foto {
+			if c.Resident.Foto, err = foto.Thumbnail(in.portrait); err != nil {
+				return nil, err
+			}
 		}
 		cwt, err := qrcred.Issue(signer, in.qkid, c, prof)
 		if err != nil {

@@ -22,6 +22,7 @@ import (
 	"strings"
 
 	"github.com/ikd-project/ikd/internal/httpserver"
+	"github.com/ikd-project/ikd/internal/web/assets"
 )
 
 //go:embed templates
@@ -172,14 +173,13 @@ func App(name string) http.Handler {
 	if err != nil {
 		panic("web: no app " + name) // embedded: a build defect
 	}
-	files := http.StripPrefix("/"+name+"/", http.FileServerFS(sub))
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "no-cache")
-		files.ServeHTTP(w, r)
-	})
+	return http.StripPrefix("/"+name+"/", &assets.Server{FS: sub, CacheControl: "no-cache"})
 }
 
-// Static serves the embedded static assets under /static/.
+// Static serves the embedded static assets under /static/, compressed
+// where the browser accepts it. no-cache: browsers revalidate (a 304 by
+// ETag) so that a new version of ikd is picked up at once.
 func Static() http.Handler {
-	return http.FileServerFS(staticFS)
+	sub, _ := fs.Sub(staticFS, "static")
+	return http.StripPrefix("/static/", &assets.Server{FS: sub, CacheControl: "no-cache"})
 }

@@ -6,6 +6,7 @@ package ikdserver
 import (
 	"context"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -30,6 +31,34 @@ type Server struct {
 	// Offline drops every connection while set, as a phone in airplane
 	// mode sees the server.
 	Offline atomic.Bool
+	// Sent counts the bytes the server wrote to its connections: what
+	// browsers downloaded, headers included.
+	Sent atomic.Int64
+}
+
+// countingListener counts the bytes written to its connections.
+type countingListener struct {
+	net.Listener
+	n *atomic.Int64
+}
+
+func (l countingListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return countingConn{c, l.n}, nil
+}
+
+type countingConn struct {
+	net.Conn
+	n *atomic.Int64
+}
+
+func (c countingConn) Write(b []byte) (int, error) {
+	n, err := c.Conn.Write(b)
+	c.n.Add(int64(n))
+	return n, err
 }
 
 // Start seeds the reference offices, then runs seed (the test's
@@ -68,6 +97,7 @@ func Start(t *testing.T, st store.Store, seed func(t *testing.T, st store.Store)
 		}
 		h.ServeHTTP(w, r)
 	})
+	ts.Listener = countingListener{ts.Listener, &s.Sent}
 	ts.Start()
 	t.Cleanup(ts.Close)
 	s.URL = ts.URL

@@ -62,8 +62,11 @@ type Resident struct {
 	TanggalLahir string // birth date, YYYY-MM-DD
 	JenisKelamin string // "L" (laki-laki) or "P" (perempuan)
 	// Portrait is the registry portrait (JPEG or PNG) as stored: dasar
-	// and foto carry its FotoHash, foto also a Thumbnail of it.
+	// and foto carry its FotoHash.
 	Portrait []byte
+	// Foto is the thumbnail of Portrait the foto profile carries
+	// (foto.Thumbnail); required for that profile only.
+	Foto []byte
 }
 
 // Claims is what Issue signs besides the profile's resident claims.
@@ -200,9 +203,10 @@ func subjectClaims(p Profile, r Resident, iat time.Time) (*ikdClaims, error) {
 		c.Nama, c.NIK, c.TanggalLahir, c.JenisKelamin = r.Nama, r.NIK, &days, r.JenisKelamin
 		c.FotoHash = FotoHash(r.Portrait)
 		if p == Foto {
-			if c.Foto, err = Thumbnail(r.Portrait); err != nil {
-				return nil, err
+			if len(r.Foto) == 0 {
+				return nil, errors.New("no Foto thumbnail for the foto profile")
 			}
+			c.Foto = r.Foto
 		}
 		return c, nil
 	}

@@ -97,7 +97,7 @@
 // reasons of package credential; Verify documents which check gives which.
 // The package reads no clock and does no I/O: times are parameters, and
 // the only encoders and decoders are of byte slices and images
-// (Thumbnail; drawing and reading the QR code itself is subpackage
+// (the thumbnail is subpackage foto; drawing and reading the QR code itself is subpackage
 // qrimage, kept apart so the WebAssembly verifier links no QR codec). It does not check the status list:
 // the caller looks Verified.Status up in its cached list.
 package qrcred

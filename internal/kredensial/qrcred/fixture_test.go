@@ -1,6 +1,8 @@
 package qrcred
 
 import (
+	"github.com/ikd-project/ikd/internal/kredensial/qrcred/foto"
+
 	"bytes"
 	"crypto"
 	"crypto/ecdsa"
@@ -53,6 +55,9 @@ func newFixture(t testing.TB) *fixture {
 	}
 	r := testSiti
 	r.Portrait = testPortrait(t)
+	if r.Foto, err = foto.Thumbnail(r.Portrait); err != nil {
+		t.Fatal(err)
+	}
 	return &fixture{
 		issuer: iss, device: dev, kid: kid, keys: keys,
 		claims: Claims{

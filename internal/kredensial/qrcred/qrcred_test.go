@@ -1,6 +1,8 @@
 package qrcred
 
 import (
+	"github.com/ikd-project/ikd/internal/kredensial/qrcred/foto"
+
 	"bytes"
 	"crypto"
 	"crypto/ecdsa"
@@ -173,22 +175,22 @@ func TestIssueRejectsBadInput(t *testing.T) {
 	f := newFixture(t)
 	p384, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
 	cases := map[string]func(c *Claims, p *Profile, kid *[]byte){
-		"unknown profile": func(c *Claims, p *Profile, kid *[]byte) { *p = "lengkap" },
-		"no issuer":       func(c *Claims, p *Profile, kid *[]byte) { c.Issuer = "" },
-		"no cti":          func(c *Claims, p *Profile, kid *[]byte) { c.CTI = nil },
-		"exp before iat":  func(c *Claims, p *Profile, kid *[]byte) { c.Exp = c.IAT.Add(-time.Second) },
-		"exp before nbf":  func(c *Claims, p *Profile, kid *[]byte) { c.NBF = c.Exp.Add(time.Second) },
-		"no status uri":   func(c *Claims, p *Profile, kid *[]byte) { c.Status.URI = "" },
-		"no device key":   func(c *Claims, p *Profile, kid *[]byte) { c.DeviceKey = nil },
-		"P-384 device":    func(c *Claims, p *Profile, kid *[]byte) { c.DeviceKey = &p384.PublicKey },
-		"no kid":          func(c *Claims, p *Profile, kid *[]byte) { *kid = nil },
-		"short NIK":       func(c *Claims, p *Profile, kid *[]byte) { c.Resident.NIK = "177101570890" },
-		"bad date":        func(c *Claims, p *Profile, kid *[]byte) { c.Resident.TanggalLahir = "17-08-1990" },
-		"bad sex":         func(c *Claims, p *Profile, kid *[]byte) { c.Resident.JenisKelamin = "W" },
-		"no name":         func(c *Claims, p *Profile, kid *[]byte) { c.Resident.Nama = "" },
-		"no portrait":     func(c *Claims, p *Profile, kid *[]byte) { c.Resident.Portrait = nil },
-		"foto of garbage": func(c *Claims, p *Profile, kid *[]byte) { *p = Foto; c.Resident.Portrait = []byte("not an image") },
-		"usia no birth":   func(c *Claims, p *Profile, kid *[]byte) { *p = Usia; c.Resident.TanggalLahir = "" },
+		"unknown profile":        func(c *Claims, p *Profile, kid *[]byte) { *p = "lengkap" },
+		"no issuer":              func(c *Claims, p *Profile, kid *[]byte) { c.Issuer = "" },
+		"no cti":                 func(c *Claims, p *Profile, kid *[]byte) { c.CTI = nil },
+		"exp before iat":         func(c *Claims, p *Profile, kid *[]byte) { c.Exp = c.IAT.Add(-time.Second) },
+		"exp before nbf":         func(c *Claims, p *Profile, kid *[]byte) { c.NBF = c.Exp.Add(time.Second) },
+		"no status uri":          func(c *Claims, p *Profile, kid *[]byte) { c.Status.URI = "" },
+		"no device key":          func(c *Claims, p *Profile, kid *[]byte) { c.DeviceKey = nil },
+		"P-384 device":           func(c *Claims, p *Profile, kid *[]byte) { c.DeviceKey = &p384.PublicKey },
+		"no kid":                 func(c *Claims, p *Profile, kid *[]byte) { *kid = nil },
+		"short NIK":              func(c *Claims, p *Profile, kid *[]byte) { c.Resident.NIK = "177101570890" },
+		"bad date":               func(c *Claims, p *Profile, kid *[]byte) { c.Resident.TanggalLahir = "17-08-1990" },
+		"bad sex":                func(c *Claims, p *Profile, kid *[]byte) { c.Resident.JenisKelamin = "W" },
+		"no name":                func(c *Claims, p *Profile, kid *[]byte) { c.Resident.Nama = "" },
+		"no portrait":            func(c *Claims, p *Profile, kid *[]byte) { c.Resident.Portrait = nil },
+		"foto without thumbnail": func(c *Claims, p *Profile, kid *[]byte) { *p = Foto; c.Resident.Foto = nil },
+		"usia no birth":          func(c *Claims, p *Profile, kid *[]byte) { *p = Usia; c.Resident.TanggalLahir = "" },
 	}
 	for name, mut := range cases {
 		c, p, kid := f.claims, Dasar, f.kid
@@ -285,7 +287,7 @@ func TestKeyIDMatchesKMSThumbprint(t *testing.T) {
 }
 
 func TestThumbnail(t *testing.T) {
-	th, err := Thumbnail(testPortrait(t))
+	th, err := foto.Thumbnail(testPortrait(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,10 +295,10 @@ func TestThumbnail(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b := img.Bounds(); b.Dx() != ThumbWidth || b.Dy() != ThumbHeight {
+	if b := img.Bounds(); b.Dx() != foto.ThumbWidth || b.Dy() != foto.ThumbHeight {
 		t.Errorf("thumbnail %v", b)
 	}
-	t.Logf("thumbnail: %d×%d gray JPEG q%d, %d bytes", ThumbWidth, ThumbHeight, ThumbQuality, len(th))
+	t.Logf("thumbnail: %d×%d gray JPEG q%d, %d bytes", foto.ThumbWidth, foto.ThumbHeight, foto.ThumbQuality, len(th))
 	if len(th) > 1200 {
 		t.Errorf("thumbnail of %d bytes", len(th))
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/ikd-project/ikd/internal/kredensial/qrcred"
+	"github.com/ikd-project/ikd/internal/kredensial/qrcred/foto"
 	"github.com/ikd-project/ikd/internal/kredensial/sdjwt"
 	"github.com/ikd-project/ikd/internal/statuslist"
 	"github.com/ikd-project/ikd/internal/trustlist"
@@ -91,6 +92,15 @@ func New(tb testing.TB, now time.Time) *Fixture {
 	return f
 }
 
+// foto is the thumbnail of the fixture's portrait, for the foto profile.
+func (f *Fixture) foto() []byte {
+	th, err := foto.Thumbnail(f.Portrait)
+	if err != nil {
+		f.TB.Fatal(err)
+	}
+	return th
+}
+
 func errorsJoin(errs ...error) error {
 	for _, e := range errs {
 		if e != nil {
@@ -149,7 +159,7 @@ func (f *Fixture) QR(q QR) string {
 		DeviceKey: &q.DeviceKey.PublicKey,
 		Status:    qrcred.Status{Idx: uint64(q.Idx), URI: q.URI},
 		Resident: qrcred.Resident{Nama: "SITI AMINAH", NIK: "1771014501900003", TanggalLahir: "1990-01-05",
-			JenisKelamin: "P", Portrait: f.Portrait},
+			JenisKelamin: "P", Portrait: f.Portrait, Foto: f.foto()},
 	}, q.Profile)
 	if err != nil {
 		f.TB.Fatal(err)

@@ -432,8 +432,11 @@
     drawCard();
     countdown();
     tab("kartu");
-    if (!navigator.onLine) info(A.t("info.luring"));
-    else refreshData().then(drawCard).catch(() => {});
+    if (!navigator.onLine) return info(A.t("info.luring"));
+    refreshData().then(drawCard).catch((e) => {
+      if (e instanceof TypeError) info(A.t("info.luring")); // no network, or the server is out of reach
+      else if (e.status === 401) error(A.t("err.ikdtidak", e.message));
+    });
   }
 
   function lock() {

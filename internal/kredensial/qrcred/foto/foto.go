@@ -1,4 +1,9 @@
-package qrcred
+// Package foto makes the thumbnail the foto profile of an ikd QR
+// credential carries (package qrcred): the registry portrait, cropped and
+// shrunk to a small grayscale JPEG. It is apart from qrcred so that the
+// verifier, compiled to WebAssembly, links no image codec: verifying shows
+// the thumbnail's bytes and never decodes them.
+package foto
 
 import (
 	"bytes"
