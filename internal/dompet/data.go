@@ -73,6 +73,7 @@ type Peristiwa struct {
 	Oleh     string            `json:"oleh"`  // the institution's name, the officer's username, or the component
 	Kantor   string            `json:"kantor,omitempty"`
 	Tindakan string            `json:"tindakan"`
+	Kali     int               `json:"kali"`   // how many like events this line stands for (penduduk.Group)
 	Teks     map[string]string `json:"teks"`   // the action in words, by language
 	Tujuan   map[string]string `json:"tujuan"` // the purpose in words, by language
 }
@@ -134,8 +135,10 @@ func (h *Handler) dataOf(rec penduduk.Record, lembaga map[string]string) Data {
 	for _, k := range rec.KTPel {
 		d.KTPel = append(d.KTPel, Kartu{Blangko: k.BlangkoSerial, Status: string(k.Status), Dicetak: k.DicetakAt, Kantor: kantor.NameOf(k.KantorKode)})
 	}
-	for _, e := range rec.Riwayat {
-		d.Riwayat = append(d.Riwayat, peristiwa(e, lembaga))
+	for _, g := range penduduk.Group(rec.Riwayat) {
+		p := peristiwa(g.AuditEvent, lembaga)
+		p.Kali = g.Times
+		d.Riwayat = append(d.Riwayat, p)
 	}
 	return d
 }
@@ -152,11 +155,11 @@ func peristiwa(e store.AuditEvent, lembaga map[string]string) Peristiwa {
 	case strings.HasPrefix(e.Actor, "lembaga:"):
 		p.Jenis = "lembaga"
 	case strings.HasPrefix(e.Actor, "system:"):
-		p.Jenis = "sistem"
+		p.Jenis, p.Oleh = "sistem", ""
 	case e.Actor == "wallet":
-		p.Jenis = "dompet"
+		p.Jenis, p.Oleh = "dompet", ""
 	case e.Actor == "penduduk":
-		p.Jenis = "penduduk"
+		p.Jenis, p.Oleh = "penduduk", ""
 	default:
 		p.Jenis = "petugas"
 	}

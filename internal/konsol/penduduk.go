@@ -49,29 +49,14 @@ type event struct {
 }
 
 // events labels a resident's audit events: a text per known action, the
-// action itself otherwise. Within a run of one actor's events, like events
-// (an issuance writes one per credential configuration) share one line.
+// action itself otherwise; like events share a line (penduduk.Group).
 func events(lang string, evs []store.AuditEvent) []event {
 	var out []event
-	run := 0 // the first line of the current actor's run
-	for _, e := range evs {
-		if len(out) > 0 && out[len(out)-1].Actor != e.Actor {
-			run = len(out)
-		}
-		if i := slices.IndexFunc(out[run:], func(l event) bool { return alike(l.AuditEvent, e) }); i >= 0 {
-			out[run+i].Times++
-			continue
-		}
-		out = append(out, event{AuditEvent: e, Label: web.ActionText(lang, e.Action), Tujuan: web.PurposeText(lang, e.Purpose), Times: 1})
+	for _, g := range penduduk.Group(evs) {
+		out = append(out, event{AuditEvent: g.AuditEvent, Label: web.ActionText(lang, g.Action),
+			Tujuan: web.PurposeText(lang, g.Purpose), Times: g.Times})
 	}
 	return out
-}
-
-// alike reports whether two events of one actor say the same thing to an
-// officer: the same action, office and purpose within the same minute.
-func alike(a, b store.AuditEvent) bool {
-	return a.Action == b.Action && a.KantorKode == b.KantorKode && a.Purpose == b.Purpose &&
-		a.At.Truncate(time.Minute).Equal(b.At.Truncate(time.Minute))
 }
 
 // purpose is the request's declared purpose, one of purposes.

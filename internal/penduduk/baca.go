@@ -301,3 +301,36 @@ func (r *Reader) contactDetail(c Contact, email string) map[string]any {
 	}
 	return d
 }
+
+// Grouped is a line of a resident's history: an event and how many like
+// events it stands for.
+type Grouped struct {
+	store.AuditEvent
+	Times int
+}
+
+// Group puts like events (the same action, office and purpose in the same
+// minute) within a run of one actor's events on one line, as an issuance
+// writes one per credential configuration. The order is kept.
+func Group(evs []store.AuditEvent) []Grouped {
+	var out []Grouped
+	run := 0 // the first line of the current actor's run
+	for _, e := range evs {
+		if len(out) > 0 && out[len(out)-1].Actor != e.Actor {
+			run = len(out)
+		}
+		if i := slices.IndexFunc(out[run:], func(l Grouped) bool { return alike(l.AuditEvent, e) }); i >= 0 {
+			out[run+i].Times++
+			continue
+		}
+		out = append(out, Grouped{AuditEvent: e, Times: 1})
+	}
+	return out
+}
+
+// alike reports whether two events of one actor say the same thing to a
+// person: the same action, office and purpose within the same minute.
+func alike(a, b store.AuditEvent) bool {
+	return a.Action == b.Action && a.KantorKode == b.KantorKode && a.Purpose == b.Purpose &&
+		a.At.Truncate(time.Minute).Equal(b.At.Truncate(time.Minute))
+}

@@ -378,9 +378,9 @@
       const li = document.createElement("li");
       li.dataset.jenis = e.jenis;
       const what = document.createElement("strong");
-      what.textContent = e.teks[A.lang()] || e.tindakan;
+      what.textContent = (e.teks[A.lang()] || e.tindakan) + (e.kali > 1 ? " ×" + e.kali : "");
       const who = document.createElement("span");
-      who.textContent = A.t("riwayat.oleh." + e.jenis) + ": " + e.oleh + (e.kantor ? " · " + e.kantor : "");
+      who.textContent = A.t("riwayat.oleh." + e.jenis) + (e.oleh ? ": " + e.oleh : "") + (e.kantor ? " · " + e.kantor : "");
       const when = document.createElement("time");
       when.dateTime = e.waktu;
       when.textContent = new Date(e.waktu).toLocaleString(A.lang() === "en" ? "en-GB" : "id-ID", { timeZone: "Asia/Jakarta", dateStyle: "medium", timeStyle: "short" });
@@ -399,6 +399,7 @@
       drawHistory(false);
       drawFamily();
       say("pesan", "");
+      say("info", "");
     } catch (e) {
       if (e instanceof TypeError) { drawHistory(true); return; }
       error(e.status === 401 ? A.t("err.ikdtidak", e.message) : A.t("err.server", e.message));
