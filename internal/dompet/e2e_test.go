@@ -245,6 +245,7 @@ func TestWalletAndVerifierInChromium(t *testing.T) {
 		medianResult(t, v, qrText)
 		browser.Axe(t, v, "verifikasi, sah")
 		shot(t, v, "verifikasi-sah")
+		challenge(t, w, v, qrText)
 
 		// Airplane mode: the page reloads from its service worker and verifies.
 		waitFor(t, v, `navigator.serviceWorker.controller !== null || (location.reload(), false)`, "the service worker controls the page")
@@ -344,6 +345,45 @@ func TestWalletAndVerifierInChromium(t *testing.T) {
 			t.Fatalf("audit verify: %v %v", err, res.Problems)
 		}
 	})
+}
+
+// challenge: the verifier shows a nonce, the resident enters it in the
+// wallet, and the new QR verifies; the QR from before, without it, does
+// not. English, chosen once, stays.
+func challenge(t *testing.T, w, v context.Context, plain string) {
+	t.Helper()
+	do(t, v, chromedp.Click(chromedp.ID("tantangan-buat")))
+	nonce := eval[string](t, v, `document.getElementById("tantangan").textContent`)
+	signed := eval[string](t, w, `document.getElementById("qr").dataset.signedAt`)
+	do(t, w, chromedp.SendKeys(chromedp.ID("tantangan"), nonce), chromedp.Click(chromedp.CSS("#form-tantangan button[type=submit]")))
+	waitFor(t, w, `document.getElementById("qr").dataset.signedAt !== `+js(signed), "a QR signed over the challenge")
+	waitText(t, w, "#hitung", nonce)
+	withNonce := eval[string](t, w, `document.getElementById("qr").dataset.text`)
+	verifyText(t, v, withNonce)
+	waitText(t, v, "#putusan", "SAH")
+	if r := eval[string](t, v, `document.getElementById("putusan").dataset.reason`); r != "valid" {
+		t.Errorf("the QR over the challenge: %s", r)
+	}
+	verifyText(t, v, plain)
+	waitFor(t, v, `document.getElementById("putusan").dataset.reason === "bad_nonce"`, "a QR without the challenge refused")
+	do(t, v, chromedp.Click(chromedp.CSS("[data-lang-switch]")), chromedp.Reload())
+	waitText(t, v, "h1", "Verify a Digital ID")
+	verifyText(t, v, plain)
+	waitText(t, v, "#putusan-judul", "VALID")
+	do(t, v, chromedp.Click(chromedp.CSS("[data-lang-switch]")))
+	waitText(t, v, "h1", "Periksa KTP Digital")
+	eval[bool](t, w, `(document.getElementById("tantangan").value = "") === ""`)
+	do(t, w, chromedp.Click(chromedp.CSS("#form-tantangan button[type=submit]")))
+	waitFor(t, w, `!document.getElementById("hitung").textContent.includes(`+js(nonce)+`)`, "the challenge dropped")
+}
+
+// verifyText pastes a QR text into the verifier page and presses Periksa.
+func verifyText(t *testing.T, v context.Context, text string) {
+	t.Helper()
+	eval[bool](t, v, `(() => { const l = document.getElementById("lagi"); if (!document.getElementById("hasil").hidden) l.click();
+		document.getElementById("hasil").dataset.ms = ""; document.getElementById("teks").value = `+js(text)+`; return true; })()`)
+	do(t, v, chromedp.Click(chromedp.CSS("#form-teks button")))
+	waitFor(t, v, `document.getElementById("hasil").dataset.ms !== ""`, "a result")
 }
 
 // medianResult verifies qr five times on the verifier page and wants the
