@@ -158,6 +158,7 @@ func officerActivates(t *testing.T, s *ikdserver.Server) context.Context {
 	waitText(t, b, "#nama", "SITI AMINAH")
 	do(t, b, chromedp.Click(chromedp.CSS("#form-aktivasi button")))
 	waitText(t, b, "#offer-status", "Menunggu")
+	waitText(t, b, "#dompet-web", s.URL+"/dompet/")
 	return b
 }
 
@@ -191,6 +192,7 @@ func TestWalletAndVerifierInChromium(t *testing.T) {
 		browser.Axe(t, w, "dompet, kode")
 		do(t, w, chromedp.SendKeys(chromedp.ID("kode"), code), chromedp.Click(chromedp.ID("aktifkan")))
 		waitText(t, w, "#layar-pin-baru h2", "Buat PIN")
+		browser.Axe(t, w, "dompet, pin baru")
 		waitText(t, officer, "#offer-status", "IKD terbit")
 		// The device key cannot be exported from the browser.
 		if ext := eval[bool](t, w, `(async () => { const db = await new Promise(r => { const q = indexedDB.open("ikd-dompet"); q.onsuccess = () => r(q.result); });
@@ -321,7 +323,18 @@ func TestWalletAndVerifierInChromium(t *testing.T) {
 		do(t, v, chromedp.SetValue(chromedp.ID("teks"), qrText), chromedp.Click(chromedp.CSS("#form-teks button")))
 		waitText(t, v, "#putusan-judul", "TIDAK SAH")
 		waitText(t, v, "#putusan-alasan", "dicabut")
+		browser.Axe(t, v, "verifikasi, dicabut")
 		shot(t, v, "verifikasi-dicabut")
+
+		// A week and more without an update: the trust data is stale, and
+		// nothing is declared valid.
+		eval[bool](t, v, `(() => { const real = Date.now; Date.now = () => real() + 8 * 86400e3; return true; })()`)
+		verifyText(t, v, qrText)
+		waitText(t, v, "#putusan-judul", "PERLU DIPERBARUI")
+		if r := eval[string](t, v, `document.getElementById("putusan").dataset.reason`); r != "trust_list_stale" {
+			t.Errorf("a week-old trust list: %s, want trust_list_stale", r)
+		}
+		waitText(t, v, "#percaya", "kedaluwarsa")
 
 		// Three wrong PINs lock the wallet and erase its key.
 		do(t, w, chromedp.Click(chromedp.CSS(`.tab[data-tab=data]`)), chromedp.Click(chromedp.ID("kunci")))
@@ -334,6 +347,7 @@ func TestWalletAndVerifierInChromium(t *testing.T) {
 		}
 		do(t, w, chromedp.SendKeys(chromedp.ID("pin"), "000000"), chromedp.Click(chromedp.CSS("#form-pin button")))
 		waitText(t, w, "#layar-terkunci h2", "Dompet terkunci")
+		browser.Axe(t, w, "dompet, terkunci")
 		shot(t, w, "dompet-terkunci")
 		if left := eval[bool](t, w, `(async () => { const db = await new Promise(r => { const q = indexedDB.open("ikd-dompet"); q.onsuccess = () => r(q.result); });
 			return await new Promise(r => { const q = db.transaction("kv").objectStore("kv").get("kredensial"); q.onsuccess = () => r(q.result !== undefined); }); })()`); left {

@@ -31,6 +31,7 @@ type offerPage struct {
 	Masked    string
 	QR        template.URL // data: URI of the PNG, built here
 	Link      template.URL // openid-credential-offer://, built here: not user input
+	Wallet    string       // where the resident opens ikd's own web wallet
 	EmailMask string
 	ExpiresAt time.Time
 	State     offerState
@@ -76,7 +77,7 @@ func (h *Handler) offer(w http.ResponseWriter, r *http.Request, o officer) {
 		return
 	}
 	p := offerPage{Page: h.page(w, r, "konsol.aktivasi.title", o), Officer: o, ID: off.ID, NIK: n, Masked: nik.Mask(n),
-		QR: pngURI(png), Link: template.URL(link), EmailMask: off.EmailMask,
+		QR: pngURI(png), Link: template.URL(link), Wallet: h.PublicURL + "/dompet/", EmailMask: off.EmailMask,
 		ExpiresAt: off.ExpiresAt, Notified: notified}
 	if c.EmailChanged() {
 		p.OldMask = aktivasi.MaskEmail(c.OldEmail)

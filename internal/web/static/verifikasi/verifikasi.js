@@ -158,6 +158,7 @@
       return;
     }
     draw(r, performance.now() - t0);
+    drawTrust();
   }
 
   function makeNonce() {
