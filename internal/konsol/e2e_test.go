@@ -193,6 +193,11 @@ func TestConsoleInChromium(t *testing.T) {
 		}
 		search("siti am")
 		waitText(t, b, "#hasil-cari", "SITI AMINAH")
+		// The result shows the NIK masked; being shown is in Siti's history.
+		waitText(t, b, "#hasil-cari", "1771********0001")
+		if n := countAudit(t, c, penduduk.ActionTampil, siti); n != 1 {
+			t.Errorf("%d audited search results for Siti, want 1", n)
+		}
 		browser.Axe(t, b, "cari")
 		shots(t, b, "konsol-cari")
 		search("budi")

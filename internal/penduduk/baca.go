@@ -198,12 +198,27 @@ func (r *Reader) Search(ctx context.Context, p store.Petugas, c Cari) ([]store.P
 		if out, err = tx.CariPenduduk(ctx, store.CariFilter{NamaPrefix: nama, WilayahKode: area, TanggalLahir: c.TanggalLahir}); err != nil {
 			return err
 		}
-		_, err = r.Audit.Record(ctx, tx, audit.Entry{Actor: p.Username, Kantor: p.KantorKode, Action: ActionCari,
+		ev, err := r.Audit.Record(ctx, tx, audit.Entry{Actor: p.Username, Kantor: p.KantorKode, Action: ActionCari,
 			Purpose: c.Purpose, Detail: map[string]any{"wilayah": area, "tanggal_lahir": !c.TanggalLahir.IsZero(), "jumlah": len(out)}})
-		return err
+		if err != nil {
+			return err
+		}
+		// Each resident shown is a read of their name, NIK and birth: it
+		// is in their history too.
+		for _, res := range out {
+			if _, err := r.Audit.Record(ctx, tx, audit.Entry{Actor: p.Username, Kantor: p.KantorKode, Action: ActionTampil,
+				Subject: res.NIK, Purpose: c.Purpose, Detail: map[string]any{"pencarian": ev.Seq}}); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	return out, err
 }
+
+// ActionTampil is the audit action of a resident shown in an officer's
+// search results.
+const ActionTampil = "penduduk.tampil_cari"
 
 // ActionKontak is the audit action of an officer correcting a resident's
 // e-mail address or phone number.

@@ -5,6 +5,8 @@ import (
 	"html/template"
 	"strings"
 	"time"
+
+	"github.com/ikd-project/ikd/internal/nik"
 )
 
 // Funcs are the template functions every page has.
@@ -16,6 +18,7 @@ var Funcs = template.FuncMap{
 	"clock": Clock,
 	"int64": func(n int) int64 { return int64(n) },
 	"list":  func(s ...string) []string { return s },
+	"mask":  nik.Mask, // a NIK or KK number in a list: 1771********0001
 }
 
 // Number writes n with thousands separators: points in Bahasa Indonesia
