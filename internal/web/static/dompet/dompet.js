@@ -47,6 +47,7 @@
       "err.kamera": "Kamera tidak dapat dibuka: {0}. Tempel tautan aktivasi sebagai gantinya.", "err.jaringan": "Tidak ada jaringan. Aktivasi memerlukan internet; coba lagi.",
       "err.pinbeda": "Kedua PIN tidak sama.", "err.pinformat": "PIN harus 6 angka.", "err.pinsalah": "PIN salah. Sisa {0} kali lagi sebelum dompet terkunci.",
       "err.server": "Server menolak: {0}", "err.ikdtidak": "KTP digital di ponsel ini tidak lagi aktif: {0}",
+      "err.aman": "Dompet ini memerlukan sambungan aman (https://): tanpa itu peramban tidak memberi kunci perangkat dan kamera. Buka alamat https dari Dukcapil.",
       "info.aktif": "KTP digital aktif di ponsel ini.", "info.luring": "Tanpa jaringan: KTP digital dan QR tetap berfungsi.",
       "status.valid": "Aktif", "status.suspended": "Ditangguhkan", "status.revoked": "Dicabut", "status.none": "Tidak aktif",
     },
@@ -80,6 +81,7 @@
       "err.kamera": "The camera cannot be opened: {0}. Paste the activation link instead.", "err.jaringan": "No network. Activation needs the internet; try again.",
       "err.pinbeda": "The two PINs differ.", "err.pinformat": "The PIN must be 6 digits.", "err.pinsalah": "Wrong PIN. {0} more tries before the wallet locks.",
       "err.server": "The server refused: {0}", "err.ikdtidak": "The digital ID on this phone is no longer active: {0}",
+      "err.aman": "This wallet needs a secure connection (https://): without it the browser gives no device key and no camera. Open Dukcapil's https address.",
       "info.aktif": "The digital ID is active on this phone.", "info.luring": "No network: the digital ID and its QR keep working.",
       "status.valid": "Active", "status.suspended": "Suspended", "status.revoked": "Revoked", "status.none": "Not active",
     },
@@ -450,6 +452,10 @@
   }
 
   async function boot() {
+    if (!window.isSecureContext || !window.crypto || !crypto.subtle) {
+      show("layar-mulai");
+      return error(A.t("err.aman"));
+    }
     if (await db.get("terkunci")) return show("layar-terkunci");
     if (await db.get("pin")) return show("layar-pin");
     if (await db.get("kredensial")) return show("layar-pin-baru");
