@@ -8,7 +8,7 @@
 // activation bound (a JWT of type aktivasi.DeviceRequestType over a fresh
 // nonce from /oid4vci/nonce, with the endpoint as aud), so only the phone
 // holding that key reads the record, and only while the device is bound:
-// a released phone or a revoked digital ID reads nothing. Every read is in
+// a released phone or a revoked or suspended digital ID reads nothing. Every read is in
 // the audit log (penduduk.baca_sendiri).
 package dompet
 
@@ -64,8 +64,6 @@ func (h *Handler) Mount(handle func(pattern string, handler http.Handler)) {
 var (
 	errNoProof = errs.New(errs.Unauthenticated, "permintaan harus ditandatangani kunci perangkat (Authorization: IKD-Device …)",
 		"the request must be signed by the device key (Authorization: IKD-Device …)")
-	errNotBound = errs.New(errs.Unauthenticated, "ponsel ini tidak lagi terikat pada KTP digital; aktifkan lagi di kantor Dukcapil",
-		"this phone is no longer bound to a digital ID; activate it again at a Dukcapil office")
 )
 
 // device checks the request's signature and returns the bound device.
@@ -83,7 +81,7 @@ func (h *Handler) device(r *http.Request) (store.Perangkat, error) {
 	}
 	dev, err := h.Devices.GetPerangkatByJKT(r.Context(), proof.Thumbprint)
 	if store.IsNotFound(err) {
-		return store.Perangkat{}, errNotBound
+		return store.Perangkat{}, penduduk.ErrNotBound
 	}
 	return dev, err
 }

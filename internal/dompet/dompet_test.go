@@ -22,8 +22,8 @@ import (
 )
 
 // activated runs an activation of Siti over the API and returns the
-// wallet that redeemed it.
-func activated(t *testing.T, s *ikdserver.Server) *testwallet.Wallet {
+// wallet that redeemed it and the officer's API token.
+func activated(t *testing.T, s *ikdserver.Server) (*testwallet.Wallet, string) {
 	t.Helper()
 	officers := &petugas.Service{Store: s.Store, Audit: s.Audit, Actor: "admin"}
 	created, err := officers.Create(ctx, petugas.Baru{Username: "rina", Nama: "Rina", Kantor: office, Peran: store.PeranOperator})
@@ -55,7 +55,23 @@ func activated(t *testing.T, s *ikdserver.Server) *testwallet.Wallet {
 	if _, err := w.Redeem(offer.OfferURI, code, "ktp_qr_dasar"); err != nil {
 		t.Fatal(err)
 	}
-	return w
+	return w, created.Token
+}
+
+// officerAction suspends, unsuspends or revokes Siti's digital ID over the API.
+func officerAction(t *testing.T, s *ikdserver.Server, token, action, alasan string) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", s.URL+"/api/v1/penduduk/"+siti+"/"+action, strings.NewReader(`{"alasan":"`+alasan+`"}`))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("%s: %d", action, res.StatusCode)
+	}
 }
 
 // signed is the wallet's request JWT over a fresh nonce.
@@ -111,7 +127,7 @@ func post(t *testing.T, s *ikdserver.Server, auth, lang string) (int, string) {
 func TestDataEndpoint(t *testing.T) {
 	ikdtest.ForEachBackend(t, func(t *testing.T, st store.Store) {
 		s := ikdserver.Start(t, st, seed)
-		w := activated(t, s)
+		w, token := activated(t, s)
 		aud := s.URL + dompet.DataPath
 		good := signed(t, s, w.Key, "ikd-dompet+jwt", aud, time.Now())
 		code, body := post(t, s, "IKD-Device "+good, "id")
@@ -146,11 +162,37 @@ func TestDataEndpoint(t *testing.T) {
 			t.Errorf("%d audited own reads after the refusals, want still 1", n)
 		}
 
-		// The phone is released (lost): it reads nothing any more.
+		// Suspended (the phone reported lost): nothing is read until lifted.
+		fresh := func() string { return "IKD-Device " + signed(t, s, w.Key, "ikd-dompet+jwt", aud, time.Now()) }
+		officerAction(t, s, token, "tangguhkan", "perangkat_hilang")
+		if code, body := post(t, s, fresh(), "id"); code != http.StatusForbidden || !strings.Contains(body, "ditangguhkan") || strings.Contains(body, "NUR AINI") {
+			t.Errorf("a suspended digital ID: %d %s", code, body)
+		}
+		officerAction(t, s, token, "pulihkan", "perangkat_ditemukan")
+		if code, _ := post(t, s, fresh(), "id"); code != http.StatusOK {
+			t.Errorf("after the suspension is lifted: %d", code)
+		}
+
+		// Revoked with the device still bound (as the registry import
+		// revokes a deceased resident's): nothing is read.
 		dev, err := st.GetPerangkatAktif(ctx, siti)
 		if err != nil {
 			t.Fatal(err)
 		}
+		creds, err := st.ListKredensialPerangkat(ctx, dev.ID)
+		if err != nil || len(creds) == 0 {
+			t.Fatalf("credentials: %d %v", len(creds), err)
+		}
+		for _, k := range creds {
+			if err := st.SetStatus(ctx, k.ID, store.StatusRevoked); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if code, body := post(t, s, fresh(), "en"); code != http.StatusUnauthorized || !strings.Contains(body, "no longer bound to a valid digital ID") {
+			t.Errorf("a revoked digital ID: %d %s", code, body)
+		}
+
+		// The phone is released (lost): it reads nothing any more.
 		if err := st.ReleasePerangkat(ctx, dev.ID, time.Now()); err != nil {
 			t.Fatal(err)
 		}

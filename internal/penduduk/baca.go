@@ -94,18 +94,41 @@ const ActionBacaSendiri = "penduduk.baca_sendiri"
 // access right of UU PDP (Law 27/2022) art. 7.
 const PurposeHakAkses = "hak akses subjek data (UU PDP)"
 
+// Refusals of a wallet's own read.
+var (
+	// ErrNotBound: the device is released, or the digital ID revoked.
+	ErrNotBound = errs.New(errs.Unauthenticated, "ponsel ini tidak lagi terikat pada KTP digital yang berlaku; aktifkan lagi di kantor Dukcapil",
+		"this phone is no longer bound to a valid digital ID; activate it again at a Dukcapil office")
+	// ErrSuspended: the digital ID is suspended (a lost phone, say) and
+	// reads nothing until an officer lifts the suspension.
+	ErrSuspended = errs.New(errs.Forbidden, "KTP digital Anda sedang ditangguhkan; hubungi kantor Dukcapil",
+		"your digital ID is suspended; contact a Dukcapil office")
+)
+
 // OpenOwn reads the record of the resident with NIK n for the resident
 // themselves, asked by the wallet whose device key dev is bound to that
-// NIK, and records the read in the audit log in the same transaction.
+// NIK, and records the read in the audit log in the same transaction. The
+// device must still be bound and the digital ID valid: a revoked one
+// gives ErrNotBound, a suspended one ErrSuspended, and nothing is read.
 func (r *Reader) OpenOwn(ctx context.Context, n string, dev store.Perangkat) (Record, error) {
 	var rec Record
 	err := r.Store.InTx(ctx, func(tx store.Tx) error {
+		if now, err := tx.GetPerangkatByJKT(ctx, dev.JKT); err != nil || now.ID != dev.ID || now.NIK != n {
+			return ErrNotBound // released meanwhile
+		}
 		pend, err := tx.GetPenduduk(ctx, n)
 		if err != nil {
 			return fmt.Errorf("own record: %w", err)
 		}
 		if rec, err = r.gather(ctx, tx, pend); err != nil {
 			return err
+		}
+		switch rec.DigitalID.Status {
+		case "valid":
+		case "suspended":
+			return ErrSuspended
+		default:
+			return ErrNotBound
 		}
 		if _, err = r.Audit.Record(ctx, tx, audit.Entry{Actor: "penduduk", Action: ActionBacaSendiri,
 			Subject: n, Purpose: PurposeHakAkses, Detail: map[string]any{"perangkat": dev.ID}}); err != nil {
