@@ -196,7 +196,7 @@ func TestWalletAndVerifierInChromium(t *testing.T) {
 		waitText(t, officer, "#offer-status", "IKD terbit")
 		// The device key cannot be exported from the browser.
 		if ext := eval[bool](t, w, `(async () => { const db = await new Promise(r => { const q = indexedDB.open("ikd-dompet"); q.onsuccess = () => r(q.result); });
-			const k = await new Promise(r => { const q = db.transaction("kv").objectStore("kv").get("kredensial"); q.onsuccess = () => r(q.result); });
+			const k = await new Promise(r => { const q = db.transaction("kv").objectStore("kv").get("perangkat"); q.onsuccess = () => r(q.result); });
 			return k.key.privateKey.extractable; })()`); ext {
 			t.Error("the device's private key is extractable")
 		}
@@ -207,6 +207,10 @@ func TestWalletAndVerifierInChromium(t *testing.T) {
 		do(t, w, chromedp.SendKeys(chromedp.ID("pin1"), pin), chromedp.SendKeys(chromedp.ID("pin2"), pin), chromedp.Click(chromedp.CSS("#form-pin-baru button")))
 		waitText(t, w, "#ktp-nama", "SITI AMINAH")
 		waitText(t, w, "#ktp-nik", siti)
+		// What the browser keeps is sealed under the PIN: no name, NIK or credential in the clear.
+		if clear := eval[string](t, w, idbDump); strings.Contains(clear, "SITI") || strings.Contains(clear, siti) || strings.Contains(clear, "eyJ") {
+			t.Errorf("the wallet's storage holds personal data in the clear: %.300s", clear)
+		}
 		waitText(t, w, "#ktp-kabkota", "KOTA BENGKULU")
 		waitText(t, w, "#hitung", "QR baru dalam")
 		waitFor(t, w, `!document.getElementById("ktp-foto").hidden && document.getElementById("ktp-foto").naturalWidth > 0`, "the card's photo")
@@ -350,7 +354,7 @@ func TestWalletAndVerifierInChromium(t *testing.T) {
 		browser.Axe(t, w, "dompet, terkunci")
 		shot(t, w, "dompet-terkunci")
 		if left := eval[bool](t, w, `(async () => { const db = await new Promise(r => { const q = indexedDB.open("ikd-dompet"); q.onsuccess = () => r(q.result); });
-			return await new Promise(r => { const q = db.transaction("kv").objectStore("kv").get("kredensial"); q.onsuccess = () => r(q.result !== undefined); }); })()`); left {
+			return await new Promise(r => { const q = db.transaction("kv").objectStore("kv").getAllKeys(); q.onsuccess = () => r(q.result.some(k => k !== "terkunci")); }); })()`); left {
 			t.Error("the locked wallet still holds its credentials")
 		}
 
@@ -399,6 +403,14 @@ func verifyText(t *testing.T, v context.Context, text string) {
 	do(t, v, chromedp.Click(chromedp.CSS("#form-teks button")))
 	waitFor(t, v, `document.getElementById("hasil").dataset.ms !== ""`, "a result")
 }
+
+// idbDump is every value the wallet keeps in IndexedDB, as text (byte
+// buffers decoded as Latin-1), for a look at what a copy of it shows.
+const idbDump = `(async () => { const db = await new Promise(r => { const q = indexedDB.open("ikd-dompet"); q.onsuccess = () => r(q.result); });
+	const all = await new Promise(r => { const q = db.transaction("kv").objectStore("kv").getAll(); q.onsuccess = () => r(q.result); });
+	const text = (v) => v instanceof ArrayBuffer || ArrayBuffer.isView(v) ? String.fromCharCode(...new Uint8Array(v.buffer || v)) :
+		v && typeof v === "object" && !(v instanceof CryptoKey) ? Object.values(v).map(text).join(" ") : String(v);
+	return all.map(text).join("\n"); })()`
 
 // medianResult verifies qr five times on the verifier page and wants the
 // median time from the decoded text to the answer on screen under 100 ms.

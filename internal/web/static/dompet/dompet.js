@@ -89,7 +89,8 @@
 
   const SCREENS = ["layar-mulai", "layar-kode", "layar-pin-baru", "layar-pin", "layar-terkunci", "dompet"];
   let offer = null;   // the offer being redeemed
-  let wallet = null;  // {key, issuer, sdjwt, qr: {profile: Uint8Array}, claims, expiry} once open
+  let wallet = null;  // {key, jwk, issuer, sdjwt, qr: {profile: Uint8Array}, claims, expiry, data} once open
+  let vault = null;   // the AES-GCM key the PIN derives, while the wallet is open
   let timer = null;
   let nonce = "";
 
@@ -216,36 +217,73 @@
     }
     const sd = Object.entries(got.creds).find(([id]) => !id.startsWith("ktp_qr_"));
     const { claims, expiry } = claimsOf(sd[1]);
-    await db.set("kredensial", { key: got.key, jwk: got.jwk, issuer: got.issuer, sdjwt: sd[1], qr, claims, expiry });
+    await db.set("perangkat", { key: got.key, jwk: got.jwk });
+    wallet = { key: got.key, jwk: got.jwk, issuer: got.issuer, sdjwt: sd[1], qr, claims, expiry };
+    await db.set("baru", contents()); // until the PIN seals it
     await db.set("percobaan", 0);
-    wallet = await db.get("kredensial");
     $("kemajuan").textContent = A.t("prog.data");
     await refreshData().catch(() => {}); // shown again when the wallet opens online
     show("layar-pin-baru");
     $("pin1").focus();
   }
 
-  // ---- PIN --------------------------------------------------------------
+  // ---- PIN and the sealed store ------------------------------------------
+  //
+  // The credentials and the record are kept in IndexedDB encrypted
+  // (AES-GCM) under a key derived from the PIN (PBKDF2-SHA256): a copy of
+  // the browser's storage shows nothing without the PIN. A wrong PIN fails
+  // to decrypt; the third wrong one erases the wallet. The device key
+  // itself is a non-extractable CryptoKey, kept beside it.
 
-  async function pinHash(pin, salt) {
-    const base = await crypto.subtle.importKey("raw", new TextEncoder().encode(pin), "PBKDF2", false, ["deriveBits"]);
-    const bits = await crypto.subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt, iterations: PIN_ITERATIONS }, base, 256);
-    return A.b64u(bits);
+  // contents is what the vault holds, JSON-ready.
+  function contents() {
+    const qr = {};
+    for (const [p, b] of Object.entries(wallet.qr)) qr[p] = A.b64u(b);
+    return { issuer: wallet.issuer, sdjwt: wallet.sdjwt, qr, claims: wallet.claims, expiry: wallet.expiry, data: wallet.data || null };
+  }
+
+  // opened makes the wallet from the device key and the vault's contents.
+  function opened(dev, c) {
+    const qr = {};
+    for (const [p, b] of Object.entries(c.qr)) qr[p] = A.unb64u(b);
+    return { key: dev.key, jwk: dev.jwk, issuer: c.issuer, sdjwt: c.sdjwt, qr, claims: c.claims, expiry: c.expiry, data: c.data };
+  }
+
+  async function vaultKey(pin, salt) {
+    const base = await crypto.subtle.importKey("raw", new TextEncoder().encode(pin), "PBKDF2", false, ["deriveKey"]);
+    return crypto.subtle.deriveKey({ name: "PBKDF2", hash: "SHA-256", salt, iterations: PIN_ITERATIONS },
+      base, { name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]);
+  }
+
+  // seal writes the wallet's contents to the vault under the open key.
+  async function seal(salt) {
+    const iv = crypto.getRandomValues(new Uint8Array(12));
+    const ct = await crypto.subtle.encrypt({ name: "AES-GCM", iv }, vault, new TextEncoder().encode(JSON.stringify(contents())));
+    salt = salt || (await db.get("brankas")).salt;
+    await db.set("brankas", { salt, iv, ct });
   }
 
   async function setPIN(pin) {
     const salt = crypto.getRandomValues(new Uint8Array(16));
-    await db.set("pin", { salt, hash: await pinHash(pin, salt) });
+    vault = await vaultKey(pin, salt);
+    await seal(salt);
+    await db.del("baru");
     await db.set("percobaan", 0);
   }
 
   // checkPIN opens the wallet, or counts a wrong try and erases the
   // wallet at the third.
   async function checkPIN(pin) {
-    const stored = await db.get("pin");
-    if (await pinHash(pin, stored.salt) === stored.hash) {
+    const box = await db.get("brankas");
+    const key = await vaultKey(pin, box.salt);
+    try {
+      const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: box.iv }, key, box.ct);
+      wallet = opened(await db.get("perangkat"), JSON.parse(new TextDecoder().decode(plain)));
+      vault = key;
       await db.set("percobaan", 0);
       return true;
+    } catch (e) {
+      if (e.name !== "OperationError") throw e;
     }
     const tries = ((await db.get("percobaan")) || 0) + 1;
     if (tries >= MAX_TRIES) {
@@ -343,11 +381,8 @@
   async function refreshData() {
     const data = await fetchData();
     wallet.data = data;
-    const stored = await db.get("kredensial");
-    if (stored) {
-      stored.data = data;
-      await db.set("kredensial", stored);
-    }
+    if (vault) await seal();
+    else await db.set("baru", contents());
     return data;
   }
 
@@ -430,7 +465,6 @@
   }
 
   async function open() {
-    wallet = await db.get("kredensial");
     show("dompet");
     drawCard();
     countdown();
@@ -444,7 +478,7 @@
 
   function lock() {
     clearInterval(timer);
-    wallet = null;
+    wallet = vault = null;
     $("qr").removeAttribute("src");
     show("layar-pin");
     $("pin").value = "";
@@ -457,8 +491,12 @@
       return error(A.t("err.aman"));
     }
     if (await db.get("terkunci")) return show("layar-terkunci");
-    if (await db.get("pin")) return show("layar-pin");
-    if (await db.get("kredensial")) return show("layar-pin-baru");
+    if (await db.get("brankas")) return show("layar-pin");
+    const pending = await db.get("baru");
+    if (pending) {
+      wallet = opened(await db.get("perangkat"), pending);
+      return show("layar-pin-baru");
+    }
     show("layar-mulai");
     const m = location.hash.match(/^#tawaran=(.+)$/);
     if (m) {

@@ -99,8 +99,12 @@
     try {
       const res = await fetch(TRUST_URL, { cache: "no-cache" });
       if (!res.ok) throw new Error(res.statusText);
-      trust = parseTrust(await res.text());
-      await db.set("percaya", trust);
+      const got = parseTrust(await res.text());
+      // An older list than the one kept would hide later revocations.
+      if (!trust || got.iat >= trust.iat) {
+        trust = got;
+        await db.set("percaya", trust);
+      }
     } catch (e) {
       if (trust) error(A.t("percaya.gagal"));
     }
@@ -149,6 +153,8 @@
   // the text to the answer on screen is measured.
   async function check(text) {
     error("");
+    $("hasil").hidden = true; // never the last person's answer for this one
+    last = null;
     const t0 = performance.now();
     let r;
     try {
