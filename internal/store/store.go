@@ -23,6 +23,9 @@ import (
 var (
 	ErrNotFound = &sentinel{errs.NotFound, "store: not found"}
 	ErrConflict = &sentinel{errs.Conflict, "store: conflict"}
+	// ErrCheck means a write would break a rule the database enforces,
+	// such as a stock balance below zero. Nothing was changed.
+	ErrCheck = &sentinel{errs.Conflict, "store: check constraint"}
 	// ErrMissingReference means a record names another that does not
 	// exist, such as a resident whose KK number has no family card.
 	ErrMissingReference = &sentinel{errs.Invalid, "store: referenced record does not exist"}
@@ -71,6 +74,7 @@ type Tx interface {
 
 // Queries are the reads and writes every entity supports.
 type Queries interface {
+	BlangkoQueries
 	CredentialQueries
 	LembagaQueries
 	PetugasQueries

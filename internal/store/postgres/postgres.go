@@ -137,6 +137,8 @@ func classify(err error) error {
 		return store.ErrConflict
 	case "23503": // foreign_key_violation
 		return store.ErrMissingReference
+	case "23514": // check_violation
+		return store.ErrCheck
 	case "40001", "40P01", "55P03": // serialization_failure, deadlock_detected, lock_not_available
 		return store.ErrBusy
 	}

@@ -225,6 +225,8 @@ func classify(err error) error {
 		return store.ErrConflict
 	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
 		return store.ErrMissingReference
+	case sqlite3.SQLITE_CONSTRAINT_CHECK:
+		return store.ErrCheck
 	}
 	return nil
 }

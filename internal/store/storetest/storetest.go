@@ -51,7 +51,7 @@ func Run(t *testing.T, open Open) {
 		{"LoadBatchRejects", testLoadBatchRejects},
 		{"KKStillReferenced", testKKStillReferenced},
 	}
-	for _, tc := range append(append(append(append(tests, credentialTests...), lembagaTests...), petugasTests...), cariTests...) {
+	for _, tc := range append(append(append(append(append(tests, credentialTests...), lembagaTests...), petugasTests...), cariTests...), blangkoTests...) {
 		t.Run(tc.name, func(t *testing.T) {
 			clock := T0
 			tc.fn(t, open(t, func() time.Time { return clock }))
