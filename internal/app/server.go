@@ -7,6 +7,7 @@ import (
 
 	"github.com/ikd-project/ikd/internal/audit"
 	"github.com/ikd-project/ikd/internal/beranda"
+	"github.com/ikd-project/ikd/internal/blangko"
 	"github.com/ikd-project/ikd/internal/config"
 	"github.com/ikd-project/ikd/internal/demo"
 	"github.com/ikd-project/ikd/internal/dompet"
@@ -37,7 +38,8 @@ func NewServer(ctx context.Context, cfg *config.Config, st store.Store, auditLog
 		return nil, err
 	}
 	srv := httpserver.New(logger, st.Ready, func() any { return status() })
-	home := &beranda.Handler{Pages: pages, Stats: st, Status: status, Now: time.Now, Logger: logger, CacheFor: time.Minute}
+	stock := &blangko.Service{Store: st, Audit: auditLog}
+	home := &beranda.Handler{Pages: pages, Stats: st, Stock: stock, Status: status, Now: time.Now, Logger: logger, CacheFor: time.Minute}
 	home.Mount(srv.Handle)
 	api := &httpapi.API{PublicURL: dig.PublicURL, Store: st, Keys: dig.Keys, Issuer: dig.Issuer,
 		Aktivasi: dig.Aktivasi, Logger: logger}
@@ -63,6 +65,7 @@ func NewServer(ctx context.Context, cfg *config.Config, st store.Store, auditLog
 		Lembaga: institutions, InstitutionList: st, Keys: dig.Keys, Chain: auditLog, Audit: st,
 		KeyAdmin:     &kunci.Service{Keys: dig.Keys, Store: st, Audit: auditLog, MinVerify: CredentialValidity},
 		KeyVerifyFor: CredentialValidity,
+		Stock:        stock,
 		Penduduk:     reader,
 		PublicURL:    dig.PublicURL, Logger: logger, Demo: konsol.DemoResidents(st, demo.MetaComplete)}
 	console.Mount(srv.Handle)

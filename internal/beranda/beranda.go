@@ -34,8 +34,10 @@ type LoadStatus struct {
 
 // Handler serves the home page.
 type Handler struct {
-	Pages  *web.Pages
-	Stats  Stats
+	Pages *web.Pages
+	Stats Stats
+	// Stock is the blangko stock for the public notice at /blangko/.
+	Stock  StockReport
 	Status func() LoadStatus
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -62,6 +64,7 @@ type Row struct {
 // Mount registers the page and the static assets.
 func (h *Handler) Mount(handle func(pattern string, handler http.Handler)) {
 	handle("GET /{$}", http.HandlerFunc(h.serve))
+	handle("GET /blangko/{$}", http.HandlerFunc(h.stock))
 	handle("GET /static/", web.Static())
 }
 

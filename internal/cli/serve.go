@@ -15,6 +15,7 @@ import (
 	"github.com/ikd-project/ikd/internal/audit"
 	"github.com/ikd-project/ikd/internal/beranda"
 	"github.com/ikd-project/ikd/internal/config"
+	"github.com/ikd-project/ikd/internal/demo"
 	"github.com/ikd-project/ikd/internal/store"
 )
 
@@ -116,7 +117,8 @@ func loadDemoInBackground(ctx context.Context, st store.Store, cfg *config.Confi
 
 // historyInBackground gives the demo its activations since 2022 (about 2%
 // of the residents who can activate, through the real activation flow);
-// the home page shows the progress as it does the residents'.
+// the home page shows the progress as it does the residents'. Then the
+// demo's blangko ledger (demo.LoadStock), once.
 func historyInBackground(ctx context.Context, st store.Store, cfg *config.Config, auditLog *audit.Log, status *loadStatus, logger *slog.Logger) {
 	start := time.Now()
 	n, err := demoHistory(ctx, st, cfg, auditLog, status.progress)
@@ -131,6 +133,9 @@ func historyInBackground(ctx context.Context, st store.Store, cfg *config.Config
 	}
 	if n > 0 {
 		logger.Info("demo history: complete", "activations", n, "duration", time.Since(start).Round(time.Second).String())
+	}
+	if err := demo.LoadStock(ctx, st, time.Now(), cfg.DemoScale); err != nil {
+		logger.Error("demo stock: failed", "err", err)
 	}
 	status.complete()
 }

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ikd-project/ikd/internal/ikdtest"
 	"github.com/ikd-project/ikd/internal/nik"
 	"github.com/ikd-project/ikd/internal/penduduk"
 	"github.com/ikd-project/ikd/internal/store"
@@ -602,4 +604,36 @@ func TestDates(t *testing.T) {
 			t.Fatalf("age of %s on %s = %d, want %d", tm, dayTime(at.n), got, want)
 		}
 	}
+}
+
+// TestLoadStock: the demo ledger writes once, never overdraws, and leaves
+// a province with a unit to alert (Seluma) and one with months of stock.
+func TestLoadStock(t *testing.T) {
+	ikdtest.ForEachBackend(t, func(t *testing.T, st store.Store) {
+		ctx := context.Background()
+		if _, err := kantor.Seed(ctx, st); err != nil {
+			t.Fatal(err)
+		}
+		now := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+		for range 2 {
+			if err := LoadStock(ctx, st, now, 1); err != nil {
+				t.Fatal(err)
+			}
+		}
+		saldo, err := st.ListSaldo(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int{}
+		for _, s := range saldo {
+			got[s.KantorKode] = s.Saldo
+		}
+		used, err := st.SumMutasi(ctx, store.Pemakaian, now.AddDate(0, 0, -61))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got["DISDUKCAPIL-17.05"] >= 300 || got["DISDUKCAPIL-17.06"] < 9000 || used["DISDUKCAPIL-17.71"] < 1000 {
+			t.Errorf("balances %v, used %v", got, used)
+		}
+	})
 }

@@ -162,12 +162,20 @@ func (h *Handler) addOfficer(w http.ResponseWriter, r *http.Request, o officer) 
 // adminAnswer renders the admin page after an action, with the refusal
 // the admin can act on, or the error page.
 func (h *Handler) adminAnswer(w http.ResponseWriter, r *http.Request, p adminPage, err error) {
-	if msg, ok := formError(err, p.Lang); ok || err == nil {
-		p.Err = msg
-		h.render(w, formStatus(err), "konsol-admin", p)
+	h.answer(w, r, p.Officer, "konsol-admin", p.Lang, &p, &p.Err, err, "/konsol/admin/petugas")
+}
+
+// answer renders page name (a pointer to its data) as the answer to a
+// form: with the message of an error the user can act on in *msg, or as
+// it is when err is nil; any other error is the error page, with back.
+func (h *Handler) answer(w http.ResponseWriter, r *http.Request, o officer, name, lang string, page any, msg *string, err error, back string) {
+	m, ok := formError(err, lang)
+	if !ok && err != nil {
+		h.failAs(w, r, o, name, err, back)
 		return
 	}
-	h.failAs(w, r, p.Officer, "admin", err, "/konsol/admin/petugas")
+	*msg = m
+	h.render(w, formStatus(err), name, page)
 }
 
 // formError is the message of an error the user can act on, shown in the

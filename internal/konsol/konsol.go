@@ -21,6 +21,7 @@ import (
 
 	"github.com/ikd-project/ikd/internal/aktivasi"
 	"github.com/ikd-project/ikd/internal/audit"
+	"github.com/ikd-project/ikd/internal/blangko"
 	"github.com/ikd-project/ikd/internal/errs"
 	"github.com/ikd-project/ikd/internal/kantor"
 	"github.com/ikd-project/ikd/internal/lembaga"
@@ -72,8 +73,10 @@ type Handler struct {
 	KeyVerifyFor time.Duration
 	Chain        Chain
 	Audit        audit.Lister
-	PublicURL    string // the issuer's URL, for the offer's QR
-	Logger       *slog.Logger
+	// Stock records and reports the blangko stock.
+	Stock     *blangko.Service
+	PublicURL string // the issuer's URL, for the offer's QR
+	Logger    *slog.Logger
 	// Demo lists a few residents of an office's area to try the console
 	// with, on the demo database only (DemoResidents); nil for none.
 	Demo func(ctx context.Context, kantor string) []store.Penduduk
@@ -105,6 +108,8 @@ func (h *Handler) Mount(handle func(pattern string, handler http.Handler)) {
 	route("POST /konsol/admin/sistem/verifikasi", h.signedIn(h.admin(h.verifyChain)))
 	route("POST /konsol/admin/sistem/kunci", h.signedIn(h.provinceAdmin(h.rotateKey)))
 	route("POST /konsol/admin/sistem/kunci/{id}/tarik", h.signedIn(h.provinceAdmin(h.withdrawKey)))
+	route("GET /konsol/blangko", h.signedIn(h.stock))
+	route("POST /konsol/blangko", h.signedIn(h.stockRecord))
 	route("GET /konsol/admin/lembaga", h.signedIn(h.provinceAdmin(h.lembagaList)))
 	route("POST /konsol/admin/lembaga", h.signedIn(h.provinceAdmin(h.lembagaAdd)))
 	route("POST /konsol/admin/lembaga/{id}/cabut", h.signedIn(h.provinceAdmin(h.lembagaRevoke)))

@@ -107,10 +107,5 @@ func (h *Handler) lembagaAs(o officer) *lembaga.Service {
 }
 
 func (h *Handler) lembagaAnswer(w http.ResponseWriter, r *http.Request, p lembagaPage, err error) {
-	if msg, ok := formError(err, p.Lang); ok || err == nil {
-		p.Err = msg
-		h.render(w, formStatus(err), "konsol-lembaga", p)
-		return
-	}
-	h.failAs(w, r, p.Officer, "lembaga", err, "/konsol/admin/lembaga")
+	h.answer(w, r, p.Officer, "konsol-lembaga", p.Lang, &p, &p.Err, err, "/konsol/admin/lembaga")
 }

@@ -17,8 +17,9 @@ type BlangkoQueries interface {
 	// ListSaldo returns the balance of every unit that has had stock.
 	ListSaldo(ctx context.Context) ([]BlangkoSaldo, error)
 	// ListMutasi returns movements at or after since, newest first, at
-	// most limit; kantor, when set, only those that move its stock or name it.
-	ListMutasi(ctx context.Context, kantor string, since time.Time, limit int) ([]BlangkoMutasi, error)
+	// most limit: with kantor set only those that move its stock, with
+	// use true only uses, false every other kind.
+	ListMutasi(ctx context.Context, kantor string, use bool, since time.Time, limit int) ([]BlangkoMutasi, error)
 	// SumMutasi adds up movements of a kind at or after since, per unit:
 	// by Dari for kinds that take stock away, by Ke otherwise.
 	SumMutasi(ctx context.Context, jenis JenisMutasi, since time.Time) (map[string]int, error)

@@ -87,8 +87,12 @@ func (q *queries) ListSaldo(ctx context.Context) ([]store.BlangkoSaldo, error) {
 }
 
 // ListMutasi returns movements since a time, newest first.
-func (q *queries) ListMutasi(ctx context.Context, kantor string, since time.Time, limit int) ([]store.BlangkoMutasi, error) {
-	cond, args := `at >= ?`, []any{q.ts(since.UTC())}
+func (q *queries) ListMutasi(ctx context.Context, kantor string, use bool, since time.Time, limit int) ([]store.BlangkoMutasi, error) {
+	op := "<>"
+	if use {
+		op = "="
+	}
+	cond, args := `at >= ? AND jenis `+op+` ?`, []any{q.ts(since.UTC()), string(store.Pemakaian)}
 	if kantor != "" {
 		cond += ` AND (dari = ? OR ke = ?)`
 		args = append(args, kantor, kantor)

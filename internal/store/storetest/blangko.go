@@ -69,12 +69,17 @@ func testBlangkoLedger(t *testing.T, st store.Store) {
 	if got := saldo(t, st); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("balances %v, want %v", got, want)
 	}
-	all, err := st.ListMutasi(ctx, "", T0.Add(-time.Hour), 100)
+	all, err := st.ListMutasi(ctx, "", false, T0.Add(-time.Hour), 100)
 	must(t, err)
-	if len(all) != 8 || all[0].Jenis != store.MutasiRusak {
-		t.Errorf("%d movements, newest %v; want 8, the spoiled card last recorded", len(all), all)
+	if len(all) != 7 || all[0].Jenis != store.MutasiRusak {
+		t.Errorf("%d movements besides uses, newest %v; want 7, the spoiled card last recorded", len(all), all)
 	}
-	mine, err := st.ListMutasi(ctx, kab, T0.Add(-time.Hour), 100)
+	uses, err := st.ListMutasi(ctx, kota, true, T0.Add(-time.Hour), 100)
+	must(t, err)
+	if len(uses) != 1 || uses[0].Serial != "1771-2026-000001" {
+		t.Errorf("uses %v", uses)
+	}
+	mine, err := st.ListMutasi(ctx, kab, false, T0.Add(-time.Hour), 100)
 	must(t, err)
 	if len(mine) != 2 {
 		t.Errorf("Mukomuko's movements: %d, want 2 (distribution and loan)", len(mine))

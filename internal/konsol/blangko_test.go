@@ -1,0 +1,101 @@
+package konsol_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/ikd-project/ikd/internal/demo"
+	"github.com/ikd-project/ikd/internal/ikdtest"
+	"github.com/ikd-project/ikd/internal/ikdtest/browser"
+	"github.com/ikd-project/ikd/internal/petugas"
+	"github.com/ikd-project/ikd/internal/store"
+)
+
+// TestStockInChromium: the province's stock officer sees the demo ledger
+// (balances, days of cover, the alert and the suggested loan), records a
+// receipt from the centre and a distribution; Kota Bengkulu's operator
+// records a printed card; an overdraft is refused with the reason and
+// changes nothing; the viewer sees the page without the form.
+func TestStockInChromium(t *testing.T) {
+	ikdtest.ForEachBackend(t, func(t *testing.T, st store.Store) {
+		c := start(t, st)
+		if err := demo.LoadStock(ctx, st, time.Now(), 1); err != nil {
+			t.Fatal(err)
+		}
+		login := func(b context.Context, user, office string, peran store.Peran) {
+			t.Helper()
+			created, err := c.officer.Create(ctx, petugas.Baru{Username: user, Nama: "Petugas " + user, Kantor: office, Peran: peran})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := c.officer.Setup(ctx, user, created.SetupCode, pw, pw, "", ""); err != nil {
+				t.Fatal(err)
+			}
+			do(t, b, chromedp.Navigate(c.url+"/konsol/"), chromedp.WaitVisible(chromedp.ID("form-masuk")),
+				chromedp.SendKeys(chromedp.ID("username"), user), chromedp.SendKeys(chromedp.ID("password"), pw),
+				chromedp.Submit(chromedp.ID("form-masuk")))
+			waitText(t, b, "#petugas", "Petugas "+user)
+			do(t, b, chromedp.Click(chromedp.CSS(`nav a[href="/konsol/blangko"]`)))
+			waitText(t, b, "h2", "Stok blangko KTP-el")
+		}
+		record := func(b context.Context, jenis, ke, jumlah, serial string) {
+			t.Helper()
+			js(t, b, `(() => { const f = document.getElementById("form-blangko");
+				f.jenis.value = `+quote(jenis)+`; f.ke.value = `+quote(ke)+`; f.jumlah.value = `+quote(jumlah)+`; f.serial.value = `+quote(serial)+`;
+				return ""; })()`)
+			do(t, b, chromedp.Submit(chromedp.ID("form-blangko")))
+		}
+		b := browser.New(t)
+		login(b, "yuni", "DISDUKCAPIL-17", store.PeranStok)
+		waitText(t, b, "[id=\"unit-DISDUKCAPIL-17.05\"]", "Segera ajukan") // Seluma runs out
+		waitText(t, b, "#saran", "Disdukcapil Kabupaten Seluma")
+		browser.Axe(t, b, "blangko")
+		shots(t, b, "konsol-blangko")
+		before := js(t, b, `document.querySelector("[id='unit-DISDUKCAPIL-17.71'] td:nth-child(2)").textContent`)
+		record(b, "PENERIMAAN", "", "500", "")
+		waitText(t, b, "#selesai", "penerimaan dari pusat, 500")
+		record(b, "DISTRIBUSI", "DISDUKCAPIL-17.71", "250", "")
+		waitText(t, b, "#selesai", "distribusi, 250")
+		if after := js(t, b, `document.querySelector("[id='unit-DISDUKCAPIL-17.71'] td:nth-child(2)").textContent`); after == before {
+			t.Errorf("Kota Bengkulu's balance did not change: %s", after)
+		}
+		record(b, "DISTRIBUSI", "DISDUKCAPIL-17.04", "900000", "")
+		waitText(t, b, "#galat", "tidak cukup")
+		waitText(t, b, "#mutasi", "distribusi")
+
+		k := browser.New(t)
+		login(k, "tono", "DISDUKCAPIL-17.71", store.PeranOperator)
+		if opts := js(t, k, `[...document.querySelectorAll("#jenis option")].map(o => o.value).join(",")`); opts != "PEMAKAIAN" {
+			t.Errorf("an operator is offered %s, want only PEMAKAIAN", opts)
+		}
+		record(k, "PEMAKAIAN", "", "1", "1771-2026-990001")
+		waitText(t, k, "#selesai", "pemakaian")
+		record(k, "PEMAKAIAN", "", "1", "1771-2026-990001")
+		waitText(t, k, "#galat", "sudah tercatat")
+		browser.Axe(t, k, "blangko, operator")
+
+		// The public notice: no login, each unit's balance today.
+		pub := browser.New(t)
+		do(t, pub, chromedp.Navigate(c.url+"/blangko/"))
+		waitText(t, pub, "#stok-publik", "Disdukcapil Kabupaten Seluma")
+		waitText(t, pub, "h2", "Pengumuman stok blangko KTP-el")
+		browser.Axe(t, pub, "blangko publik")
+		shots(t, pub, "blangko-publik")
+
+		v := browser.New(t)
+		login(v, "vivi", "DISDUKCAPIL-17", store.PeranViewer)
+		if n := js(t, v, `String(document.querySelectorAll("#form-blangko").length)`); n != "0" {
+			t.Error("the viewer is offered the form")
+		}
+	})
+}
+
+func do(t *testing.T, b context.Context, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(b, actions...); err != nil {
+		t.Fatal(err)
+	}
+}
