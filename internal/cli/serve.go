@@ -117,9 +117,12 @@ func loadDemoInBackground(ctx context.Context, st store.Store, cfg *config.Confi
 
 // historyInBackground gives the demo its activations since 2022 (about 2%
 // of the residents who can activate, through the real activation flow);
-// the home page shows the progress as it does the residents'. Then the
-// demo's blangko ledger (demo.LoadStock), once.
+// the home page shows the progress as it does the residents'. Before it,
+// once, the demo's blangko ledger (demo.LoadStock, a second or two).
 func historyInBackground(ctx context.Context, st store.Store, cfg *config.Config, auditLog *audit.Log, status *loadStatus, logger *slog.Logger) {
+	if err := demo.LoadStock(ctx, st, time.Now(), cfg.DemoScale); err != nil {
+		logger.Error("demo stock: failed", "err", err)
+	}
 	start := time.Now()
 	n, err := demoHistory(ctx, st, cfg, auditLog, status.progress)
 	switch {
@@ -133,9 +136,6 @@ func historyInBackground(ctx context.Context, st store.Store, cfg *config.Config
 	}
 	if n > 0 {
 		logger.Info("demo history: complete", "activations", n, "duration", time.Since(start).Round(time.Second).String())
-	}
-	if err := demo.LoadStock(ctx, st, time.Now(), cfg.DemoScale); err != nil {
-		logger.Error("demo stock: failed", "err", err)
 	}
 	status.complete()
 }
