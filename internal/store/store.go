@@ -75,6 +75,7 @@ type Tx interface {
 // Queries are the reads and writes every entity supports.
 type Queries interface {
 	BlangkoQueries
+	PermohonanQueries
 	CredentialQueries
 	LembagaQueries
 	PetugasQueries

@@ -16,6 +16,7 @@ var blangkoTests = []struct {
 }{
 	{"BlangkoLedger", testBlangkoLedger},
 	{"BlangkoLastCards", testBlangkoLastCards},
+	{"Permohonan", testPermohonan},
 }
 
 // offices creates the provincial Dinas and two kab/kota Dinas.
