@@ -74,23 +74,47 @@ func errStok(unit string) error {
 //     Dinas lends to another kab/kota Dinas;
 //   - every office records its own uses, spoiled cards and corrections.
 func (s *Service) Record(ctx context.Context, p store.Petugas, m Mutasi) (store.BlangkoMutasi, error) {
-	m.Serial, m.Ref, m.Alasan = strings.TrimSpace(m.Serial), strings.TrimSpace(m.Ref), strings.TrimSpace(m.Alasan)
 	var out store.BlangkoMutasi
 	err := s.Store.InTx(ctx, func(tx store.Tx) error {
-		if err := s.check(ctx, tx, p, &m); err != nil {
-			return err
-		}
-		out = store.BlangkoMutasi{At: s.now(), Jenis: m.Jenis, Dari: m.Dari, Ke: m.Ke, Jumlah: m.Jumlah,
-			Serial: m.Serial, Ref: m.Ref, Alasan: m.Alasan, Petugas: p.Username}
-		if err := tx.ApplyMutasi(ctx, &out); err != nil {
-			return s.storeError(err, m)
-		}
-		_, err := s.Audit.Record(ctx, tx, audit.Entry{Actor: p.Username, Kantor: p.KantorKode,
-			Action: "blangko." + strings.ToLower(string(m.Jenis)), Purpose: "stok blangko",
-			Detail: map[string]any{"mutasi": out.ID, "jumlah": m.Jumlah, "dari": m.Dari, "ke": m.Ke, "serial": m.Serial, "ref": m.Ref}})
+		var err error
+		out, err = s.RecordIn(ctx, tx, p, m)
 		return err
 	})
 	return out, err
+}
+
+// RecordIn is Record inside the caller's transaction (a request's step
+// that prints a card). A refusal by the database (an overdraft, a serial
+// used twice) leaves a PostgreSQL transaction unusable: callers check
+// Available first.
+func (s *Service) RecordIn(ctx context.Context, tx store.Tx, p store.Petugas, m Mutasi) (store.BlangkoMutasi, error) {
+	m.Serial, m.Ref, m.Alasan = strings.TrimSpace(m.Serial), strings.TrimSpace(m.Ref), strings.TrimSpace(m.Alasan)
+	if err := s.check(ctx, tx, p, &m); err != nil {
+		return store.BlangkoMutasi{}, err
+	}
+	out := store.BlangkoMutasi{At: s.now(), Jenis: m.Jenis, Dari: m.Dari, Ke: m.Ke, Jumlah: m.Jumlah,
+		Serial: m.Serial, Ref: m.Ref, Alasan: m.Alasan, Petugas: p.Username}
+	if err := tx.ApplyMutasi(ctx, &out); err != nil {
+		return out, s.storeError(err, m)
+	}
+	_, err := s.Audit.Record(ctx, tx, audit.Entry{Actor: p.Username, Kantor: p.KantorKode,
+		Action: "blangko." + strings.ToLower(string(m.Jenis)), Purpose: "stok blangko",
+		Detail: map[string]any{"mutasi": out.ID, "jumlah": m.Jumlah, "dari": m.Dari, "ke": m.Ke, "serial": m.Serial, "ref": m.Ref}})
+	return out, err
+}
+
+// Available returns a unit's balance as tx sees it.
+func Available(ctx context.Context, tx store.Tx, kantor string) (int, error) {
+	all, err := tx.ListSaldo(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for _, s := range all {
+		if s.KantorKode == kantor {
+			return s.Saldo, nil
+		}
+	}
+	return 0, nil
 }
 
 func (s *Service) storeError(err error, m Mutasi) error {

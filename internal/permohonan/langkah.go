@@ -1,0 +1,104 @@
+package permohonan
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/ikd-project/ikd/internal/blangko"
+	"github.com/ikd-project/ikd/internal/store"
+)
+
+// moves are the states a request may go to from each state.
+var moves = map[store.StatePermohonan][]store.StatePermohonan{
+	store.Diajukan:        {store.Diperiksa, store.SelesaiP, store.Ditolak}, // done at once: a lost phone (IKD)
+	store.Diperiksa:       {store.Diproses, store.SelesaiP, store.Ditolak},
+	store.Diproses:        {store.DicetakP, store.MenungguBlangko, store.SelesaiP, store.Ditolak},
+	store.MenungguBlangko: {store.DicetakP, store.Ditolak},
+	store.DicetakP:        {store.DiserahkanP},
+	store.DiserahkanP:     {store.SelesaiP},
+}
+
+// Next lists where a request may go from its state.
+func Next(pm store.Permohonan) []store.StatePermohonan { return moves[pm.State] }
+
+// Langkah is a step an officer takes on a request.
+type Langkah struct {
+	Ke          store.StatePermohonan
+	Pilihan     store.Pilihan // at the check of a replacement: IKD or a card
+	AlasanKartu string        // why the resident declined IKD
+	Serial      string        // the blank card printed
+	Catatan     string
+}
+
+// Advance moves request nomor of officer p's office to l.Ke, audited. A
+// replacement needs the resident's choice before it goes on: IKD ends it
+// with no blank card, a card needs the reason IKD was declined. Printing
+// uses one blank card of the office's stock with its serial, in the same
+// transaction; with none left the request waits for blangko instead.
+func (s *Service) Advance(ctx context.Context, p store.Petugas, nomor string, l Langkah) (store.Permohonan, error) {
+	l.AlasanKartu, l.Serial, l.Catatan = strings.TrimSpace(l.AlasanKartu), strings.TrimSpace(l.Serial), strings.TrimSpace(l.Catatan)
+	var out store.Permohonan
+	err := s.Store.InTx(ctx, func(tx store.Tx) error {
+		cur, err := tx.GetPermohonan(ctx, nomor)
+		if err != nil || cur.KantorKode != p.KantorKode {
+			return ErrNotFound
+		}
+		out, err = tx.UpdatePermohonan(ctx, nomor, func(pm *store.Permohonan, step *store.LangkahPermohonan) error {
+			step.Petugas, step.Catatan = p.Username, l.Catatan
+			return s.move(ctx, tx, p, pm, l)
+		})
+		if err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, p, out, "permohonan."+strings.ToLower(string(out.State)))
+	})
+	return out, err
+}
+
+// move checks and applies one step to pm.
+func (s *Service) move(ctx context.Context, tx store.Tx, p store.Petugas, pm *store.Permohonan, l Langkah) error {
+	if !slices.Contains(moves[pm.State], l.Ke) {
+		return ErrLangkah
+	}
+	if pm.State == store.Diperiksa && l.Ke != store.Ditolak && replacement(pm.Jenis) {
+		switch l.Pilihan {
+		case store.PilihIKD:
+			pm.Pilihan, l.Ke = store.PilihIKD, store.SelesaiP // served by the digital ID: no blank card
+		case store.PilihKartu:
+			if l.AlasanKartu == "" {
+				return ErrPilihan
+			}
+			pm.Pilihan, pm.AlasanKartu = store.PilihKartu, l.AlasanKartu
+		default:
+			return ErrPilihan
+		}
+	}
+	if l.Ke == store.SelesaiP && pm.State != store.DiserahkanP && pm.Pilihan != store.PilihIKD {
+		return ErrLangkah // a printed card is done once handed over
+	}
+	if l.Ke == store.DicetakP {
+		if l.Serial == "" {
+			return ErrSerial
+		}
+		left, err := blangko.Available(ctx, tx, p.KantorKode)
+		if err != nil {
+			return err
+		}
+		if left == 0 {
+			l.Ke = store.MenungguBlangko // no card left: the request waits
+		} else if _, err := s.Stock.RecordIn(ctx, tx, p, blangko.Mutasi{Jenis: store.Pemakaian, Jumlah: 1, Serial: l.Serial, Ref: pm.Nomor}); err != nil {
+			return err
+		} else {
+			pm.Serial = l.Serial
+		}
+	}
+	pm.State = l.Ke
+	return nil
+}
+
+// replacement reports whether a kind replaces an adult's card, which the
+// policy serves with IKD first.
+func replacement(j store.JenisPermohonan) bool {
+	return j == store.KartuHilang || j == store.KartuRusak
+}
