@@ -18,6 +18,7 @@ import (
 	"github.com/ikd-project/ikd/internal/kunci"
 	"github.com/ikd-project/ikd/internal/lembaga"
 	"github.com/ikd-project/ikd/internal/penduduk"
+	"github.com/ikd-project/ikd/internal/permohonan"
 	"github.com/ikd-project/ikd/internal/petugas"
 	"github.com/ikd-project/ikd/internal/store"
 	"github.com/ikd-project/ikd/internal/web"
@@ -66,6 +67,7 @@ func NewServer(ctx context.Context, cfg *config.Config, st store.Store, auditLog
 		KeyAdmin:     &kunci.Service{Keys: dig.Keys, Store: st, Audit: auditLog, MinVerify: CredentialValidity},
 		KeyVerifyFor: CredentialValidity,
 		Stock:        stock,
+		Requests:     &permohonan.Service{Store: st, Audit: auditLog, Stock: stock, Status: dig.Issuer},
 		Penduduk:     reader,
 		PublicURL:    dig.PublicURL, Logger: logger, Demo: konsol.DemoResidents(st, demo.MetaComplete)}
 	console.Mount(srv.Handle)

@@ -26,6 +26,7 @@ import (
 	"github.com/ikd-project/ikd/internal/kantor"
 	"github.com/ikd-project/ikd/internal/lembaga"
 	"github.com/ikd-project/ikd/internal/penduduk"
+	"github.com/ikd-project/ikd/internal/permohonan"
 	"github.com/ikd-project/ikd/internal/petugas"
 	"github.com/ikd-project/ikd/internal/store"
 	"github.com/ikd-project/ikd/internal/web"
@@ -74,7 +75,9 @@ type Handler struct {
 	Chain        Chain
 	Audit        audit.Lister
 	// Stock records and reports the blangko stock.
-	Stock     *blangko.Service
+	Stock *blangko.Service
+	// Requests runs residents' service requests.
+	Requests  *permohonan.Service
 	PublicURL string // the issuer's URL, for the offer's QR
 	Logger    *slog.Logger
 	// Demo lists a few residents of an office's area to try the console
@@ -108,6 +111,10 @@ func (h *Handler) Mount(handle func(pattern string, handler http.Handler)) {
 	route("POST /konsol/admin/sistem/verifikasi", h.signedIn(h.admin(h.verifyChain)))
 	route("POST /konsol/admin/sistem/kunci", h.signedIn(h.provinceAdmin(h.rotateKey)))
 	route("POST /konsol/admin/sistem/kunci/{id}/tarik", h.signedIn(h.provinceAdmin(h.withdrawKey)))
+	route("POST /konsol/penduduk/{nik}/permohonan", h.signedIn(h.counter(h.submitRequest)))
+	route("GET /konsol/permohonan", h.signedIn(h.counter(h.requests)))
+	route("GET /konsol/permohonan/{nomor}", h.signedIn(h.counter(h.request)))
+	route("POST /konsol/permohonan/{nomor}", h.signedIn(h.counter(h.advanceRequest)))
 	route("GET /konsol/blangko", h.signedIn(h.stock))
 	route("POST /konsol/blangko", h.signedIn(h.stockRecord))
 	route("GET /konsol/admin/lembaga", h.signedIn(h.provinceAdmin(h.lembagaList)))

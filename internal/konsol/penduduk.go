@@ -12,6 +12,7 @@ import (
 	"github.com/ikd-project/ikd/internal/kantor"
 	"github.com/ikd-project/ikd/internal/nik"
 	"github.com/ikd-project/ikd/internal/penduduk"
+	"github.com/ikd-project/ikd/internal/permohonan"
 	"github.com/ikd-project/ikd/internal/store"
 	"github.com/ikd-project/ikd/internal/web"
 	"github.com/ikd-project/ikd/internal/wilayah"
@@ -36,6 +37,9 @@ type residentPage struct {
 	Actions  []statusAction // what the officer may do to the digital ID now
 	Done     string         // what the last action did, after a change
 }
+
+// Kinds are the kinds of request the page offers.
+func (residentPage) Kinds() []store.JenisPermohonan { return permohonan.Kinds }
 
 // OfficeName is the short name of office kode, for the page's tables.
 func (residentPage) OfficeName(kode string) string { return kantor.NameOf(kode) }

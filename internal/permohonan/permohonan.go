@@ -82,7 +82,7 @@ func (s *Service) Submit(ctx context.Context, p store.Petugas, n string, j store
 		if _, err := kantor.Resident(ctx, tx, p.KantorKode, n); err != nil {
 			return err
 		}
-		if err := tx.CreatePermohonan(ctx, &pm); err != nil {
+		if err := tx.CreatePermohonan(ctx, &pm, p.Username); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, p, pm, "permohonan.ajukan")

@@ -8,9 +8,9 @@ import (
 // PermohonanQueries are residents' service requests (permohonan) and
 // each step they went through.
 type PermohonanQueries interface {
-	// CreatePermohonan records a new request with its first step;
-	// ErrConflict if the tracking number exists.
-	CreatePermohonan(ctx context.Context, p *Permohonan) error
+	// CreatePermohonan records a new request with its first step, taken
+	// by officer by; ErrConflict if the tracking number exists.
+	CreatePermohonan(ctx context.Context, p *Permohonan, by string) error
 	// GetPermohonan reads a request by its tracking number.
 	GetPermohonan(ctx context.Context, nomor string) (Permohonan, error)
 	// UpdatePermohonan applies fn to a request atomically (serialised

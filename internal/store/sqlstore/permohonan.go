@@ -18,7 +18,7 @@ func scanPermohonan(r rowScanner) (store.Permohonan, error) {
 }
 
 // CreatePermohonan records a request and its first step.
-func (q *queries) CreatePermohonan(ctx context.Context, p *store.Permohonan) error {
+func (q *queries) CreatePermohonan(ctx context.Context, p *store.Permohonan, by string) error {
 	p.CreatedAt = q.now()
 	p.UpdatedAt = p.CreatedAt
 	utc(&p.BatasAt)
@@ -29,7 +29,7 @@ func (q *queries) CreatePermohonan(ctx context.Context, p *store.Permohonan) err
 		if err != nil {
 			return fmt.Errorf("insert permohonan: %w", err)
 		}
-		return q.addLangkah(ctx, store.LangkahPermohonan{Nomor: p.Nomor, At: p.CreatedAt, State: p.State})
+		return q.addLangkah(ctx, store.LangkahPermohonan{Nomor: p.Nomor, At: p.CreatedAt, State: p.State, Petugas: by})
 	})
 }
 

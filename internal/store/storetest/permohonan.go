@@ -14,12 +14,12 @@ func testPermohonan(t *testing.T, st store.Store) {
 	head := family(t, st, kkN(1), nikN(1))
 	p := store.Permohonan{Nomor: "PMH-TEST-0001", NIK: head.NIK, Jenis: store.KartuHilang, KantorKode: kota,
 		State: store.Diajukan, BatasAt: T0.Add(7 * 24 * time.Hour)}
-	must(t, st.CreatePermohonan(ctx, &p))
+	must(t, st.CreatePermohonan(ctx, &p, "rina"))
 	dup := p
-	wantErr(t, "a number used twice", st.CreatePermohonan(ctx, &dup), store.ErrConflict)
+	wantErr(t, "a number used twice", st.CreatePermohonan(ctx, &dup, "rina"), store.ErrConflict)
 	stranger := p
 	stranger.Nomor, stranger.NIK = "PMH-TEST-0002", nikN(99)
-	wantErr(t, "an unknown resident", st.CreatePermohonan(ctx, &stranger), store.ErrMissingReference)
+	wantErr(t, "an unknown resident", st.CreatePermohonan(ctx, &stranger, "rina"), store.ErrMissingReference)
 	got, err := st.UpdatePermohonan(ctx, p.Nomor, func(q *store.Permohonan, l *store.LangkahPermohonan) error {
 		q.State, q.Pilihan, q.NIK = store.SelesaiP, store.PilihIKD, "ignored"
 		l.Petugas, l.Catatan = "sari", "memilih IKD"
@@ -33,11 +33,11 @@ func testPermohonan(t *testing.T, st store.Store) {
 	wantErr(t, "an unknown number", err, store.ErrNotFound)
 	steps, err := st.LangkahPermohonan(ctx, p.Nomor)
 	must(t, err)
-	if len(steps) != 2 || steps[0].State != store.Diajukan || steps[1].State != store.SelesaiP || steps[1].Petugas != "sari" || steps[1].Catatan != "memilih IKD" {
+	if len(steps) != 2 || steps[0].State != store.Diajukan || steps[0].Petugas != "rina" || steps[1].State != store.SelesaiP || steps[1].Petugas != "sari" || steps[1].Catatan != "memilih IKD" {
 		t.Errorf("steps %+v", steps)
 	}
 	second := store.Permohonan{Nomor: "PMH-TEST-0003", NIK: head.NIK, Jenis: store.Pemula, KantorKode: kota, State: store.Diajukan, BatasAt: T0}
-	must(t, st.CreatePermohonan(ctx, &second))
+	must(t, st.CreatePermohonan(ctx, &second, "rina"))
 	open, err := st.ListPermohonan(ctx, kota, true, 10)
 	must(t, err)
 	all, err := st.ListPermohonan(ctx, kota, false, 10)

@@ -1,0 +1,87 @@
+package konsol_test
+
+import (
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/ikd-project/ikd/internal/ikdtest"
+	"github.com/ikd-project/ikd/internal/ikdtest/browser"
+	"github.com/ikd-project/ikd/internal/petugas"
+	"github.com/ikd-project/ikd/internal/store"
+)
+
+// TestRequestsInChromium: an operator takes a lost-card request, which
+// the policy steers to IKD (no blank card), and a damaged-card one whose
+// resident declines IKD with a reason: the card is printed from the
+// office's stock, handed over, done.
+func TestRequestsInChromium(t *testing.T) {
+	ikdtest.ForEachBackend(t, func(t *testing.T, st store.Store) {
+		c := start(t, st)
+		if err := st.ApplyMutasi(ctx, &store.BlangkoMutasi{Jenis: store.Koreksi, Ke: office, Jumlah: 3, Alasan: "opname", Petugas: "t"}); err != nil {
+			t.Fatal(err)
+		}
+		created, err := c.officer.Create(ctx, petugas.Baru{Username: "rina", Nama: "Rina Operator", Kantor: office, Peran: store.PeranOperator})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.officer.Setup(ctx, "rina", created.SetupCode, pw, pw, "", ""); err != nil {
+			t.Fatal(err)
+		}
+		b := browser.New(t)
+		do(t, b, chromedp.Navigate(c.url+"/konsol/"), chromedp.WaitVisible(chromedp.ID("form-masuk")),
+			chromedp.SendKeys(chromedp.ID("username"), "rina"), chromedp.SendKeys(chromedp.ID("password"), pw), chromedp.Submit(chromedp.ID("form-masuk")))
+		waitText(t, b, "#petugas", "Rina")
+		submit := func(jenis string) {
+			t.Helper()
+			do(t, b, chromedp.Navigate(c.url+"/konsol/penduduk/"+siti+"?tujuan=layanan"))
+			waitText(t, b, "#permohonan h3", "Permohonan baru")
+			js(t, b, `(document.getElementById("jenis-permohonan").value = `+quote(jenis)+`, "")`)
+			do(t, b, chromedp.Submit(chromedp.ID("form-permohonan")))
+			waitText(t, b, "#keadaan", "diajukan")
+		}
+		step := func(form string) {
+			t.Helper()
+			do(t, b, chromedp.Submit(chromedp.ID(form)))
+		}
+
+		// Lost card: checked, then IKD: done with no blank card.
+		submit("HILANG")
+		browser.Axe(t, b, "permohonan")
+		step("form-DIPERIKSA")
+		waitText(t, b, "#keadaan", "diperiksa")
+		waitText(t, b, "main", "ditawarkan KTP digital (IKD) lebih dulu")
+		shots(t, b, "konsol-permohonan")
+		step("form-ikd")
+		waitText(t, b, "#keadaan", "selesai")
+		waitText(t, b, "#pilihan", "tanpa blangko")
+
+		// Damaged card, IKD declined: a reason is required; the card uses one blank card.
+		submit("RUSAK")
+		step("form-DIPERIKSA")
+		waitText(t, b, "#keadaan", "diperiksa")
+		step("form-kartu")
+		waitText(t, b, "#galat", "alasan penduduk")
+		do(t, b, chromedp.SendKeys(chromedp.ID("alasan_kartu"), "tidak punya ponsel pintar"))
+		step("form-kartu")
+		waitText(t, b, "#keadaan", "diproses")
+		do(t, b, chromedp.SendKeys(chromedp.ID("serial-baru"), "1771-2026-300001"))
+		step("form-DICETAK")
+		waitText(t, b, "#keadaan", "dicetak")
+		waitText(t, b, "#serial", "1771-2026-300001")
+		nomor := js(t, b, `document.getElementById("nomor").textContent`)
+		do(t, b, chromedp.Navigate(c.url+"/konsol/permohonan"))
+		waitText(t, b, "#daftar-permohonan", nomor)
+		browser.Axe(t, b, "permohonan terbuka")
+		do(t, b, chromedp.Navigate(c.url+"/konsol/permohonan/"+nomor))
+		step("form-DISERAHKAN")
+		waitText(t, b, "#keadaan", "diserahkan")
+		step("form-SELESAI")
+		waitText(t, b, "#keadaan", "selesai")
+		waitText(t, b, "#langkah", "rina")
+		saldo, err := st.ListSaldo(ctx)
+		if err != nil || len(saldo) != 1 || saldo[0].Saldo != 2 {
+			t.Errorf("stock after one printed card: %+v %v, want 2", saldo, err)
+		}
+	})
+}
