@@ -40,7 +40,7 @@ func NewServer(ctx context.Context, cfg *config.Config, st store.Store, auditLog
 	}
 	srv := httpserver.New(logger, st.Ready, func() any { return status() })
 	stock := &blangko.Service{Store: st, Audit: auditLog}
-	home := &beranda.Handler{Pages: pages, Stats: st, Stock: stock, Status: status, Now: time.Now, Logger: logger, CacheFor: time.Minute}
+	home := &beranda.Handler{Pages: pages, Stats: st, Stock: stock, Tracking: st, Status: status, Now: time.Now, Logger: logger, CacheFor: time.Minute}
 	home.Mount(srv.Handle)
 	api := &httpapi.API{PublicURL: dig.PublicURL, Store: st, Keys: dig.Keys, Issuer: dig.Issuer,
 		Aktivasi: dig.Aktivasi, Logger: logger}

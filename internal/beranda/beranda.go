@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ikd-project/ikd/internal/httpserver"
 	"github.com/ikd-project/ikd/internal/store"
 	"github.com/ikd-project/ikd/internal/web"
 	"github.com/ikd-project/ikd/internal/wilayah"
@@ -37,13 +38,17 @@ type Handler struct {
 	Pages *web.Pages
 	Stats Stats
 	// Stock is the blangko stock for the public notice at /blangko/.
-	Stock  StockReport
-	Status func() LoadStatus
-	Now    func() time.Time
-	Logger *slog.Logger
+	Stock StockReport
+	// Tracking serves the public request tracking at /lacak/.
+	Tracking Tracking
+	Status   func() LoadStatus
+	Now      func() time.Time
+	Logger   *slog.Logger
 	// CacheFor is how long the summary is reused; counting 2 million rows
 	// takes about a second on SQLite.
 	CacheFor time.Duration
+
+	trackLimit *httpserver.Limiter
 
 	mu     sync.Mutex
 	cached []Row
@@ -65,6 +70,8 @@ type Row struct {
 func (h *Handler) Mount(handle func(pattern string, handler http.Handler)) {
 	handle("GET /{$}", http.HandlerFunc(h.serve))
 	handle("GET /blangko/{$}", http.HandlerFunc(h.stock))
+	h.trackLimit = httpserver.NewLimiter(trackBurst, trackWindow)
+	handle("GET /lacak/{$}", http.HandlerFunc(h.track))
 	handle("GET /static/", web.Static())
 }
 

@@ -23,6 +23,7 @@ import (
 	"github.com/ikd-project/ikd/internal/audit"
 	"github.com/ikd-project/ikd/internal/blangko"
 	"github.com/ikd-project/ikd/internal/errs"
+	"github.com/ikd-project/ikd/internal/httpserver"
 	"github.com/ikd-project/ikd/internal/kantor"
 	"github.com/ikd-project/ikd/internal/lembaga"
 	"github.com/ikd-project/ikd/internal/penduduk"
@@ -84,12 +85,20 @@ type Handler struct {
 	// with, on the demo database only (DemoResidents); nil for none.
 	Demo func(ctx context.Context, kantor string) []store.Penduduk
 
-	limit *limiter
+	limit *httpserver.Limiter
 }
+
+// Login attempts allowed per client address in a window, on top of the
+// account lock (petugas.MaxGagal): it stops one address from trying many
+// usernames.
+const (
+	loginBurst  = 20
+	loginWindow = 10 * time.Minute
+)
 
 // Mount registers the console's routes, behind cross-origin protection.
 func (h *Handler) Mount(handle func(pattern string, handler http.Handler)) {
-	h.limit = newLimiter(loginBurst, loginWindow)
+	h.limit = httpserver.NewLimiter(loginBurst, loginWindow)
 	cop := http.NewCrossOriginProtection()
 	route := func(pattern string, fn http.HandlerFunc) { handle(pattern, cop.Handler(fn)) }
 	route("GET /konsol/masuk", h.loginPage)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ikd-project/ikd/internal/errs"
+	"github.com/ikd-project/ikd/internal/httpserver"
 	"github.com/ikd-project/ikd/internal/petugas"
 	"github.com/ikd-project/ikd/internal/web"
 )
@@ -48,7 +49,7 @@ func (h *Handler) loginPage(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	f := loginForm{Page: web.NewPage(w, r, "konsol.masuk.title"), Username: r.PostFormValue("username"),
 		Lanjut: next(r.PostFormValue("lanjut"))}
-	if !h.limit.allow(clientAddr(r)) {
+	if !h.limit.Allow(httpserver.ClientAddr(r)) {
 		h.loginRefused(w, r, f, errTooMany)
 		return
 	}
@@ -57,7 +58,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		h.loginRefused(w, r, f, err)
 		return
 	}
-	id, _, err := h.Petugas.StartSession(r.Context(), p, clientAddr(r))
+	id, _, err := h.Petugas.StartSession(r.Context(), p, httpserver.ClientAddr(r))
 	if err != nil {
 		h.fail(w, r, "start session", err, "/konsol/masuk")
 		return

@@ -1,6 +1,8 @@
 package konsol_test
 
 import (
+	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -79,6 +81,31 @@ func TestRequestsInChromium(t *testing.T) {
 		step("form-SELESAI")
 		waitText(t, b, "#keadaan", "selesai")
 		waitText(t, b, "#langkah", "rina")
+		// The resident follows it on the public page: number and birth date.
+		pub := browser.New(t)
+		do(t, pub, chromedp.Navigate(c.url+"/lacak/?nomor="+nomor+"&lahir=1990-08-17"))
+		waitText(t, pub, "#keadaan", "selesai")
+		browser.Axe(t, pub, "lacak")
+		shots(t, pub, "lacak")
+		if html := js(t, pub, `document.documentElement.outerHTML`); strings.Contains(html, "SITI") || strings.Contains(html, siti) {
+			t.Error("the tracking page shows the resident's name or NIK")
+		}
+		do(t, pub, chromedp.Navigate(c.url+"/lacak/?nomor="+nomor+"&lahir=1990-08-18"))
+		waitText(t, pub, "#galat", "Tidak ada permohonan")
+		// Guessing is limited per address: 10 lookups a minute.
+		var last int
+		for range 10 {
+			res, err := http.Get(c.url + "/lacak/?nomor=PMH-0000-0000&lahir=1990-08-17")
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			last = res.StatusCode
+		}
+		if last != http.StatusTooManyRequests {
+			t.Errorf("the 12th lookup in a minute: %d, want 429", last)
+		}
+
 		saldo, err := st.ListSaldo(ctx)
 		if err != nil || len(saldo) != 1 || saldo[0].Saldo != 2 {
 			t.Errorf("stock after one printed card: %+v %v, want 2", saldo, err)
