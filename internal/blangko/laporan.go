@@ -24,6 +24,7 @@ type Unit struct {
 	Pakai30    int     // cards used in the last 30 days
 	Cover      float64 // days of cover at that pace; -1 with no use
 	Alert      bool    // below ReorderDays, or empty with use
+	Hemat30    int     // cards saved by IKD in the last 30 days: replacements served by the digital ID
 }
 
 // Saran is a suggested loan between kab/kota Dinas.
@@ -40,7 +41,10 @@ type Laporan struct {
 	// What the province asked the centre for, what it approved and what
 	// arrived, over the last year.
 	Diajukan, Disetujui, Diterima int
-	Saran                         []Saran
+	// Hemat is the cards IKD saved over the last year (Hemat30 summed
+	// over the year rather than 30 days).
+	Hemat int
+	Saran []Saran
 }
 
 // Report reads the balances and the last 30 days' use of every unit.
@@ -68,6 +72,17 @@ func (s *Service) Report(ctx context.Context) (Laporan, error) {
 			*x.dst += n
 		}
 	}
+	saved, err := s.Store.CountIKD(ctx, now.AddDate(0, 0, -30))
+	if err != nil {
+		return l, err
+	}
+	savedYear, err := s.Store.CountIKD(ctx, year)
+	if err != nil {
+		return l, err
+	}
+	for _, n := range savedYear {
+		l.Hemat += n
+	}
 	offices, err := s.Store.ListKantor(ctx)
 	if err != nil {
 		return l, err
@@ -78,10 +93,10 @@ func (s *Service) Report(ctx context.Context) (Laporan, error) {
 	}
 	for _, k := range offices {
 		n, ok := have[k.Kode]
-		if !ok && used[k.Kode] == 0 && k.Jenis != store.DinasProvinsi && k.Jenis != store.DinasKabKota {
+		if !ok && used[k.Kode] == 0 && saved[k.Kode] == 0 && k.Jenis != store.DinasProvinsi && k.Jenis != store.DinasKabKota {
 			continue // an office that never held stock
 		}
-		u := Unit{Kode: k.Kode, Nama: kantor.ShortName(k.Nama), Jenis: k.Jenis, Saldo: n, Pakai30: used[k.Kode], Cover: -1}
+		u := Unit{Kode: k.Kode, Nama: kantor.ShortName(k.Nama), Jenis: k.Jenis, Saldo: n, Pakai30: used[k.Kode], Hemat30: saved[k.Kode], Cover: -1}
 		if u.Pakai30 > 0 {
 			u.Cover = float64(u.Saldo) / (float64(u.Pakai30) / 30)
 			u.Alert = u.Cover < ReorderDays

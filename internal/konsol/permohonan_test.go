@@ -57,6 +57,8 @@ func TestRequestsInChromium(t *testing.T) {
 		step("form-ikd")
 		waitText(t, b, "#keadaan", "selesai")
 		waitText(t, b, "#pilihan", "tanpa blangko")
+		do(t, b, chromedp.Navigate(c.url+"/konsol/blangko"))
+		waitText(t, b, "#hemat", "KTP digital): 1") // one blank card saved
 
 		// Damaged card, IKD declined: a reason is required; the card uses one blank card.
 		submit("RUSAK")

@@ -19,6 +19,10 @@ type PermohonanQueries interface {
 	// ListPermohonan lists an office's requests, newest first; open only
 	// leaves out the finished ones.
 	ListPermohonan(ctx context.Context, kantor string, open bool, limit int) ([]Permohonan, error)
+	// CountIKD counts, per office, the card replacements (lost or
+	// damaged) finished at or after since that the digital ID served
+	// with no blank card: the cards IKD saved.
+	CountIKD(ctx context.Context, since time.Time) (map[string]int, error)
 	// LangkahPermohonan returns a request's steps, oldest first.
 	LangkahPermohonan(ctx context.Context, nomor string) ([]LangkahPermohonan, error)
 }

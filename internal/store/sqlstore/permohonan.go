@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/ikd-project/ikd/internal/store"
 )
@@ -108,4 +109,24 @@ func (q *queries) LangkahPermohonan(ctx context.Context, nomor string) ([]store.
 		l.At = l.At.UTC()
 		return l, err
 	})
+}
+
+// CountIKD counts replacements served by IKD since a time, per office.
+func (q *queries) CountIKD(ctx context.Context, since time.Time) (map[string]int, error) {
+	rows, err := q.query(ctx, `SELECT kantor_kode, COUNT(*) FROM permohonan
+		WHERE jenis IN ('HILANG', 'RUSAK') AND pilihan = 'IKD' AND state = 'SELESAI' AND updated_at >= ? GROUP BY kantor_kode`, q.ts(since.UTC()))
+	if err != nil {
+		return nil, fmt.Errorf("count ikd replacements: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, err
+		}
+		out[k] = n
+	}
+	return out, rows.Err()
 }

@@ -36,6 +36,11 @@ func testPermohonan(t *testing.T, st store.Store) {
 	if len(steps) != 2 || steps[0].State != store.Diajukan || steps[0].Petugas != "rina" || steps[1].State != store.SelesaiP || steps[1].Petugas != "sari" || steps[1].Catatan != "memilih IKD" {
 		t.Errorf("steps %+v", steps)
 	}
+	saved, err := st.CountIKD(ctx, T0.Add(-time.Hour))
+	must(t, err)
+	if saved[kota] != 1 {
+		t.Errorf("replacements served by IKD: %v, want 1 at %s", saved, kota)
+	}
 	second := store.Permohonan{Nomor: "PMH-TEST-0003", NIK: head.NIK, Jenis: store.Pemula, KantorKode: kota, State: store.Diajukan, BatasAt: T0}
 	must(t, st.CreatePermohonan(ctx, &second, "rina"))
 	open, err := st.ListPermohonan(ctx, kota, true, 10)
