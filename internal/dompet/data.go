@@ -27,6 +27,7 @@ type Data struct {
 	KK         Keluarga       `json:"kartu_keluarga"`
 	KTPel      []Kartu        `json:"ktpel"`
 	IKD        IKD            `json:"ikd"`
+	Permohonan []Permintaan   `json:"permohonan"`
 	Riwayat    []Peristiwa    `json:"riwayat"`
 }
 
@@ -56,6 +57,15 @@ type Kartu struct {
 	Status  string    `json:"status"`
 	Dicetak time.Time `json:"dicetak"`
 	Kantor  string    `json:"kantor"`
+}
+
+// Permintaan is one of the resident's service requests.
+type Permintaan struct {
+	Nomor      string            `json:"nomor"`
+	Jenis      map[string]string `json:"jenis"`  // by language
+	Status     map[string]string `json:"status"` // by language
+	Batas      time.Time         `json:"batas"`
+	Diperbarui time.Time         `json:"diperbarui"`
 }
 
 // IKD is the state of the digital ID.
@@ -134,6 +144,14 @@ func (h *Handler) dataOf(rec penduduk.Record, lembaga map[string]string) Data {
 	}
 	for _, k := range rec.KTPel {
 		d.KTPel = append(d.KTPel, Kartu{Blangko: k.BlangkoSerial, Status: string(k.Status), Dicetak: k.DicetakAt, Kantor: kantor.NameOf(k.KantorKode)})
+	}
+	d.Permohonan = []Permintaan{}
+	for _, pm := range rec.Permohonan {
+		r := Permintaan{Nomor: pm.Nomor, Jenis: map[string]string{}, Status: map[string]string{}, Batas: pm.BatasAt, Diperbarui: pm.UpdatedAt}
+		for _, l := range []string{"id", "en"} {
+			r.Jenis[l], r.Status[l] = web.T(l, "permohonan."+string(pm.Jenis)), web.T(l, "pstate."+string(pm.State))
+		}
+		d.Permohonan = append(d.Permohonan, r)
 	}
 	for _, g := range penduduk.Group(rec.Riwayat) {
 		p := peristiwa(g.AuditEvent, lembaga)

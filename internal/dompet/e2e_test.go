@@ -279,7 +279,15 @@ func TestWalletAndVerifierInChromium(t *testing.T) {
 			t.Fatal(err)
 		}
 		bankVerifies(t, s, key, qrText)
+		// She reported her card lost at the counter: the wallet follows the request.
+		do(t, officer, chromedp.Navigate(s.URL+"/konsol/penduduk/"+siti+"?tujuan=layanan"), chromedp.WaitVisible(chromedp.ID("form-permohonan")))
+		eval[string](t, officer, `(document.getElementById("jenis-permohonan").value = "HILANG", "")`)
+		do(t, officer, chromedp.Submit(chromedp.ID("form-permohonan")))
+		waitText(t, officer, "#keadaan", "diajukan")
+		nomor := eval[string](t, officer, `document.getElementById("nomor").textContent`)
 		do(t, w, chromedp.Click(chromedp.CSS(`.tab[data-tab=riwayat]`)))
+		waitText(t, w, "#permohonan", nomor)
+		waitText(t, w, "#permohonan", "KTP-el hilang")
 		waitText(t, w, "#riwayat", "Bank Bengkulu")
 		waitText(t, w, "#riwayat", "rina")
 		waitText(t, w, "#riwayat", "pembukaan rekening")

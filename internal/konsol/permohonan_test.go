@@ -37,7 +37,7 @@ func TestRequestsInChromium(t *testing.T) {
 		submit := func(jenis string) {
 			t.Helper()
 			do(t, b, chromedp.Navigate(c.url+"/konsol/penduduk/"+siti+"?tujuan=layanan"))
-			waitText(t, b, "#permohonan h3", "Permohonan baru")
+			waitText(t, b, "#permohonan h4", "Permohonan baru")
 			js(t, b, `(document.getElementById("jenis-permohonan").value = `+quote(jenis)+`, "")`)
 			do(t, b, chromedp.Submit(chromedp.ID("form-permohonan")))
 			waitText(t, b, "#keadaan", "diajukan")
@@ -74,6 +74,8 @@ func TestRequestsInChromium(t *testing.T) {
 		waitText(t, b, "#keadaan", "dicetak")
 		waitText(t, b, "#serial", "1771-2026-300001")
 		nomor := js(t, b, `document.getElementById("nomor").textContent`)
+		do(t, b, chromedp.Navigate(c.url+"/konsol/penduduk/"+siti+"?tujuan=layanan"))
+		waitText(t, b, "#daftar-permohonan-penduduk", nomor) // the resident's page lists it
 		do(t, b, chromedp.Navigate(c.url+"/konsol/permohonan"))
 		waitText(t, b, "#daftar-permohonan", nomor)
 		browser.Axe(t, b, "permohonan terbuka")

@@ -31,6 +31,8 @@ type Record struct {
 	KTPel     []store.KTPel    // physical cards, oldest first
 	Portrait  store.Portrait
 	DigitalID issuance.DigitalID
+	// Permohonan are the resident's service requests, newest first.
+	Permohonan []store.Permohonan
 	// Offer is the resident's activation offer still waiting for the
 	// wallet (offered or code redeemed, not expired); nil for none.
 	Offer *store.Aktivasi
@@ -161,6 +163,9 @@ func (r *Reader) gather(ctx context.Context, tx store.Tx, pend store.Penduduk) (
 	}
 	if rec.KTPel, err = tx.ListKTPel(ctx, n); err != nil {
 		return Record{}, fmt.Errorf("cards: %w", err)
+	}
+	if rec.Permohonan, err = tx.ListPermohonanNIK(ctx, n, 20); err != nil {
+		return Record{}, fmt.Errorf("requests: %w", err)
 	}
 	if rec.DigitalID, err = issuance.DigitalIDOf(ctx, tx, n); err != nil {
 		return Record{}, err

@@ -19,6 +19,8 @@ type PermohonanQueries interface {
 	// ListPermohonan lists an office's requests, newest first; open only
 	// leaves out the finished ones.
 	ListPermohonan(ctx context.Context, kantor string, open bool, limit int) ([]Permohonan, error)
+	// ListPermohonanNIK lists a resident's requests, newest first.
+	ListPermohonanNIK(ctx context.Context, nik string, limit int) ([]Permohonan, error)
 	// CountIKD counts, per office, the card replacements (lost or
 	// damaged) finished at or after since that the digital ID served
 	// with no blank card: the cards IKD saved.

@@ -97,6 +97,15 @@ func (q *queries) ListPermohonan(ctx context.Context, kantor string, open bool, 
 	return all(rows, scanPermohonan)
 }
 
+// ListPermohonanNIK lists a resident's requests, newest first.
+func (q *queries) ListPermohonanNIK(ctx context.Context, nik string, limit int) ([]store.Permohonan, error) {
+	rows, err := q.query(ctx, `SELECT `+permohonanCols+` FROM permohonan WHERE nik = ? ORDER BY created_at DESC, nomor LIMIT `+fmt.Sprint(limit), nik)
+	if err != nil {
+		return nil, fmt.Errorf("list permohonan of a resident: %w", err)
+	}
+	return all(rows, scanPermohonan)
+}
+
 // LangkahPermohonan returns a request's steps, oldest first.
 func (q *queries) LangkahPermohonan(ctx context.Context, nomor string) ([]store.LangkahPermohonan, error) {
 	rows, err := q.query(ctx, `SELECT nomor, at, state, petugas, catatan FROM langkah_permohonan WHERE nomor = ? ORDER BY id`, nomor)

@@ -50,4 +50,9 @@ func testPermohonan(t *testing.T, st store.Store) {
 	if len(open) != 1 || open[0].Nomor != second.Nomor || len(all) != 2 {
 		t.Errorf("open %v, all %v", open, all)
 	}
+	mine, err := st.ListPermohonanNIK(ctx, head.NIK, 10)
+	must(t, err)
+	if len(mine) != 2 || mine[0].Nomor != second.Nomor {
+		t.Errorf("the resident's requests: %v", mine)
+	}
 }

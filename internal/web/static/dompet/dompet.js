@@ -40,6 +40,8 @@
       "riwayat.muat": "Muat ulang", "riwayat.waktu": "Diperbarui {0}", "riwayat.kosong": "Belum ada catatan.", "riwayat.luring": "Tanpa jaringan: menampilkan riwayat terakhir yang tersimpan.",
       "riwayat.oleh.lembaga": "Lembaga", "riwayat.oleh.petugas": "Petugas", "riwayat.oleh.sistem": "Sistem", "riwayat.oleh.dompet": "Dompet Anda", "riwayat.oleh.penduduk": "Anda",
       "riwayat.tujuan": "Tujuan: {0}",
+      "permohonan.judul": "Permohonan Anda", "permohonan.kosong": "Tidak ada permohonan.", "permohonan.batas": "batas waktu {0}",
+      "riwayat.pemeriksaan": "Pemeriksaan dan pembukaan data",
       "data.judul": "Data saya", "data.intro": "Unduh semua data yang disimpan Dukcapil tentang Anda (hak akses menurut UU Pelindungan Data Pribadi): data KTP, Kartu Keluarga, KTP-el, KTP digital dan riwayat pemeriksaan.",
       "data.unduh": "Unduh data saya", "data.siap": "Data Anda siap: data-saya-ikd.json", "data.kunci": "Mengunci dompet menutupnya sampai PIN dimasukkan lagi.", "data.kuncibtn": "Kunci dompet",
       "prog.tawaran": "Membaca penawaran…", "prog.token": "Memeriksa kode…", "prog.kunci": "Membuat kunci perangkat…", "prog.kredensial": "Menerima KTP digital ({0} dari {1})…", "prog.data": "Mengambil data Anda…",
@@ -74,6 +76,8 @@
       "riwayat.muat": "Reload", "riwayat.waktu": "Updated {0}", "riwayat.kosong": "Nothing recorded yet.", "riwayat.luring": "No network: showing the last history saved.",
       "riwayat.oleh.lembaga": "Institution", "riwayat.oleh.petugas": "Officer", "riwayat.oleh.sistem": "System", "riwayat.oleh.dompet": "Your wallet", "riwayat.oleh.penduduk": "You",
       "riwayat.tujuan": "Purpose: {0}",
+      "permohonan.judul": "Your requests", "permohonan.kosong": "No requests.", "permohonan.batas": "deadline {0}",
+      "riwayat.pemeriksaan": "Checks and reads of your data",
       "data.judul": "My data", "data.intro": "Download everything Dukcapil holds about you (your access right under the Personal Data Protection Law): ID data, family card, e-KTP cards, digital ID and the history of checks.",
       "data.unduh": "Download my data", "data.siap": "Your data is ready: data-saya-ikd.json", "data.kunci": "Locking the wallet closes it until the PIN is entered again.", "data.kuncibtn": "Lock the wallet",
       "prog.tawaran": "Reading the offer…", "prog.token": "Checking the code…", "prog.kunci": "Making the device key…", "prog.kredensial": "Receiving the digital ID ({0} of {1})…", "prog.data": "Fetching your data…",
@@ -407,6 +411,18 @@
     if (!d) return;
     $("riwayat-waktu").textContent = (offline ? A.t("riwayat.luring") + " " : "") +
       A.t("riwayat.waktu", new Date(d.dibuat_pada).toLocaleString(A.lang() === "en" ? "en-GB" : "id-ID", { timeZone: "Asia/Jakarta" }));
+    const reqs = $("permohonan");
+    reqs.replaceChildren();
+    for (const r of d.permohonan || []) {
+      const li = document.createElement("li");
+      const what = document.createElement("strong");
+      what.textContent = r.nomor + " · " + (r.jenis[A.lang()] || "");
+      const state = document.createElement("span");
+      state.textContent = (r.status[A.lang()] || "") + " · " + A.t("permohonan.batas", tanggal(r.batas));
+      li.append(what, state);
+      reqs.append(li);
+    }
+    if (!reqs.children.length) reqs.append(Object.assign(document.createElement("li"), { textContent: A.t("permohonan.kosong") }));
     const events = d.riwayat.filter((e) => e.jenis !== "penduduk");
     if (!events.length) {
       list.append(Object.assign(document.createElement("li"), { textContent: A.t("riwayat.kosong") }));
