@@ -118,10 +118,14 @@ func loadDemoInBackground(ctx context.Context, st store.Store, cfg *config.Confi
 // historyInBackground gives the demo its activations since 2022 (about 2%
 // of the residents who can activate, through the real activation flow);
 // the home page shows the progress as it does the residents'. Before it,
-// once, the demo's blangko ledger (demo.LoadStock, a second or two).
+// once, the demo's blangko ledger and service requests (demo.LoadStock,
+// demo.LoadRequests: a second or two).
 func historyInBackground(ctx context.Context, st store.Store, cfg *config.Config, auditLog *audit.Log, status *loadStatus, logger *slog.Logger) {
 	if err := demo.LoadStock(ctx, st, time.Now(), cfg.DemoScale); err != nil {
 		logger.Error("demo stock: failed", "err", err)
+	}
+	if err := demo.LoadRequests(ctx, st, time.Now()); err != nil {
+		logger.Error("demo requests: failed", "err", err)
 	}
 	start := time.Now()
 	n, err := demoHistory(ctx, st, cfg, auditLog, status.progress)

@@ -637,3 +637,27 @@ func TestLoadStock(t *testing.T) {
 		}
 	})
 }
+
+// TestLoadRequests: the demo's requests are written once, in their states.
+func TestLoadRequests(t *testing.T) {
+	ikdtest.ForEachBackend(t, func(t *testing.T, st store.Store) {
+		ctx := context.Background()
+		if err := Load(ctx, st, Options{Seed: 1, Scale: 0.002, AsOf: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)}, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		for range 2 {
+			if err := LoadRequests(ctx, st, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		all, err := st.ListPermohonan(ctx, "DISDUKCAPIL-17.71", false, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		open, _ := st.ListPermohonan(ctx, "DISDUKCAPIL-17.71", true, 100)
+		saved, _ := st.CountIKD(ctx, time.Now().AddDate(0, 0, -30))
+		if len(all) != len(demoRequests) || len(open) != len(demoRequests)-1 || saved["DISDUKCAPIL-17.71"] != 1 {
+			t.Errorf("%d requests, %d open, %v saved by IKD", len(all), len(open), saved)
+		}
+	})
+}
