@@ -44,6 +44,9 @@ type Mutasi struct {
 	Serial string // a printed card's blangko serial
 	Ref    string // a request's tracking number, a letter's number
 	Alasan string // required for spoiled cards and corrections
+	// Subject is the resident a printed card is for, when a request
+	// printed it: the audit event is then in their history.
+	Subject string
 }
 
 // Errors of Record, in both languages.
@@ -97,7 +100,7 @@ func (s *Service) RecordIn(ctx context.Context, tx store.Tx, p store.Petugas, m 
 	if err := tx.ApplyMutasi(ctx, &out); err != nil {
 		return out, s.storeError(err, m)
 	}
-	_, err := s.Audit.Record(ctx, tx, audit.Entry{Actor: p.Username, Kantor: p.KantorKode,
+	_, err := s.Audit.Record(ctx, tx, audit.Entry{Actor: p.Username, Kantor: p.KantorKode, Subject: m.Subject,
 		Action: "blangko." + strings.ToLower(string(m.Jenis)), Purpose: "stok blangko",
 		Detail: map[string]any{"mutasi": out.ID, "jumlah": m.Jumlah, "dari": m.Dari, "ke": m.Ke, "serial": m.Serial, "ref": m.Ref}})
 	return out, err

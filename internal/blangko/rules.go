@@ -26,6 +26,9 @@ func (s *Service) check(ctx context.Context, tx store.Tx, p store.Petugas, m *Mu
 	if m.Jumlah < 1 || m.Jumlah > MaxJumlah {
 		return ErrJumlah
 	}
+	if m.Jenis != store.Pemakaian {
+		m.Serial = "" // only a printed card names a serial
+	}
 	own, err := tx.GetKantor(ctx, p.KantorKode)
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package konsol
 
 import (
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/ikd-project/ikd/internal/kantor"
@@ -38,6 +39,9 @@ func (requestPage) Mask(n string) string { return nik.Mask(n) }
 
 // Office is an office's short name.
 func (requestPage) Office(kode string) string { return kantor.NameOf(kode) }
+
+// CanRefuse reports whether the request may still be refused.
+func (p requestPage) CanRefuse() bool { return slices.Contains(p.Next, store.Ditolak) }
 
 // Choice reports whether the next step asks the resident's choice: the
 // check of a replacement, which offers IKD first.

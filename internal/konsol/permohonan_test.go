@@ -110,6 +110,18 @@ func TestRequestsInChromium(t *testing.T) {
 			t.Errorf("the 12th lookup in a minute: %d, want 429", last)
 		}
 
+		// A lost phone, here with no active digital ID: done at once, saying so.
+		submitAny := func(jenis string) {
+			t.Helper()
+			do(t, b, chromedp.Navigate(c.url+"/konsol/penduduk/"+siti+"?tujuan=layanan"))
+			waitText(t, b, "#permohonan h4", "Permohonan baru")
+			js(t, b, `(document.getElementById("jenis-permohonan").value = `+quote(jenis)+`, "")`)
+			do(t, b, chromedp.Submit(chromedp.ID("form-permohonan")))
+		}
+		submitAny("PONSEL_HILANG")
+		waitText(t, b, "#keadaan", "selesai")
+		waitText(t, b, "#langkah", "tidak ada KTP digital aktif")
+
 		saldo, err := st.ListSaldo(ctx)
 		if err != nil || len(saldo) != 1 || saldo[0].Saldo != 2 {
 			t.Errorf("stock after one printed card: %+v %v, want 2", saldo, err)

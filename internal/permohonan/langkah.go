@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ikd-project/ikd/internal/blangko"
+	"github.com/ikd-project/ikd/internal/errs"
 	"github.com/ikd-project/ikd/internal/store"
 )
 
@@ -19,8 +20,23 @@ var moves = map[store.StatePermohonan][]store.StatePermohonan{
 	store.DiserahkanP:     {store.SelesaiP},
 }
 
-// Next lists where a request may go from its state.
-func Next(pm store.Permohonan) []store.StatePermohonan { return moves[pm.State] }
+// Next lists where an officer may move a request from its state, as
+// move allows it: a printed card only for a card, done only once handed
+// over or served by IKD, and a lost phone's request only refused (its
+// revocation closes it).
+func Next(pm store.Permohonan) []store.StatePermohonan {
+	var out []store.StatePermohonan
+	for _, to := range moves[pm.State] {
+		switch {
+		case pm.Jenis == store.PonselHilang && to != store.Ditolak:
+		case (to == store.DicetakP || to == store.MenungguBlangko) && pm.Pilihan != store.PilihKartu:
+		case to == store.SelesaiP && pm.State != store.DiserahkanP && pm.Pilihan != store.PilihIKD && !(pm.State == store.Diperiksa && replacement(pm.Jenis)):
+		default:
+			out = append(out, to)
+		}
+	}
+	return out
+}
 
 // Langkah is a step an officer takes on a request.
 type Langkah struct {
@@ -37,6 +53,18 @@ type Langkah struct {
 // uses one blank card of the office's stock with its serial, in the same
 // transaction; with none left the request waits for blangko instead.
 func (s *Service) Advance(ctx context.Context, p store.Petugas, nomor string, l Langkah) (store.Permohonan, error) {
+	return s.advance(ctx, p, nomor, l, false)
+}
+
+// ErrAlasanTolak asks for the reason of a refusal.
+var ErrAlasanTolak = errs.New(errs.Invalid, "tulis alasan penolakan permohonan", "give the reason for refusing the request")
+
+// ErrLostPhone: a lost phone's request is closed by its revocation only.
+var ErrLostPhone = errs.New(errs.Conflict, "permohonan ponsel hilang selesai dengan pencabutan KTP digital, tidak dengan tangan",
+	"a lost phone's request is closed by revoking the digital ID, not by hand")
+
+// advance is Advance; revoked says the lost phone's revocation was done.
+func (s *Service) advance(ctx context.Context, p store.Petugas, nomor string, l Langkah, revoked bool) (store.Permohonan, error) {
 	l.AlasanKartu, l.Serial, l.Catatan = strings.TrimSpace(l.AlasanKartu), strings.TrimSpace(l.Serial), strings.TrimSpace(l.Catatan)
 	var out store.Permohonan
 	err := s.Store.InTx(ctx, func(tx store.Tx) error {
@@ -44,9 +72,12 @@ func (s *Service) Advance(ctx context.Context, p store.Petugas, nomor string, l 
 		if err != nil || cur.KantorKode != p.KantorKode {
 			return ErrNotFound
 		}
+		if cur.Jenis == store.PonselHilang && l.Ke != store.Ditolak && !revoked {
+			return ErrLostPhone
+		}
 		out, err = tx.UpdatePermohonan(ctx, nomor, func(pm *store.Permohonan, step *store.LangkahPermohonan) error {
 			step.Petugas, step.Catatan = p.Username, l.Catatan
-			return s.move(ctx, tx, p, pm, l)
+			return s.move(ctx, tx, p, pm, &l, step)
 		})
 		if err != nil {
 			return err
@@ -57,9 +88,12 @@ func (s *Service) Advance(ctx context.Context, p store.Petugas, nomor string, l 
 }
 
 // move checks and applies one step to pm.
-func (s *Service) move(ctx context.Context, tx store.Tx, p store.Petugas, pm *store.Permohonan, l Langkah) error {
+func (s *Service) move(ctx context.Context, tx store.Tx, p store.Petugas, pm *store.Permohonan, l *Langkah, step *store.LangkahPermohonan) error {
 	if !slices.Contains(moves[pm.State], l.Ke) {
 		return ErrLangkah
+	}
+	if l.Ke == store.Ditolak && l.Catatan == "" {
+		return ErrAlasanTolak
 	}
 	if pm.State == store.Diperiksa && l.Ke != store.Ditolak && replacement(pm.Jenis) {
 		switch l.Pilihan {
@@ -77,6 +111,9 @@ func (s *Service) move(ctx context.Context, tx store.Tx, p store.Petugas, pm *st
 	if l.Ke == store.SelesaiP && pm.State != store.DiserahkanP && pm.Pilihan != store.PilihIKD {
 		return ErrLangkah // a printed card is done once handed over
 	}
+	if (l.Ke == store.DicetakP || l.Ke == store.MenungguBlangko) && pm.Pilihan != store.PilihKartu {
+		return ErrLangkah // only a printed card uses or waits for a blank card
+	}
 	if l.Ke == store.DicetakP {
 		if l.Serial == "" {
 			return ErrSerial
@@ -86,8 +123,9 @@ func (s *Service) move(ctx context.Context, tx store.Tx, p store.Petugas, pm *st
 			return err
 		}
 		if left == 0 {
-			l.Ke = store.MenungguBlangko // no card left: the request waits
-		} else if _, err := s.Stock.RecordIn(ctx, tx, p, blangko.Mutasi{Jenis: store.Pemakaian, Jumlah: 1, Serial: l.Serial, Ref: pm.Nomor}); err != nil {
+			l.Ke = store.MenungguBlangko // no card left: the request waits, and says why
+			step.Catatan = strings.TrimSpace(step.Catatan + " stok blangko habis; nomor " + l.Serial + " tidak dipakai")
+		} else if _, err := s.Stock.RecordIn(ctx, tx, p, blangko.Mutasi{Jenis: store.Pemakaian, Jumlah: 1, Serial: l.Serial, Ref: pm.Nomor, Subject: pm.NIK}); err != nil {
 			return err
 		} else {
 			pm.Serial = l.Serial

@@ -82,13 +82,19 @@ func (s *Service) Submit(ctx context.Context, p store.Petugas, n string, j store
 		if _, err := kantor.Resident(ctx, tx, p.KantorKode, n); err != nil {
 			return err
 		}
+		if j == store.Pemula {
+			if err := onePemula(ctx, tx, n); err != nil {
+				return err
+			}
+		}
 		if err := tx.CreatePermohonan(ctx, &pm, p.Username); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, p, pm, "permohonan.ajukan")
 	})
 	if err != nil {
-		return pm, fmt.Errorf("submit: %w", err)
+		return pm, fmt.Errorf("submit: %w", kantor.AuditRefusal(ctx, s.Store, s.Audit, kantor.Attempt{Action: "permohonan.ditolak",
+			Petugas: p.Username, Kantor: p.KantorKode, NIK: n, Purpose: "permohonan " + strings.ToLower(string(j))}, err))
 	}
 	if j == store.PonselHilang {
 		return s.lostPhone(ctx, p, pm)
@@ -97,15 +103,40 @@ func (s *Service) Submit(ctx context.Context, p store.Petugas, n string, j store
 }
 
 // lostPhone revokes the digital ID (which releases the phone) and closes
-// the request.
+// the request; with no active digital ID it closes saying so. When the
+// revocation fails the request stays submitted, and the error says why.
 func (s *Service) lostPhone(ctx context.Context, p store.Petugas, pm store.Permohonan) (store.Permohonan, error) {
-	if s.Status != nil {
-		if _, err := s.Status.ChangeStatus(ctx, issuance.StatusChange{Action: issuance.Cabut, NIK: pm.NIK, Alasan: "perangkat_hilang",
-			Petugas: p.Username, Kantor: p.KantorKode}); err != nil && !errors.Is(err, errs.Conflict) {
-			return pm, fmt.Errorf("lost phone: %w", err)
+	note := "KTP digital dicabut, ponsel dilepas"
+	if s.Status == nil {
+		return pm, errors.New("lost phone: no issuer to revoke with")
+	}
+	_, err := s.Status.ChangeStatus(ctx, issuance.StatusChange{Action: issuance.Cabut, NIK: pm.NIK, Alasan: "perangkat_hilang",
+		Petugas: p.Username, Kantor: p.KantorKode})
+	switch {
+	case errors.Is(err, issuance.ErrNoDigitalID):
+		note = "tidak ada KTP digital aktif untuk dicabut"
+	case err != nil:
+		return pm, fmt.Errorf("lost phone: %w", err)
+	}
+	return s.advance(ctx, p, pm.Nomor, Langkah{Ke: store.SelesaiP, Catatan: note}, true)
+}
+
+// ErrPemulaOpen refuses a second open first-card request: each would use
+// a blank card.
+var ErrPemulaOpen = errs.New(errs.Conflict, "penduduk ini sudah punya permohonan KTP-el pemula yang belum selesai", "this resident has an open first-card request already")
+
+// onePemula refuses a pemula request while another is open.
+func onePemula(ctx context.Context, tx store.Tx, n string) error {
+	mine, err := tx.ListPermohonanNIK(ctx, n, 100)
+	if err != nil {
+		return err
+	}
+	for _, m := range mine {
+		if m.Jenis == store.Pemula && m.State != store.SelesaiP && m.State != store.Ditolak {
+			return ErrPemulaOpen
 		}
 	}
-	return s.Advance(ctx, p, pm.Nomor, Langkah{Ke: store.SelesaiP, Catatan: "KTP digital dicabut, ponsel dilepas"})
+	return nil
 }
 
 func (s *Service) audit(ctx context.Context, tx store.Tx, p store.Petugas, pm store.Permohonan, action string) error {

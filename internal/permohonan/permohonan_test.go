@@ -2,6 +2,7 @@ package permohonan_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -152,9 +153,50 @@ func TestPemulaWaitsForBlangko(t *testing.T) {
 		}
 		_, err = s.Submit(ctx, operator, outside, store.Pemula)
 		wantMsg(t, "outside the area", err, "wilayah")
+		evs, _ := st.ListAudit(ctx, 0, 1000)
+		refused := 0
+		for _, e := range evs {
+			if e.Action == "permohonan.ditolak" {
+				refused++
+			}
+		}
+		if refused != 1 {
+			t.Errorf("%d audited refusals, want 1 (the resident outside the area)", refused)
+		}
+		_, err = s.Submit(ctx, operator, pemula, store.Pemula)
+		wantMsg(t, "a second open first-card request", err, "sudah punya permohonan")
+
+		// A lost phone with no issuer to revoke: the request stays open,
+		// and cannot be closed by hand; it can be refused with a reason.
 		lost, err := s.Submit(ctx, operator, adult, store.PonselHilang)
-		if err != nil || lost.State != store.SelesaiP {
-			t.Errorf("lost phone: %+v %v", lost, err)
+		if err == nil || lost.State != store.Diajukan {
+			t.Errorf("lost phone without revocation: %+v %v", lost, err)
+		}
+		_, err = s.Advance(ctx, operator, lost.Nomor, permohonan.Langkah{Ke: store.SelesaiP})
+		wantMsg(t, "closing a lost phone by hand", err, "pencabutan")
+		_, err = s.Advance(ctx, operator, lost.Nomor, permohonan.Langkah{Ke: store.Ditolak})
+		wantMsg(t, "refusing without a reason", err, "alasan")
+		if r, err := s.Advance(ctx, operator, lost.Nomor, permohonan.Langkah{Ke: store.Ditolak, Catatan: "salah input"}); err != nil || r.State != store.Ditolak {
+			t.Errorf("refused: %+v %v", r, err)
 		}
 	})
+}
+
+// TestNext: the console offers only the steps the service takes.
+func TestNext(t *testing.T) {
+	for _, c := range []struct {
+		pm   store.Permohonan
+		want string
+	}{
+		{store.Permohonan{Jenis: store.Pemula, State: store.Diproses, Pilihan: store.PilihKartu}, "[DICETAK MENUNGGU_BLANGKO DITOLAK]"},
+		{store.Permohonan{Jenis: store.UbahData, State: store.Diproses, Pilihan: store.PilihKartu}, "[DICETAK MENUNGGU_BLANGKO DITOLAK]"},
+		{store.Permohonan{Jenis: store.KartuHilang, State: store.Diperiksa}, "[DIPROSES SELESAI DITOLAK]"},
+		{store.Permohonan{Jenis: store.PonselHilang, State: store.Diajukan, Pilihan: store.PilihIKD}, "[DITOLAK]"},
+		{store.Permohonan{Jenis: store.Pemula, State: store.DiserahkanP, Pilihan: store.PilihKartu}, "[SELESAI]"},
+		{store.Permohonan{Jenis: store.Pemula, State: store.SelesaiP}, "[]"},
+	} {
+		if got := fmt.Sprint(permohonan.Next(c.pm)); got != c.want {
+			t.Errorf("Next(%s %s) = %s, want %s", c.pm.Jenis, c.pm.State, got, c.want)
+		}
+	}
 }
