@@ -67,6 +67,7 @@ func NewServer(ctx context.Context, cfg *config.Config, st store.Store, auditLog
 		KeyAdmin:     &kunci.Service{Keys: dig.Keys, Store: st, Audit: auditLog, MinVerify: CredentialValidity},
 		KeyVerifyFor: CredentialValidity,
 		Stock:        stock,
+		Targets:      st,
 		Requests:     &permohonan.Service{Store: st, Audit: auditLog, Stock: stock, Status: dig.Issuer},
 		Penduduk:     reader,
 		PublicURL:    dig.PublicURL, Logger: logger, Demo: konsol.DemoResidents(st, demo.MetaComplete)}

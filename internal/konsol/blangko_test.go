@@ -90,6 +90,13 @@ func TestStockInChromium(t *testing.T) {
 		if n := js(t, v, `String(document.querySelectorAll("#form-blangko").length)`); n != "0" {
 			t.Error("the viewer is offered the form")
 		}
+		// The viewer reads the targets: 30% of each base, side by side.
+		do(t, v, chromedp.Click(chromedp.CSS(`nav a[href="/konsol/target"]`)))
+		waitText(t, v, "#target-intro", "30%")
+		waitText(t, v, "[id='t-wajib_ktp-17.71']", "Kota Bengkulu")
+		waitText(t, v, "[id='t-penduduk-17']", "Provinsi Bengkulu")
+		browser.Axe(t, v, "target")
+		shots(t, v, "konsol-target")
 	})
 }
 

@@ -30,6 +30,7 @@ import (
 	"github.com/ikd-project/ikd/internal/permohonan"
 	"github.com/ikd-project/ikd/internal/petugas"
 	"github.com/ikd-project/ikd/internal/store"
+	"github.com/ikd-project/ikd/internal/target"
 	"github.com/ikd-project/ikd/internal/web"
 )
 
@@ -77,6 +78,8 @@ type Handler struct {
 	Audit        audit.Lister
 	// Stock records and reports the blangko stock.
 	Stock *blangko.Service
+	// Targets reads the activations the uptake targets count.
+	Targets target.Reader
 	// Requests runs residents' service requests.
 	Requests  *permohonan.Service
 	PublicURL string // the issuer's URL, for the offer's QR
@@ -124,6 +127,7 @@ func (h *Handler) Mount(handle func(pattern string, handler http.Handler)) {
 	route("GET /konsol/permohonan", h.signedIn(h.counter(h.requests)))
 	route("GET /konsol/permohonan/{nomor}", h.signedIn(h.counter(h.request)))
 	route("POST /konsol/permohonan/{nomor}", h.signedIn(h.counter(h.advanceRequest)))
+	route("GET /konsol/target", h.signedIn(h.targets))
 	route("GET /konsol/blangko", h.signedIn(h.stock))
 	route("POST /konsol/blangko", h.signedIn(h.stockRecord))
 	route("GET /konsol/admin/lembaga", h.signedIn(h.provinceAdmin(h.lembagaList)))

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"html/template"
+	"math"
 	"strings"
 	"time"
 
@@ -50,6 +51,25 @@ func Percent(lang string, a, b int) string {
 		s = strings.Replace(s, ".", ",", 1)
 	}
 	return s
+}
+
+// Decimal writes v with places decimals and the language's separators:
+// 1.234,5 in Bahasa Indonesia, 1,234.5 in English.
+func Decimal(lang string, v float64, places int) string {
+	whole := int64(v)
+	s := Number(lang, whole)
+	if places == 0 {
+		return Number(lang, int64(math.Round(v)))
+	}
+	frac := fmt.Sprintf("%.*f", places, v-float64(whole))
+	if len(frac) > 2 && frac[0] == '1' { // rounding carried into the whole part
+		return Decimal(lang, float64(whole+1), places)
+	}
+	sep := ","
+	if lang == "en" {
+		sep = "."
+	}
+	return s + sep + frac[len(frac)-places:]
 }
 
 var bulan = [...]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",

@@ -20,6 +20,28 @@ var credentialTests = []struct {
 	{"Perangkat", testPerangkat},
 	{"Kredensial", testKredensial},
 	{"Nonce", testNonce},
+	{"AktivasiSelesai", testAktivasiSelesai},
+}
+
+// testAktivasiSelesai: finished activations count toward the home
+// kab/kota; offered ones do not.
+func testAktivasiSelesai(t *testing.T, st store.Store) {
+	a := activated(t, st)
+	total, recent, err := st.AktivasiSelesai(ctx, T0.Add(-time.Hour))
+	must(t, err)
+	if len(total) != 0 || len(recent) != 0 {
+		t.Errorf("an offer counted: %v %v", total, recent)
+	}
+	_, err = st.UpdateAktivasi(ctx, a.ID, func(x *store.Aktivasi) error { x.State = store.Selesai; return nil })
+	must(t, err)
+	total, recent, err = st.AktivasiSelesai(ctx, T0.Add(-time.Hour))
+	must(t, err)
+	if total["17.71"] != 1 || len(recent["17.71"]) != 1 || !recent["17.71"][0].Equal(T0) {
+		t.Errorf("finished: %v %v", total, recent)
+	}
+	if _, recent, _ = st.AktivasiSelesai(ctx, T0.Add(time.Hour)); len(recent) != 0 {
+		t.Errorf("recent since after it: %v", recent)
+	}
 }
 
 // activated creates a resident, an office and an activation, and returns
