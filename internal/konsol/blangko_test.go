@@ -2,6 +2,7 @@ package konsol_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -97,6 +98,20 @@ func TestStockInChromium(t *testing.T) {
 		waitText(t, v, "[id='t-penduduk-17']", "Provinsi Bengkulu")
 		browser.Axe(t, v, "target")
 		shots(t, v, "konsol-target")
+		// The exports hold the page's figures: CSV, and XLSX (a zip).
+		onPage := js(t, v, `document.querySelector("[id='t-wajib_ktp-17.71'] td:nth-child(3)").textContent.replaceAll(".", "")`)
+		csv := js(t, v, `fetch(document.getElementById("csv-wajib_ktp").href).then(r => r.text())`)
+		if !strings.Contains(csv, "Kota Bengkulu,280158,"+onPage+",") {
+			t.Errorf("the CSV lacks Kota Bengkulu's target %s:\n%.400s", onPage, csv)
+		}
+		if magic := js(t, v, `fetch(document.getElementById("xlsx-wajib_ktp").href).then(r => r.arrayBuffer()).then(b => String.fromCharCode(...new Uint8Array(b).slice(0, 2)))`); magic != "PK" {
+			t.Errorf("the XLSX is not a zip: %q", magic)
+		}
+		do(t, v, chromedp.Navigate(c.url+"/konsol/blangko"))
+		stock := js(t, v, `fetch("/konsol/blangko/ekspor?format=csv").then(r => r.text())`)
+		if !strings.Contains(stock, "Disdukcapil Kabupaten Seluma,") {
+			t.Errorf("the stock CSV: %.300s", stock)
+		}
 	})
 }
 

@@ -128,6 +128,8 @@ func (h *Handler) Mount(handle func(pattern string, handler http.Handler)) {
 	route("GET /konsol/permohonan/{nomor}", h.signedIn(h.counter(h.request)))
 	route("POST /konsol/permohonan/{nomor}", h.signedIn(h.counter(h.advanceRequest)))
 	route("GET /konsol/target", h.signedIn(h.targets))
+	route("GET /konsol/target/ekspor", h.signedIn(h.targetExport))
+	route("GET /konsol/blangko/ekspor", h.signedIn(h.stockExport))
 	route("GET /konsol/blangko", h.signedIn(h.stock))
 	route("POST /konsol/blangko", h.signedIn(h.stockRecord))
 	route("GET /konsol/admin/lembaga", h.signedIn(h.provinceAdmin(h.lembagaList)))

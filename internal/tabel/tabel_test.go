@@ -1,0 +1,48 @@
+package tabel
+
+import (
+	"bytes"
+	"encoding/csv"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// TestSameFigures: the CSV and the XLSX of a table hold the same cells,
+// numbers as numbers.
+func TestSameFigures(t *testing.T) {
+	tb := Table{Title: "Target 2026 wajib KTP", Header: []string{"Kabupaten/kota", "Target", "Aktivasi", "% target"},
+		Rows: [][]any{{"Kota Bengkulu", 84048, 1203, 1.4}, {"Kabupaten Kaur, \"selatan\"", 29763, 0, 0.0}}}
+	var c, x bytes.Buffer
+	if err := tb.WriteCSV(&c); err != nil {
+		t.Fatal(err)
+	}
+	if err := tb.WriteXLSX(&x); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(&c).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := f.GetRows(tb.Title)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3 || len(recs) != 3 {
+		t.Fatalf("%d XLSX rows, %d CSV records, want 3", len(rows), len(recs))
+	}
+	for i := range recs {
+		for j := range recs[i] {
+			if rows[i][j] != recs[i][j] {
+				t.Errorf("cell %d,%d: XLSX %q, CSV %q", i, j, rows[i][j], recs[i][j])
+			}
+		}
+	}
+	if typ, _ := f.GetCellType(tb.Title, "B2"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+		t.Errorf("the target is not a number cell: %v", typ)
+	}
+}
