@@ -13,6 +13,7 @@ import (
 	"github.com/ikd-project/ikd/internal/dompet"
 	"github.com/ikd-project/ikd/internal/httpapi"
 	"github.com/ikd-project/ikd/internal/httpserver"
+	"github.com/ikd-project/ikd/internal/jemput"
 	"github.com/ikd-project/ikd/internal/konsol"
 	"github.com/ikd-project/ikd/internal/ktpel"
 	"github.com/ikd-project/ikd/internal/kunci"
@@ -40,7 +41,7 @@ func NewServer(ctx context.Context, cfg *config.Config, st store.Store, auditLog
 	}
 	srv := httpserver.New(logger, st.Ready, func() any { return status() })
 	stock := &blangko.Service{Store: st, Audit: auditLog}
-	home := &beranda.Handler{Pages: pages, Stats: st, Stock: stock, Tracking: st, Status: status, Now: time.Now, Logger: logger, CacheFor: time.Minute}
+	home := &beranda.Handler{Pages: pages, Stats: st, Stock: stock, Tracking: st, Status: status, Now: time.Now, Logger: logger}
 	home.Mount(srv.Handle)
 	api := &httpapi.API{PublicURL: dig.PublicURL, Store: st, Keys: dig.Keys, Issuer: dig.Issuer,
 		Aktivasi: dig.Aktivasi, Logger: logger}
@@ -62,12 +63,14 @@ func NewServer(ctx context.Context, cfg *config.Config, st store.Store, auditLog
 	// The public verifier page runs the verifier as WebAssembly.
 	srv.Handle("GET /verifikasi/", httpserver.AllowWasm(web.App("verifikasi")))
 	console := &konsol.Handler{Pages: pages, Petugas: officers, Aktivasi: dig.Aktivasi, Offers: st, Offices: st, Officers: st, Status: dig.Issuer,
-		Cards:   &ktpel.Service{Store: st, Audit: auditLog},
+		Cards: &ktpel.Service{Store: st, Audit: auditLog}, Printer: dig.Issuer,
 		Lembaga: institutions, InstitutionList: st, Keys: dig.Keys, Chain: auditLog, Audit: st,
 		KeyAdmin:     &kunci.Service{Keys: dig.Keys, Store: st, Audit: auditLog, MinVerify: CredentialValidity},
 		KeyVerifyFor: CredentialValidity,
 		Stock:        stock,
 		Targets:      st,
+		Dashboard:    st,
+		Drives:       &jemput.Service{Store: st, Audit: auditLog},
 		Requests:     &permohonan.Service{Store: st, Audit: auditLog, Stock: stock, Status: dig.Issuer},
 		Penduduk:     reader,
 		PublicURL:    dig.PublicURL, Logger: logger, Demo: konsol.DemoResidents(st, demo.MetaComplete)}

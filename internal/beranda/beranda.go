@@ -1,6 +1,9 @@
-// Package beranda is ikd's home page: the province summary per kab/kota
-// (residents, wajib KTP, recorded e-KTP against the official 2024
-// figures) and the progress of the demo province while it loads.
+// Package beranda is ikd's public pages: the home page with the province
+// summary per kab/kota (residents, wajib KTP, recorded e-KTP against the
+// official 2024 figures, IKD activations) and the progress of the demo
+// province while it loads; the public statistics /statistik/ with small
+// cells suppressed; the stock notice /blangko/ and request tracking
+// /lacak/.
 package beranda
 
 import (
@@ -8,20 +11,18 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"sync"
 	"time"
 
+	"github.com/ikd-project/ikd/internal/dasbor"
 	"github.com/ikd-project/ikd/internal/httpserver"
 	"github.com/ikd-project/ikd/internal/store"
 	"github.com/ikd-project/ikd/internal/web"
 	"github.com/ikd-project/ikd/internal/wilayah"
 )
 
-// Stats is the part of the store the home page reads: aggregates only, no
-// personal data.
-type Stats interface {
-	StatistikWilayah(ctx context.Context, asOf time.Time) ([]store.StatistikWilayah, error)
-}
+// Stats is the part of the store the public pages read: the aggregates
+// the store keeps with every change, no personal data.
+type Stats = store.StatistikQueries
 
 // LoadStatus says how far a background load (the demo province) has come.
 // It is shown in /healthz's detail as JSON.
@@ -44,25 +45,16 @@ type Handler struct {
 	Status   func() LoadStatus
 	Now      func() time.Time
 	Logger   *slog.Logger
-	// CacheFor is how long the summary is reused; counting 2 million rows
-	// takes about a second on SQLite.
-	CacheFor time.Duration
 
 	trackLimit *httpserver.Limiter
-
-	mu     sync.Mutex
-	cached []Row
-	at     time.Time
 }
-
-// loadingCache is how long the summary is reused while the demo loads.
-const loadingCache = 10 * time.Second
 
 // Row is one kab/kota line of the summary.
 type Row struct {
 	Kode, Nama             string
 	Penduduk, WajibKTP     int
 	Terekam                int
+	IKD                    int // digital IDs activated
 	WajibResmi, RekamResmi int // official figures, August 2024; 0 when unknown
 }
 
@@ -72,6 +64,8 @@ func (h *Handler) Mount(handle func(pattern string, handler http.Handler)) {
 	handle("GET /blangko/{$}", http.HandlerFunc(h.stock))
 	h.trackLimit = httpserver.NewLimiter(trackBurst, trackWindow)
 	handle("GET /lacak/{$}", http.HandlerFunc(h.track))
+	handle("GET /statistik/{$}", http.HandlerFunc(h.statistics))
+	handle("GET /statistik/{kode}", http.HandlerFunc(h.statistics))
 	handle("GET /static/", web.Static())
 }
 
@@ -102,35 +96,19 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// summary reads the kab/kota lines from the store's aggregates: a few
+// hundred rows at any number of residents, so it is read on every view.
 func (h *Handler) summary(ctx context.Context) ([]Row, error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	now := h.Now()
-	// While the demo loads the counts move, so they are kept for at most
-	// loadingCache; counting a full province takes seconds, which every
-	// page view would otherwise pay.
-	ttl := h.CacheFor
-	if !h.Status().Complete {
-		ttl = min(ttl, loadingCache)
-	}
-	if h.cached != nil && now.Sub(h.at) < ttl {
-		return h.cached, nil
-	}
-	stats, err := h.Stats.StatistikWilayah(ctx, now)
+	rep, err := dasbor.Of(ctx, h.Stats, "17", h.Now())
 	if err != nil {
 		return nil, err
 	}
-	byKode := map[string]store.StatistikWilayah{}
-	for _, s := range stats {
-		byKode[s.KabKotaKode] = s
-	}
 	var rows []Row
-	for _, kab := range wilayah.Default().Children("17") {
-		s := byKode[kab.Kode]
-		rows = append(rows, Row{Kode: kab.Kode, Nama: kab.Jenis + " " + kab.Nama, Penduduk: s.Penduduk, WajibKTP: s.WajibKTP,
-			Terekam: s.Terekam, WajibResmi: kab.WajibKTP2024, RekamResmi: kab.Terekam2024})
+	for _, a := range rep.Children {
+		kab, _ := wilayah.Default().Lookup(a.Kode)
+		rows = append(rows, Row{Kode: a.Kode, Nama: a.Nama, Penduduk: a.Penduduk, WajibKTP: a.WajibKTP, Terekam: a.Terekam, IKD: a.IKD,
+			WajibResmi: kab.WajibKTP2024, RekamResmi: kab.Terekam2024})
 	}
-	h.cached, h.at = rows, now
 	return rows, nil
 }
 
@@ -140,6 +118,7 @@ func total(rows []Row) Row {
 		t.Penduduk += r.Penduduk
 		t.WajibKTP += r.WajibKTP
 		t.Terekam += r.Terekam
+		t.IKD += r.IKD
 	}
 	if p, ok := wilayah.Default().Lookup("17"); ok {
 		t.WajibResmi, t.RekamResmi = p.WajibKTP2024, p.Terekam2024

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -39,6 +40,21 @@ var verifyLabels = []struct{ claim, label string }{
 	{"foto", "Foto / Photo"},
 }
 
+// writeFace writes a verified credential's face (the foto claim's JPEG)
+// to path, for --foto.
+func writeFace(path string, r verify.Result) error {
+	s, _ := r.Claims["foto"].(string)
+	b64, ok := strings.CutPrefix(s, "data:image/jpeg;base64,")
+	if !ok {
+		return errors.New("--foto: kredensial ini tidak membawa foto / this credential carries no photo")
+	}
+	b, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		return fmt.Errorf("--foto: %w", err)
+	}
+	return os.WriteFile(path, b, 0o600)
+}
+
 func runVerify(ctx context.Context, env *Env, args []string) error {
 	cfg := config.Defaults()
 	fs := flags(env, "verify", "verify [flags] QR-TEXT|IMAGE|-")
@@ -47,6 +63,7 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 	trustURL := fs.String("trust-url", "", "fetch the trust list from this URL instead of --trust")
 	nonce := fs.String("nonce", "", "the nonce this verifier showed the holder, if any")
 	aud := fs.String("aud", "", "the audience an SD-JWT key-binding JWT must name")
+	face := fs.String("foto", "", "write the verified face (foto profile, printed cards) to this JPEG file, to compare it with the person")
 	pin := fs.String("pin", env.Getenv("IKD_TRUST_PIN"),
 		"pin the province's keys: the trust list must be signed by one of these key IDs, comma-separated, as ikd keys list prints them (env IKD_TRUST_PIN; the demo's are in data/samples/trust-pin.txt)")
 	if err := parse(env, fs, &cfg, args); err != nil {
@@ -99,6 +116,12 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 	printResult(env.Stdout, res, cfg.Lang)
 	if !res.Valid {
 		return fmt.Errorf("%w: %s", errInvalid, res.Reason)
+	}
+	if *face != "" {
+		if err := writeFace(*face, res); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "Foto ditulis ke / Photo written to: %s\n", *face)
 	}
 	return nil
 }
@@ -166,12 +189,19 @@ func printResult(w io.Writer, r verify.Result, lang string) {
 	if !r.Valid {
 		fmt.Fprintf(w, "TIDAK SAH / INVALID: %s\n", r.Reason)
 		fmt.Fprintln(w, r.Reason.Message(lang))
+		if r.Printed {
+			fmt.Fprintln(w, "Kartu cetak / Printed card")
+		}
 		if r.Stale > 0 {
 			fmt.Fprintf(w, "Kedaluwarsa sejak / Stale for: %s\n", r.Stale.Round(time.Second))
 		}
 		return
 	}
 	fmt.Fprintln(w, "VALID")
+	if r.Printed {
+		// No phone signed it: only the face tells it is the holder's.
+		fmt.Fprintln(w, "SAH — KARTU CETAK: cocokkan wajah (foto) dengan orangnya / VALID — PRINTED CARD: compare the face (photo) with the person")
+	}
 	profile := r.Format
 	if r.Profile != "" {
 		profile += " (" + r.Profile + ")"

@@ -197,3 +197,35 @@ func TestDemoSamplesVerify(t *testing.T) {
 		t.Errorf("institutions after two runs (want one active):\n%s", stdout)
 	}
 }
+
+// TestVerifyPrintedCard: ikd verify on a printed card's QR image says it
+// is valid and printed and writes the face; a revoked card says revoked.
+func TestVerifyPrintedCard(t *testing.T) {
+	f, trust := verifyFixture(t)
+	png, err := qrimage.QRPNGLevel(f.QR(verifytest.QR{Printed: true, Idx: verifytest.IdxValid}), 4, qrimage.QRLevelM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	img, face := filepath.Join(dir, "kartu.png"), filepath.Join(dir, "wajah.jpg")
+	if err := os.WriteFile(img, png, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := run(t, context.Background(), nil, "verify", "--trust", trust, "--foto", face, img)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	for _, want := range []string{"VALID\n", "KARTU CETAK", "PRINTED CARD", "Format: qr (foto)", "Nama / Name: SITI AMINAH\n", "Photo written to"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if b, err := os.ReadFile(face); err != nil || len(b) < 3 || b[0] != 0xff || b[1] != 0xd8 {
+		t.Errorf("face file: %v (%d bytes)", err, len(b))
+	}
+	code, out, errOut = run(t, context.Background(), nil, "verify", "--trust", trust, "--lang", "en",
+		f.QR(verifytest.QR{Printed: true, Idx: verifytest.IdxRevoked}))
+	if code != 1 || !strings.Contains(out, "TIDAK SAH / INVALID: revoked\nThis digital KTP has been revoked.\nKartu cetak / Printed card") {
+		t.Fatalf("revoked: exit %d\n%s\n%s", code, out, errOut)
+	}
+}

@@ -43,6 +43,9 @@ type Credential struct {
 	IssuedAt, Expiry time.Time
 	HolderKey        bool    // cnf carries a device key
 	Status           *Status // nil when the credential has none
+	// Printed is a printed card (assisted mode): a foto CWT with the
+	// cetak claim and, instead of cnf, no device key at all.
+	Printed bool
 	// Claims are the subject claims by name, disclosable or not, with the
 	// members of an object claim (alamat) as a nested map. Registered
 	// claims (iss, iat, exp, vct, cnf, status, cti, jti, p) are left out.
@@ -145,6 +148,21 @@ var Lints = []Lint{
 	{"validity_window", lintValidity},
 	{"age_consistency", lintAge},
 	{"size_budget", lintSize},
+	{"printed_card", lintPrinted},
+}
+
+// lintPrinted holds a printed card to its shape: a foto CWT bound to no
+// device. (A device-bound credential that lacks cnf fails required_claims.)
+func lintPrinted(c *Credential, _ *Policy, _ time.Time) error {
+	switch {
+	case !c.Printed:
+		return nil
+	case c.Format != FormatCWT || c.Profile != ProfileFoto:
+		return fmt.Errorf("a printed card is a %s %s, not %s %s", FormatCWT, ProfileFoto, c.Format, c.Profile)
+	case c.HolderKey:
+		return errors.New("a printed card carries a device key")
+	}
+	return nil
 }
 
 // Check runs every lint on c under p at the issuer's time now and returns
@@ -191,7 +209,7 @@ func lintRequired(c *Credential, _ *Policy, _ time.Time) error {
 	if c.Expiry.IsZero() {
 		missing = append(missing, "exp")
 	}
-	if !c.HolderKey {
+	if !c.HolderKey && !c.Printed {
 		missing = append(missing, "cnf")
 	}
 	if c.Status == nil || c.Status.URI == "" || c.Status.Idx < 0 {

@@ -44,7 +44,9 @@ func cwtCred(profile string) *Credential {
 func TestCheckPasses(t *testing.T) {
 	atBudget := cwtCred(ProfileDasar)
 	atBudget.Size = 397 // QR version 15 at level L with a 16-byte nonce
-	for _, c := range []*Credential{sdjwtCred(), cwtCred(ProfileDasar), cwtCred(ProfileUsia), cwtCred(ProfileFoto), atBudget} {
+	printed := cwtCred(ProfileFoto)
+	printed.Printed, printed.HolderKey = true, false
+	for _, c := range []*Credential{sdjwtCred(), cwtCred(ProfileDasar), cwtCred(ProfileUsia), cwtCred(ProfileFoto), atBudget, printed} {
 		if err := Check(c, Policy{}, now); err != nil {
 			t.Errorf("%s %s: %v", c.Format, c.Profile, err)
 		}
@@ -103,6 +105,9 @@ func TestCheckFails(t *testing.T) {
 		{"foto too big", func() *Credential { return cwtCred(ProfileFoto) }, func(c *Credential) { c.Size = 5000 }, "size_budget"},
 		{"sd-jwt too big", sdjwtCred, func(c *Credential) { c.Size = 9000 }, "size_budget"},
 		{"size unknown", sdjwtCred, func(c *Credential) { c.Size = 0 }, "size_budget"},
+		{"printed dasar", func() *Credential { return cwtCred(ProfileDasar) }, func(c *Credential) { c.Printed, c.HolderKey = true, false }, "printed_card"},
+		{"printed sd-jwt", sdjwtCred, func(c *Credential) { c.Printed, c.HolderKey = true, false }, "printed_card"},
+		{"printed with a device key", func() *Credential { return cwtCred(ProfileFoto) }, func(c *Credential) { c.Printed = true }, "printed_card"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -177,35 +177,69 @@ func (c *StatusChange) check() error {
 
 // changeFor applies a checked StatusChange in tx and returns how many
 // credentials changed and their status now.
+//
+// The resident's printed card (assisted mode) follows the digital ID: it
+// is suspended, lifted and revoked with it, and a resident with only a
+// printed card (no phone) has a digital ID to act on.
 func (is *Issuer) changeFor(ctx context.Context, tx store.Tx, c StatusChange) (int, string, error) {
 	if _, err := kantor.Resident(ctx, tx, c.Kantor, c.NIK); err != nil {
 		return 0, "", fmt.Errorf("issuance: %w", err)
 	}
-	if _, err := tx.GetPerangkatAktif(ctx, c.NIK); errors.Is(err, store.ErrNotFound) {
-		return 0, "", ErrNoDigitalID
-	} else if err != nil {
+	_, err := tx.GetPerangkatAktif(ctx, c.NIK)
+	hasDevice := err == nil
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return 0, "", fmt.Errorf("issuance: active device: %w", err)
 	}
+	printed, err := printedStateOf(ctx, tx, c.NIK)
+	if err != nil {
+		return 0, "", err
+	}
+	if !hasDevice && (printed.Status == "none" || printed.Status == "revoked") {
+		return 0, "", ErrNoDigitalID
+	}
 	if c.Action == Cabut {
-		n, err := is.releaseDevice(ctx, tx, c.NIK, c.actor(), c.Alasan)
-		return n, "revoked", err
+		n := 0
+		if hasDevice {
+			if n, err = is.releaseDevice(ctx, tx, c.NIK, c.actor(), c.Alasan); err != nil {
+				return 0, "", err
+			}
+		}
+		m, err := is.changePrinted(ctx, tx, c.NIK, store.StatusRevoked, ActionPrintRevoke, c.actor(), c.Alasan)
+		return n + m, "revoked", err
 	}
-	to, action, want := store.StatusSuspended, "kredensial.tangguhkan", "suspended"
+	to, action, printedAction, want := store.StatusSuspended, "kredensial.tangguhkan", ActionPrintSuspend, "suspended"
 	if c.Action == Pulihkan {
-		to, action, want = store.StatusValid, "kredensial.pulihkan", "valid"
+		to, action, printedAction, want = store.StatusValid, "kredensial.pulihkan", ActionPrintUnsuspend, "valid"
 	}
-	n, err := is.change(ctx, tx, c.NIK, to, action, c.actor(), c.Alasan)
-	if err != nil || n > 0 {
-		return n, want, err
+	n := 0
+	if hasDevice {
+		if n, err = is.change(ctx, tx, c.NIK, to, action, c.actor(), c.Alasan); err != nil {
+			return 0, "", err
+		}
 	}
-	return 0, "", is.whyUnchanged(ctx, tx, c)
+	m, err := is.changePrinted(ctx, tx, c.NIK, to, printedAction, c.actor(), c.Alasan)
+	if err != nil || n+m > 0 {
+		return n + m, want, err
+	}
+	return 0, "", is.whyUnchanged(ctx, tx, c, hasDevice, printed)
 }
 
 // whyUnchanged names why a suspension or its lifting changed nothing.
-func (is *Issuer) whyUnchanged(ctx context.Context, tx store.Tx, c StatusChange) error {
-	st, err := is.deviceStatus(ctx, tx, c.NIK)
-	if err != nil {
-		return err
+func (is *Issuer) whyUnchanged(ctx context.Context, tx store.Tx, c StatusChange, hasDevice bool, printed PrintedState) error {
+	st := store.StatusRevoked
+	if hasDevice {
+		var err error
+		if st, err = is.deviceStatus(ctx, tx, c.NIK); err != nil {
+			return err
+		}
+	}
+	switch printed.Status {
+	case "valid":
+		st = store.StatusValid
+	case "suspended":
+		if st != store.StatusValid {
+			st = store.StatusSuspended
+		}
 	}
 	switch {
 	case st == store.StatusRevoked:
@@ -266,13 +300,20 @@ type DigitalID struct {
 	Status  string
 	BoundAt time.Time // when the active device was bound
 	Device  string    // the start of the device key's thumbprint
+	// Cetak is the resident's newest printed card (assisted mode), which
+	// Status does not count: Status is the phone's.
+	Cetak PrintedState
 }
 
 // DigitalIDOf reads the state of a resident's digital ID in tx.
 func DigitalIDOf(ctx context.Context, tx store.Queries, n string) (DigitalID, error) {
+	cetak, err := printedStateOf(ctx, tx, n)
+	if err != nil {
+		return DigitalID{}, err
+	}
 	dev, err := tx.GetPerangkatAktif(ctx, n)
 	if store.IsNotFound(err) {
-		return DigitalID{Status: "none"}, nil
+		return DigitalID{Status: "none", Cetak: cetak}, nil
 	}
 	if err != nil {
 		return DigitalID{}, fmt.Errorf("issuance: active device: %w", err)
@@ -281,5 +322,5 @@ func DigitalIDOf(ctx context.Context, tx store.Queries, n string) (DigitalID, er
 	if err != nil {
 		return DigitalID{}, err
 	}
-	return DigitalID{Status: statusName(s), BoundAt: dev.BoundAt, Device: dev.JKT[:min(8, len(dev.JKT))]}, nil
+	return DigitalID{Status: statusName(s), BoundAt: dev.BoundAt, Device: dev.JKT[:min(8, len(dev.JKT))], Cetak: cetak}, nil
 }

@@ -39,7 +39,7 @@ func TestStockInChromium(t *testing.T) {
 				chromedp.SendKeys(chromedp.ID("username"), user), chromedp.SendKeys(chromedp.ID("password"), pw),
 				chromedp.Submit(chromedp.ID("form-masuk")))
 			waitText(t, b, "#petugas", "Petugas "+user)
-			do(t, b, chromedp.Click(chromedp.CSS(`nav a[href="/konsol/blangko"]`)))
+			follow(t, b, c.url, "/konsol/blangko")
 			waitText(t, b, "h2", "Stok blangko KTP-el")
 		}
 		record := func(b context.Context, jenis, ke, jumlah, serial string) {
@@ -92,7 +92,7 @@ func TestStockInChromium(t *testing.T) {
 			t.Error("the viewer is offered the form")
 		}
 		// The viewer reads the targets: 30% of each base, side by side.
-		do(t, v, chromedp.Click(chromedp.CSS(`nav a[href="/konsol/target"]`)))
+		follow(t, v, c.url, "/konsol/target")
 		waitText(t, v, "#target-intro", "30%")
 		waitText(t, v, "[id='t-wajib_ktp-17.71']", "Kota Bengkulu")
 		waitText(t, v, "[id='t-penduduk-17']", "Provinsi Bengkulu")
@@ -120,4 +120,12 @@ func do(t *testing.T, b context.Context, actions ...chromedp.Action[chromedp.Voi
 	if err := chromedp.Do(b, actions...); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// follow opens a page of the console's navigation: the link must be in
+// the nav; the page is opened by its address (a click can land on a node
+// that a late render of the page before it has replaced).
+func follow(t *testing.T, b context.Context, base, href string) {
+	t.Helper()
+	do(t, b, chromedp.WaitVisible(chromedp.CSS(`nav a[href="`+href+`"]`)), chromedp.Navigate(base+href))
 }

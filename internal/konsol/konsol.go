@@ -22,8 +22,10 @@ import (
 	"github.com/ikd-project/ikd/internal/aktivasi"
 	"github.com/ikd-project/ikd/internal/audit"
 	"github.com/ikd-project/ikd/internal/blangko"
+	"github.com/ikd-project/ikd/internal/dasbor"
 	"github.com/ikd-project/ikd/internal/errs"
 	"github.com/ikd-project/ikd/internal/httpserver"
+	"github.com/ikd-project/ikd/internal/jemput"
 	"github.com/ikd-project/ikd/internal/kantor"
 	"github.com/ikd-project/ikd/internal/lembaga"
 	"github.com/ikd-project/ikd/internal/penduduk"
@@ -64,6 +66,8 @@ type Handler struct {
 	Offices  Offices
 	Status   Status
 	Cards    Cards
+	// Printer prints residents' QR cards (assisted mode).
+	Printer  Printer
 	Officers Officers
 	// Lembaga registers and revokes institutions; InstitutionList lists them.
 	Lembaga         *lembaga.Service
@@ -81,7 +85,11 @@ type Handler struct {
 	// Targets reads the activations the uptake targets count.
 	Targets target.Reader
 	// Requests runs residents' service requests.
-	Requests  *permohonan.Service
+	Requests *permohonan.Service
+	// Dashboard reads the dashboard's aggregates.
+	Dashboard dasbor.Reader
+	// Drives runs enrollment drives (jemput bola).
+	Drives    *jemput.Service
 	PublicURL string // the issuer's URL, for the offer's QR
 	Logger    *slog.Logger
 	// Demo lists a few residents of an office's area to try the console
@@ -115,6 +123,8 @@ func (h *Handler) Mount(handle func(pattern string, handler http.Handler)) {
 	route("POST /konsol/penduduk/{nik}/aktivasi", h.signedIn(h.counter(h.offer)))
 	route("POST /konsol/penduduk/{nik}/status", h.signedIn(h.counter(h.changeStatus)))
 	route("POST /konsol/penduduk/{nik}/ktpel/{id}/serahkan", h.signedIn(h.counter(h.handover)))
+	route("POST /konsol/penduduk/{nik}/kartu-cetak", h.signedIn(h.counter(h.printCard)))
+	route("POST /konsol/penduduk/{nik}/kartu-cetak/cabut", h.signedIn(h.counter(h.revokePrinted)))
 	route("GET /konsol/aktivasi/{id}", h.signedIn(h.counter(h.offerState)))
 	route("GET /konsol/admin/petugas", h.signedIn(h.admin(h.adminOfficers)))
 	route("POST /konsol/admin/petugas", h.signedIn(h.admin(h.addOfficer)))
@@ -132,6 +142,16 @@ func (h *Handler) Mount(handle func(pattern string, handler http.Handler)) {
 	route("GET /konsol/blangko/ekspor", h.signedIn(h.stockExport))
 	route("GET /konsol/blangko", h.signedIn(h.stock))
 	route("POST /konsol/blangko", h.signedIn(h.stockRecord))
+	route("GET /dasbor/{$}", dashboardRedirect)
+	route("GET /konsol/dasbor/{$}", h.signedIn(h.dashboard))
+	route("GET /konsol/dasbor/{kode}", h.signedIn(h.dashboard))
+	route("GET /konsol/dasbor/{kode}/ekspor", h.signedIn(h.dashboardExport))
+	route("GET /konsol/jemput", h.signedIn(h.drives))
+	route("POST /konsol/jemput", h.signedIn(h.counter(h.planDrive)))
+	route("GET /konsol/jemput/{id}", h.signedIn(h.drive))
+	route("POST /konsol/jemput/{id}/impor", limitBody(jemput.MaxBytes+64<<10, h.signedIn(h.counter(h.importRoster))))
+	route("POST /konsol/jemput/{id}/hadir", h.signedIn(h.counter(h.checkIn)))
+	route("GET /konsol/jemput/{id}/peserta/{peserta}/aktivasi", h.signedIn(h.counter(h.activateEntry)))
 	route("GET /konsol/admin/lembaga", h.signedIn(h.provinceAdmin(h.lembagaList)))
 	route("POST /konsol/admin/lembaga", h.signedIn(h.provinceAdmin(h.lembagaAdd)))
 	route("POST /konsol/admin/lembaga/{id}/cabut", h.signedIn(h.provinceAdmin(h.lembagaRevoke)))

@@ -93,6 +93,8 @@ func (h *Handler) resident(w http.ResponseWriter, r *http.Request, o officer) {
 		p.Done = issuance.Action(done).Done(p.Lang)
 	case done == "serahkan":
 		p.Done = web.T(p.Lang, "konsol.penduduk.diserahkan")
+	case done == "cabut_cetak":
+		p.Done = web.T(p.Lang, "cetak.dicabut")
 	}
 	h.render(w, http.StatusOK, "konsol-penduduk", p)
 }

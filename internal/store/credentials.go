@@ -30,10 +30,6 @@ type CredentialQueries interface {
 	// LatestAktivasi reads a resident's newest activation; ErrNotFound
 	// when there is none.
 	LatestAktivasi(ctx context.Context, nik string) (Aktivasi, error)
-	// AktivasiSelesai counts finished activations per home kab/kota
-	// (the kab/kota they count toward wherever they were done), and
-	// lists the times of those finished at or after since, per kab/kota.
-	AktivasiSelesai(ctx context.Context, since time.Time) (total map[string]int, recent map[string][]time.Time, err error)
 	// UpdateAktivasi applies fn atomically; concurrent updates of one
 	// activation are serialised, so exactly one redemption can win.
 	UpdateAktivasi(ctx context.Context, id string, fn func(*Aktivasi) error) (Aktivasi, error)

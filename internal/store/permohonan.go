@@ -25,6 +25,9 @@ type PermohonanQueries interface {
 	// damaged) finished at or after since that the digital ID served
 	// with no blank card: the cards IKD saved.
 	CountIKD(ctx context.Context, since time.Time) (map[string]int, error)
+	// RekapPermohonan counts, per office, the open requests (neither done
+	// nor refused) and, of them, those past their deadline at now.
+	RekapPermohonan(ctx context.Context, now time.Time) (map[string]RekapPermohonan, error)
 	// LangkahPermohonan returns a request's steps, oldest first.
 	LangkahPermohonan(ctx context.Context, nomor string) ([]LangkahPermohonan, error)
 }
@@ -90,4 +93,10 @@ type LangkahPermohonan struct {
 	State   StatePermohonan
 	Petugas string
 	Catatan string
+}
+
+// RekapPermohonan is an office's open requests.
+type RekapPermohonan struct {
+	Terbuka   int // open
+	Terlambat int // of them, past their deadline
 }

@@ -76,7 +76,10 @@ type Tx interface {
 type Queries interface {
 	BlangkoQueries
 	PermohonanQueries
+	StatistikQueries
+	JemputQueries
 	CredentialQueries
+	KartuCetakQueries
 	LembagaQueries
 	PetugasQueries
 

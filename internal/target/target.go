@@ -58,20 +58,29 @@ type Report struct {
 	Lines map[Basis][]Line // per base, the kab/kota in code order, then the province
 }
 
-// Reader reads what the report needs.
+// Reader reads what the report needs: the activations per kab/kota,
+// from the store's weekly aggregates.
 type Reader interface {
-	AktivasiSelesai(ctx context.Context, since time.Time) (map[string]int, map[string][]time.Time, error)
+	StatistikAktivasi(ctx context.Context, induk string, since, until time.Time) ([]store.StatAktivasi, error)
 }
+
+// PaceWeeks is how many full weeks (Monday to Sunday, WIB) before the
+// current one the pace is taken over.
+const PaceWeeks = 4
 
 // Of makes the report of the year of now.
 func Of(ctx context.Context, r Reader, now time.Time) (Report, error) {
 	rep := Report{Tahun: now.Year(), Share: Share(now.Year()), At: now, Lines: map[Basis][]Line{}}
-	total, recent, err := r.AktivasiSelesai(ctx, now.AddDate(0, 0, -28))
+	week := store.Minggu(now)
+	acts, err := r.StatistikAktivasi(ctx, "17", week.AddDate(0, 0, -7*PaceWeeks), week)
 	if err != nil {
 		return rep, err
 	}
-	end := time.Date(now.Year()+1, 1, 1, 0, 0, 0, 0, time.UTC)
-	weeksLeft := math.Max(end.Sub(now).Hours()/(24*7), 1.0/7)
+	byKode := map[string]store.StatAktivasi{}
+	for _, a := range acts {
+		byKode[a.Kode] = a
+	}
+	weeksLeft := WeeksLeft(now)
 	d := wilayah.Default()
 	for _, b := range Bases {
 		var prov Line
@@ -80,14 +89,22 @@ func Of(ctx context.Context, r Reader, now time.Time) (Report, error) {
 			if kab.Tingkat != wilayah.KabKota || kab.Pensiun {
 				continue
 			}
-			l := Line{Kode: kab.Kode, Nama: kab.Jenis + " " + kab.Nama, Basis: b, Nilai: value(kab, b), Capai: total[kab.Kode],
-				PerMinggu: float64(len(recent[kab.Kode])) / 4}
+			a := byKode[kab.Kode]
+			l := Line{Kode: kab.Kode, Nama: kab.Jenis + " " + kab.Nama, Basis: b, Nilai: value(kab, b), Capai: a.Total,
+				PerMinggu: float64(a.Recent) / PaceWeeks}
 			prov.Nilai, prov.Capai, prov.PerMinggu = prov.Nilai+l.Nilai, prov.Capai+l.Capai, prov.PerMinggu+l.PerMinggu
-			rep.Lines[b] = append(rep.Lines[b], project(l, rep.Share, weeksLeft, now))
+			rep.Lines[b] = append(rep.Lines[b], Project(l, rep.Share, weeksLeft, now))
 		}
-		rep.Lines[b] = append(rep.Lines[b], project(prov, rep.Share, weeksLeft, now))
+		rep.Lines[b] = append(rep.Lines[b], Project(prov, rep.Share, weeksLeft, now))
 	}
 	return rep, nil
+}
+
+// WeeksLeft is the weeks from now to the end of its year (at least a
+// day's worth).
+func WeeksLeft(now time.Time) float64 {
+	end := time.Date(now.Year()+1, 1, 1, 0, 0, 0, 0, time.UTC)
+	return math.Max(end.Sub(now).Hours()/(24*7), 1.0/7)
 }
 
 // value is a kab/kota's figure on a base.
@@ -101,8 +118,10 @@ func value(w wilayah.Wilayah, b Basis) int {
 	return w.Penduduk2025
 }
 
-// project fills in the target, the share reached and the projection.
-func project(l Line, share, weeksLeft float64, now time.Time) Line {
+// Project fills in a line's target (share of Nilai, rounded up), the
+// share of it reached and the projection: at PerMinggu, when the target
+// is reached, and how many a week it needs to be by the year's end.
+func Project(l Line, share, weeksLeft float64, now time.Time) Line {
 	l.Sasaran = int(math.Ceil(share * float64(l.Nilai)))
 	if l.Sasaran > 0 {
 		l.Persen = 100 * float64(l.Capai) / float64(l.Sasaran)

@@ -27,6 +27,11 @@
 //     credential without a status entry is status_unavailable too: ikd
 //     issues none without one, and a verifier must be able to tell a revoked
 //     credential (MOSIP #1712).
+//
+// A printed card (assisted mode, for a resident with no smartphone) is a
+// QR presentation with no device signature: qrcred.Verify accepts it with
+// no 90-second rule and no nonce, Result.Printed says so, and its status
+// is checked like any other credential's.
 package verify
 
 import (
@@ -91,6 +96,12 @@ type Result struct {
 	Format string `json:"format,omitempty"` // "qr" or "sd-jwt"
 	// Profile is the QR profile (dasar, usia, foto) or the SD-JWT vct.
 	Profile string `json:"profile,omitempty"`
+	// Printed is a printed card (assisted mode, qrcred's cetak claim): a
+	// foto QR bound to no device and signed by nobody at the counter, so
+	// the verifier must say "kartu cetak" and compare the face (Claims
+	// foto). It stays set when only the status fails (a revoked card says
+	// it is a revoked printed card).
+	Printed bool `json:"printed,omitempty"`
 	// Claims holds only what was disclosed: nama, nik, tanggal_lahir,
 	// jenis_kelamin, age_over_17, age_over_21, foto_hash (hex), foto (a
 	// data: URL), and for SD-JWT any other disclosed claim.
@@ -160,6 +171,7 @@ func Verify(input string, opts Options) (res Result) {
 			return res.fail(err)
 		}
 		res.Profile, res.Issuer, res.SignedAt, res.Expiry = string(v.Profile), v.Issuer, v.SignedAt, v.Exp
+		res.Printed = v.Printed
 		res.Claims = qrClaims(v.Claims)
 		uri, idx, hasStatus = v.Status.URI, v.Status.Idx, v.Status.URI != ""
 	case looksSDJWT(input):

@@ -205,3 +205,31 @@ func TestVerifyPinned(t *testing.T) {
 		}
 	}
 }
+
+// TestPrintedCard: a printed card verifies with no device signature and
+// long after any 90 s window, says it is printed and carries the face; a
+// revoked or suspended one answers so, and still says it is printed.
+func TestPrintedCard(t *testing.T) {
+	f := verifytest.New(t, now)
+	trust := f.Trust()
+	r := verify.Verify(f.QR(verifytest.QR{Printed: true, Idx: verifytest.IdxValid}), verify.Options{Trust: trust, Now: now, Nonce: "ABCD2345"})
+	foto, _ := r.Claims["foto"].(string)
+	if !r.Valid || !r.Printed || r.Profile != string(qrcred.Foto) || !r.SignedAt.IsZero() || r.Claims["nama"] != "SITI AMINAH" ||
+		!strings.HasPrefix(foto, "data:image/jpeg;base64,") {
+		t.Fatalf("%+v", r)
+	}
+	if r := verify.Verify(f.QR(verifytest.QR{Idx: verifytest.IdxValid}), verify.Options{Trust: trust, Now: now}); !r.Valid || r.Printed {
+		t.Errorf("phone QR: %+v", r)
+	}
+	for idx, want := range map[int]kredensial.Reason{verifytest.IdxRevoked: kredensial.Revoked, verifytest.IdxSuspended: kredensial.Suspended} {
+		r := verify.Verify(f.QR(verifytest.QR{Printed: true, Idx: idx}), verify.Options{Trust: trust, Now: now})
+		if r.Valid || r.Reason != want || !r.Printed || r.Claims != nil {
+			t.Errorf("index %d: %+v", idx, r)
+		}
+	}
+	// Signed by a key the trust list does not hold.
+	other, _ := verifytest.NewKey(t)
+	if r := verify.Verify(f.QR(verifytest.QR{Printed: true, Idx: verifytest.IdxValid, Key: other}), verify.Options{Trust: trust, Now: now}); r.Valid || r.Reason != kredensial.UnknownIssuer {
+		t.Errorf("foreign key: %+v", r)
+	}
+}

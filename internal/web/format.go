@@ -19,7 +19,8 @@ var Funcs = template.FuncMap{
 	"clock": Clock,
 	"int64": func(n int) int64 { return int64(n) },
 	"list":  func(s ...string) []string { return s },
-	"mask":  nik.Mask, // a NIK or KK number in a list: 1771********0001
+	"list2": func(a, b any) []any { return []any{a, b} }, // two values for a template
+	"mask":  nik.Mask,                                    // a NIK or KK number in a list: 1771********0001
 }
 
 // Number writes n with thousands separators: points in Bahasa Indonesia

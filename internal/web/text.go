@@ -14,6 +14,20 @@ func T(lang, key string) string {
 	return key
 }
 
+// addTexts adds a feature's texts to the catalogue, from the init of
+// the file that holds them (text_<feature>.go); a key defined twice is
+// a programming error.
+func addTexts(id, en map[string]string) {
+	for lang, m := range map[string]map[string]string{"id": id, "en": en} {
+		for k, v := range m {
+			if _, dup := texts[lang][k]; dup {
+				panic("web: text " + k + " defined twice")
+			}
+			texts[lang][k] = v
+		}
+	}
+}
+
 // texts holds every text of the pages, by language and key. Domain nouns
 // stay Indonesian in English where officers use them (penduduk, blangko).
 var texts = map[string]map[string]string{
@@ -27,7 +41,7 @@ var texts = map[string]map[string]string{
 		"home.terekam": "Terekam KTP-el", "home.persen": "% terekam", "home.resmi": "Data resmi Agustus 2024 (wajib / terekam)",
 		"home.loading": "Data demo sedang dibuat", "home.asof": "Keadaan per",
 		"home.err": "Ringkasan tidak dapat dimuat; coba lagi sebentar.", "home.loaderr": "Pembuatan data demo gagal",
-		"home.note":   "Penduduk yang masih hidup, termasuk yang NIK-nya nonaktif. Wajib KTP: berumur 17 tahun atau lebih, atau pernah kawin.",
+		"home.note":   "Penduduk yang masih hidup, termasuk yang NIK-nya nonaktif. Wajib KTP: berumur 17 tahun atau lebih pada akhir tahun ini, atau pernah kawin. IKD: Identitas Kependudukan Digital yang sudah diaktifkan, menurut wilayah tempat tinggal.",
 		"home.konsol": "Konsol petugas", "home.dompet": "Dompet KTP digital", "home.blangko": "Stok blangko", "home.verifikasi": "Periksa KTP digital",
 
 		"konsol.site": "Konsol Petugas IKD", "konsol.nav.cari": "Cari penduduk", "konsol.nav.keluar": "Keluar",
@@ -147,7 +161,7 @@ var texts = map[string]map[string]string{
 		"home.terekam": "e-KTP recorded", "home.persen": "% recorded", "home.resmi": "Official figures, August 2024 (must hold / recorded)",
 		"home.loading": "The demo data is being created", "home.asof": "As of",
 		"home.err": "The summary could not be loaded; try again shortly.", "home.loaderr": "Creating the demo data failed",
-		"home.note":   "Living residents, including those whose NIK is deactivated. Must hold a KTP: aged 17 or more, or ever married.",
+		"home.note":   "Living residents, including those whose NIK is deactivated. Must hold a KTP (wajib KTP): aged 17 or more by the end of this year, or ever married. IKD: digital IDs activated, by the home area.",
 		"home.konsol": "Officers' console", "home.dompet": "Digital ID wallet", "home.blangko": "Blangko stock", "home.verifikasi": "Verify a digital ID",
 
 		"konsol.site": "IKD Officers' Console", "konsol.nav.cari": "Find a resident", "konsol.nav.keluar": "Sign out",

@@ -43,6 +43,9 @@ const (
 	labelFoto         = 7 // bstr: JPEG thumbnail
 	labelAgeOver17    = 8 // bool
 	labelAgeOver21    = 9 // bool
+	// labelCetak marks a printed card (assisted mode): true, and only in a
+	// foto CWT with no cnf. Absent in every credential a phone holds.
+	labelCetak = 10 // bool: true
 )
 
 var (
@@ -111,6 +114,7 @@ type ikdClaims struct {
 	Foto         []byte `cbor:"7,keyasint,omitempty"`
 	AgeOver17    *bool  `cbor:"8,keyasint,omitempty"`
 	AgeOver21    *bool  `cbor:"9,keyasint,omitempty"`
+	Cetak        *bool  `cbor:"10,keyasint,omitempty"`
 }
 
 // cnfClaim is the RFC 8747 confirmation claim holding a COSE_Key.

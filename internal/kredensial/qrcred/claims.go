@@ -76,9 +76,14 @@ type Claims struct {
 	IAT       time.Time        // iat: issued at
 	NBF       time.Time        // nbf: not before; zero omits it
 	Exp       time.Time        // exp: expires at
-	DeviceKey *ecdsa.PublicKey // the holder's device key, carried in cnf
+	DeviceKey *ecdsa.PublicKey // the holder's device key, carried in cnf; nil for a printed card
 	Status    Status           // the Token Status List entry
 	Resident  Resident
+	// Printed makes a printed card (assisted mode, for a resident with no
+	// smartphone): a foto CWT with no cnf (DeviceKey must be nil) and the
+	// cetak claim, shown as the issuer CWT itself (PrintedText) with no
+	// device signature.
+	Printed bool
 }
 
 // Disclosed holds the resident claims a verified credential carries. Only
@@ -106,8 +111,12 @@ type Credential struct {
 	IAT       time.Time
 	NBF       time.Time // zero when the CWT has no nbf
 	Exp       time.Time
-	DeviceKey *ecdsa.PublicKey // from cnf: the key that must sign presentations
+	DeviceKey *ecdsa.PublicKey // from cnf: the key that must sign presentations; nil when Printed
 	Status    Status
+	// Printed is true for a printed card: the signed cetak claim, no cnf,
+	// profile foto. Its QR code is the issuer CWT itself: no device
+	// signature, no 90-second rule, and the verifier must compare the face.
+	Printed bool
 }
 
 // Verified is a presentation that passed every check of Verify: the

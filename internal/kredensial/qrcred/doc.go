@@ -29,6 +29,7 @@
 //	7      foto           bstr: JPEG thumbnail
 //	8      age_over_17    bool
 //	9      age_over_21    bool
+//	10     cetak          bool, true: a printed card (only in foto, with no cnf)
 //
 // The verifier is strict: a label that is neither registered above nor in
 // the table, at the top or inside -65537, a claim of another CBOR type, or
@@ -64,6 +65,22 @@
 // neither name nor NIK) and Foto (Dasar plus foto, a 48×64 grayscale JPEG
 // thumbnail for a face check with no network). The verifier accepts a
 // profile only with exactly its claims.
+//
+// # Printed cards (assisted mode)
+//
+// A resident with no smartphone gets a card printed at the counter (A6,
+// "KARTU CETAK"). Its QR code is a foto issuer CWT with cetak (label 10)
+// set to true and no cnf, written Prefix + base45 of the issuer
+// COSE_Sign1 itself: no device layer, so no device signature, no signing
+// time, no nonce and no 90-second rule (PrintedText). Verify recognises it
+// because its outer COSE_Sign1 names a key (kid), which a device layer
+// never does, and accepts it only when it is a printed card: a phone's
+// issuer CWT shown without its device signature is wrong_holder; a cetak
+// claim that is false, in another profile or next to a cnf is
+// bad_encoding; and the flag is under the issuer signature, so adding or
+// removing it is bad_signature. Verified.Printed tells the verifier to
+// say "kartu cetak" and to compare the face. A printed card has its own
+// status list entry and is revoked like any other credential.
 //
 // # The 90-second rule
 //

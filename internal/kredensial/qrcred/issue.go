@@ -53,23 +53,35 @@ func issuerPayload(c Claims, profile Profile) ([]byte, error) {
 	case !inDateRange(c.IAT) || !inDateRange(c.Exp) || !c.NBF.IsZero() && !inDateRange(c.NBF):
 		return nil, errors.New("a time before 1970 or after 9999")
 	}
-	key, err := coseKeyOf(c.DeviceKey)
-	if err != nil {
-		return nil, fmt.Errorf("DeviceKey: %w", err)
-	}
 	cw := cwtClaims{
 		Iss:    c.Issuer,
 		Exp:    dateOf(c.Exp),
 		Iat:    dateOf(c.IAT),
 		Cti:    c.CTI,
-		Cnf:    &cnfClaim{Key: key},
 		Status: &statusClaim{StatusList: &statusList{Idx: &c.Status.Idx, URI: c.Status.URI}},
+	}
+	switch {
+	case c.Printed && profile != Foto:
+		return nil, fmt.Errorf("a printed card is of profile %s, not %s", Foto, profile)
+	case c.Printed && c.DeviceKey != nil:
+		return nil, errors.New("a printed card is bound to no device: DeviceKey must be nil")
+	case !c.Printed:
+		key, err := coseKeyOf(c.DeviceKey)
+		if err != nil {
+			return nil, fmt.Errorf("DeviceKey: %w", err)
+		}
+		cw.Cnf = &cnfClaim{Key: key}
 	}
 	if !c.NBF.IsZero() {
 		cw.Nbf = dateOf(c.NBF)
 	}
+	var err error
 	if cw.IKD, err = subjectClaims(profile, c.Resident, c.IAT); err != nil {
 		return nil, err
+	}
+	if c.Printed {
+		t := true
+		cw.IKD.Cetak = &t
 	}
 	return encMode.Marshal(&cw)
 }
@@ -139,14 +151,23 @@ func credentialOf(payload []byte) (*Credential, error) {
 		return nil, kredensial.Fail(kredensial.BadEncoding, "CWT lacks exp or iat")
 	case len(c.Cti) == 0:
 		return nil, kredensial.Fail(kredensial.BadEncoding, "CWT has no cti")
-	case c.Cnf == nil:
+	case c.IKD.Cetak != nil && !*c.IKD.Cetak:
+		return nil, kredensial.Fail(kredensial.BadEncoding, "cetak claim (label %d) is false; it is true or absent", labelCetak)
+	case c.IKD.Cetak != nil && c.Cnf != nil:
+		return nil, kredensial.Fail(kredensial.BadEncoding, "a printed card (cetak) carries a cnf")
+	case c.IKD.Cetak != nil && c.IKD.Profile != profileCodes[Foto]:
+		return nil, kredensial.Fail(kredensial.BadEncoding, "a printed card (cetak) is not of profile foto")
+	case c.Cnf == nil && c.IKD.Cetak == nil:
 		return nil, kredensial.Fail(kredensial.BadEncoding, "CWT has no cnf")
 	case c.Status == nil || c.Status.StatusList == nil || c.Status.StatusList.Idx == nil || c.Status.StatusList.URI == "":
 		return nil, kredensial.Fail(kredensial.BadEncoding, "CWT lacks status.status_list idx and uri")
 	}
-	dev, err := c.Cnf.Key.publicKey()
-	if err != nil {
-		return nil, kredensial.Fail(kredensial.BadEncoding, "cnf: %v", err)
+	var dev *ecdsa.PublicKey
+	if c.Cnf != nil {
+		var err error
+		if dev, err = c.Cnf.Key.publicKey(); err != nil {
+			return nil, kredensial.Fail(kredensial.BadEncoding, "cnf: %v", err)
+		}
 	}
 	p, d, err := disclosedOf(c.IKD)
 	if err != nil {
@@ -162,5 +183,6 @@ func credentialOf(payload []byte) (*Credential, error) {
 		Exp:       c.Exp.time(),
 		DeviceKey: dev,
 		Status:    Status{Idx: *c.Status.StatusList.Idx, URI: c.Status.StatusList.URI},
+		Printed:   c.IKD.Cetak != nil,
 	}, nil
 }

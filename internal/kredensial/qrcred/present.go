@@ -52,6 +52,9 @@ func Present(issuerCWT []byte, device crypto.Signer, at time.Time, nonce []byte)
 	if err != nil {
 		return "", fmt.Errorf("qrcred: present: %w", err)
 	}
+	if cred.Printed || cred.DeviceKey == nil {
+		return "", errors.New("qrcred: present: a printed card is shown as it is (PrintedText), with no device signature")
+	}
 	if pub, ok := device.Public().(*ecdsa.PublicKey); !ok || !pub.Equal(cred.DeviceKey) {
 		return "", errors.New("qrcred: present: the device key is not the one the credential's cnf names")
 	}

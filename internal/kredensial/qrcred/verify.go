@@ -86,6 +86,11 @@ func Verify(text string, opts VerifyOptions) (*Verified, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(outer.kid) > 0 {
+		// Only the issuer layer names a key: this is an issuer CWT shown
+		// as it is, which only a printed card may be.
+		return verifyPrinted(raw, opts, skew)
+	}
 	var p presentation
 	if err := decMode.Unmarshal(outer.payload, &p); err != nil {
 		return nil, kredensial.Fail(kredensial.BadEncoding, "presentation: %v", err)
@@ -97,19 +102,16 @@ func Verify(text string, opts VerifyOptions) (*Verified, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cred.Printed || cred.DeviceKey == nil {
+		return nil, kredensial.Fail(kredensial.BadEncoding, "a printed card inside a device presentation")
+	}
 	if err := outer.verify(cred.DeviceKey); err != nil {
 		return nil, kredensial.Fail(kredensial.WrongHolder, "device signature does not verify with the cnf key: %v", err)
 	}
 
 	now := opts.Now
-	if !now.Before(cred.Exp.Add(skew)) {
-		return nil, kredensial.Fail(kredensial.Expired, "expired at %s", cred.Exp.Format(time.RFC3339))
-	}
-	if !cred.NBF.IsZero() && now.Add(skew).Before(cred.NBF) {
-		return nil, kredensial.Fail(kredensial.NotYetValid, "not before %s", cred.NBF.Format(time.RFC3339))
-	}
-	if now.Add(skew).Before(cred.IAT) {
-		return nil, kredensial.Fail(kredensial.NotYetValid, "issued at %s, in the future", cred.IAT.Format(time.RFC3339))
+	if err := checkTimes(cred, now, skew); err != nil {
+		return nil, err
 	}
 	signed := p.SignedAt.time()
 	if age := now.Sub(signed); age > maxAge {
@@ -128,4 +130,19 @@ func Verify(text string, opts VerifyOptions) (*Verified, error) {
 		}
 	}
 	return &Verified{Credential: *cred, SignedAt: signed, Nonce: p.Nonce}, nil
+}
+
+// checkTimes checks a credential's exp, nbf and iat at now with skew's
+// leeway.
+func checkTimes(cred *Credential, now time.Time, skew time.Duration) error {
+	if !now.Before(cred.Exp.Add(skew)) {
+		return kredensial.Fail(kredensial.Expired, "expired at %s", cred.Exp.Format(time.RFC3339))
+	}
+	if !cred.NBF.IsZero() && now.Add(skew).Before(cred.NBF) {
+		return kredensial.Fail(kredensial.NotYetValid, "not before %s", cred.NBF.Format(time.RFC3339))
+	}
+	if now.Add(skew).Before(cred.IAT) {
+		return kredensial.Fail(kredensial.NotYetValid, "issued at %s, in the future", cred.IAT.Format(time.RFC3339))
+	}
+	return nil
 }

@@ -198,6 +198,11 @@ func (q *queries) UpdateAktivasi(ctx context.Context, id string, fn func(*store.
 		if err != nil {
 			return fmt.Errorf("update aktivasi: %w", err)
 		}
+		if a.State == store.Selesai && old.State != store.Selesai {
+			if err := q.countAktivasi(ctx, a); err != nil {
+				return err
+			}
+		}
 		out = a
 		return nil
 	})
@@ -358,41 +363,4 @@ func (q *queries) ConsumeNonce(ctx context.Context, hash string, now time.Time) 
 		return fmt.Errorf("sweep nonces: %w", err)
 	}
 	return nil
-}
-
-// AktivasiSelesai counts finished activations per home kab/kota, and
-// lists the recent ones' times.
-func (q *queries) AktivasiSelesai(ctx context.Context, since time.Time) (map[string]int, map[string][]time.Time, error) {
-	total, recent := map[string]int{}, map[string][]time.Time{}
-	rows, err := q.query(ctx, `SELECT kabkota_kode, COUNT(*) FROM aktivasi WHERE state = 'SELESAI' GROUP BY kabkota_kode`)
-	if err != nil {
-		return nil, nil, fmt.Errorf("count activations: %w", err)
-	}
-	for rows.Next() {
-		var k string
-		var n int
-		if err := rows.Scan(&k, &n); err != nil {
-			rows.Close()
-			return nil, nil, err
-		}
-		total[k] = n
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, nil, err
-	}
-	rows, err = q.query(ctx, `SELECT kabkota_kode, updated_at FROM aktivasi WHERE state = 'SELESAI' AND updated_at >= ?`, q.ts(since.UTC()))
-	if err != nil {
-		return nil, nil, fmt.Errorf("recent activations: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k string
-		var at time.Time
-		if err := rows.Scan(&k, &at); err != nil {
-			return nil, nil, err
-		}
-		recent[k] = append(recent[k], at.UTC())
-	}
-	return total, recent, rows.Err()
 }

@@ -139,3 +139,24 @@ func (q *queries) CountIKD(ctx context.Context, since time.Time) (map[string]int
 	}
 	return out, rows.Err()
 }
+
+// RekapPermohonan counts the open requests per office, through the
+// partial index of open ones (finished requests are never read).
+func (q *queries) RekapPermohonan(ctx context.Context, now time.Time) (map[string]store.RekapPermohonan, error) {
+	rows, err := q.query(ctx, `SELECT kantor_kode, count(*), sum(CASE WHEN batas_at < ? THEN 1 ELSE 0 END)
+		FROM permohonan WHERE state NOT IN ('SELESAI', 'DITOLAK') GROUP BY kantor_kode`, q.ts(now.UTC()))
+	if err != nil {
+		return nil, fmt.Errorf("rekap permohonan: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]store.RekapPermohonan{}
+	for rows.Next() {
+		var k string
+		var r store.RekapPermohonan
+		if err := rows.Scan(&k, &r.Terbuka, &r.Terlambat); err != nil {
+			return nil, fmt.Errorf("rekap permohonan: %w", err)
+		}
+		out[k] = r
+	}
+	return out, rows.Err()
+}

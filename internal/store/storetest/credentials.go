@@ -20,28 +20,7 @@ var credentialTests = []struct {
 	{"Perangkat", testPerangkat},
 	{"Kredensial", testKredensial},
 	{"Nonce", testNonce},
-	{"AktivasiSelesai", testAktivasiSelesai},
-}
-
-// testAktivasiSelesai: finished activations count toward the home
-// kab/kota; offered ones do not.
-func testAktivasiSelesai(t *testing.T, st store.Store) {
-	a := activated(t, st)
-	total, recent, err := st.AktivasiSelesai(ctx, T0.Add(-time.Hour))
-	must(t, err)
-	if len(total) != 0 || len(recent) != 0 {
-		t.Errorf("an offer counted: %v %v", total, recent)
-	}
-	_, err = st.UpdateAktivasi(ctx, a.ID, func(x *store.Aktivasi) error { x.State = store.Selesai; return nil })
-	must(t, err)
-	total, recent, err = st.AktivasiSelesai(ctx, T0.Add(-time.Hour))
-	must(t, err)
-	if total["17.71"] != 1 || len(recent["17.71"]) != 1 || !recent["17.71"][0].Equal(T0) {
-		t.Errorf("finished: %v %v", total, recent)
-	}
-	if _, recent, _ = st.AktivasiSelesai(ctx, T0.Add(time.Hour)); len(recent) != 0 {
-		t.Errorf("recent since after it: %v", recent)
-	}
+	{"KartuCetak", testKartuCetak},
 }
 
 // activated creates a resident, an office and an activation, and returns
@@ -240,4 +219,33 @@ func testNonce(t *testing.T, st store.Store) {
 	wantErr(t, "replayed nonce", st.ConsumeNonce(ctx, "n1", T0), store.ErrNotFound)
 	wantErr(t, "unknown nonce", st.ConsumeNonce(ctx, "n9", T0), store.ErrNotFound)
 	wantErr(t, "expired nonce", st.ConsumeNonce(ctx, "n2", T0.Add(time.Minute)), store.ErrNotFound)
+}
+
+// testKartuCetak: printed cards need their status entry and office, keep
+// their bytes and states, and list per resident, oldest first.
+func testKartuCetak(t *testing.T, st store.Store) {
+	a := activated(t, st)
+	must(t, st.CreateStatusList(ctx, &store.StatusList{ID: "1", Bits: 2, Size: 1024}))
+	must(t, st.AllocateStatus(ctx, &store.StatusEntry{ListID: "1", Idx: 7, KredensialID: "cetak-1"}))
+	must(t, st.AllocateStatus(ctx, &store.StatusEntry{ListID: "1", Idx: 8, KredensialID: "cetak-2"}))
+	k := store.KartuCetak{ID: "cetak-1", NIK: a.NIK, Kid: "kid-1", StatusListID: "1", StatusIdx: 7, State: store.Disiapkan,
+		TBS: []byte("Signature1\x00\xff"), Petugas: "sari", KantorKode: a.KantorKode, IssuedAt: T0, ExpiresAt: T0.AddDate(1, 0, 0)}
+	must(t, st.CreateKartuCetak(ctx, &k))
+	orphan := k
+	orphan.ID, orphan.StatusIdx = "cetak-3", 9
+	wantErr(t, "printed card without its status entry", st.CreateKartuCetak(ctx, &orphan), store.ErrMissingReference)
+	second := k
+	second.ID, second.StatusIdx = "cetak-2", 8
+	must(t, st.CreateKartuCetak(ctx, &second))
+	must(t, st.SetKartuCetakState(ctx, k.ID, store.Terbit))
+	wantErr(t, "state of a missing printed card", st.SetKartuCetakState(ctx, "nope", store.Terbit), store.ErrNotFound)
+	list, err := st.ListKartuCetak(ctx, a.NIK)
+	must(t, err)
+	if len(list) != 2 || list[0].ID != "cetak-1" || list[0].State != store.Terbit || string(list[0].TBS) != string(k.TBS) ||
+		list[0].Petugas != "sari" || !list[0].ExpiresAt.Equal(k.ExpiresAt) || !isUTC(list[0].IssuedAt) || list[1].ID != "cetak-2" {
+		t.Errorf("printed cards = %+v", list)
+	}
+	if none, err := st.ListKartuCetak(ctx, nikN(2)); err != nil || len(none) != 0 {
+		t.Errorf("another resident's printed cards: %v %v", none, err)
+	}
 }

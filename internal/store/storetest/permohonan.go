@@ -50,6 +50,18 @@ func testPermohonan(t *testing.T, st store.Store) {
 	if len(open) != 1 || open[0].Nomor != second.Nomor || len(all) != 2 {
 		t.Errorf("open %v, all %v", open, all)
 	}
+	// The dashboard's open requests: the second (deadline T0) is open, and
+	// late an hour later; the first is done.
+	rekap, err := st.RekapPermohonan(ctx, T0.Add(-time.Hour))
+	must(t, err)
+	if len(rekap) != 1 || rekap[kota] != (store.RekapPermohonan{Terbuka: 1}) {
+		t.Errorf("open requests before the deadline: %+v", rekap)
+	}
+	rekap, err = st.RekapPermohonan(ctx, T0.Add(time.Hour))
+	must(t, err)
+	if rekap[kota] != (store.RekapPermohonan{Terbuka: 1, Terlambat: 1}) {
+		t.Errorf("open requests after the deadline: %+v", rekap)
+	}
 	mine, err := st.ListPermohonanNIK(ctx, head.NIK, 10)
 	must(t, err)
 	if len(mine) != 2 || mine[0].NIK != head.NIK || mine[1].NIK != head.NIK { // the suite's clock stands still: both are as new

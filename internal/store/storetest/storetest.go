@@ -51,7 +51,7 @@ func Run(t *testing.T, open Open) {
 		{"LoadBatchRejects", testLoadBatchRejects},
 		{"KKStillReferenced", testKKStillReferenced},
 	}
-	for _, tc := range append(append(append(append(append(tests, credentialTests...), lembagaTests...), petugasTests...), cariTests...), blangkoTests...) {
+	for _, tc := range slices.Concat(tests, credentialTests, lembagaTests, petugasTests, cariTests, blangkoTests, jemputTests, statistikTests) {
 		t.Run(tc.name, func(t *testing.T) {
 			clock := T0
 			tc.fn(t, open(t, func() time.Time { return clock }))

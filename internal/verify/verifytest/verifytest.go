@@ -121,6 +121,10 @@ type QR struct {
 	KeyFor    *ecdsa.PublicKey  // the key the kid names; Key's when nil (another one makes a bad signature)
 	IAT, Exp  time.Time         // Now-24h and Now+1y when zero
 	DeviceKey *ecdsa.PrivateKey // f.Device when nil
+	// Printed makes a printed card (the foto profile, no device binding,
+	// shown as the issuer CWT itself): Profile, At, Nonce and DeviceKey
+	// are then ignored.
+	Printed bool
 }
 
 // QR returns an IKD1: presentation.
@@ -154,15 +158,26 @@ func (f *Fixture) QR(q QR) string {
 	if err != nil {
 		f.TB.Fatal(err)
 	}
-	cwt, err := qrcred.Issue(q.Key, kid, qrcred.Claims{
+	c := qrcred.Claims{
 		Issuer: Issuer, CTI: []byte("cred-0001"), IAT: q.IAT, Exp: q.Exp,
 		DeviceKey: &q.DeviceKey.PublicKey,
 		Status:    qrcred.Status{Idx: uint64(q.Idx), URI: q.URI},
 		Resident: qrcred.Resident{Nama: "SITI AMINAH", NIK: "1771014501900003", TanggalLahir: "1990-01-05",
 			JenisKelamin: "P", Portrait: f.Portrait, Foto: f.foto()},
-	}, q.Profile)
+	}
+	if q.Printed {
+		c.DeviceKey, c.Printed, q.Profile = nil, true, qrcred.Foto
+	}
+	cwt, err := qrcred.Issue(q.Key, kid, c, q.Profile)
 	if err != nil {
 		f.TB.Fatal(err)
+	}
+	if q.Printed {
+		text, err := qrcred.PrintedText(cwt)
+		if err != nil {
+			f.TB.Fatal(err)
+		}
+		return text
 	}
 	text, err := qrcred.Present(cwt, q.DeviceKey, q.At, q.Nonce)
 	if err != nil {

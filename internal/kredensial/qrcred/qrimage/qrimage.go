@@ -87,6 +87,17 @@ func QRPNGLevel(text string, moduleSize int, level QRLevel) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// QRModules returns text's QR code at level with one pixel per module and
+// the quiet zone, black on white: for a layout that scales it itself (the
+// printed card's PDF).
+func QRModules(text string, level QRLevel) (*image.Paletted, error) {
+	c, err := encodeQR(text, level)
+	if err != nil {
+		return nil, err
+	}
+	return render(c, 1), nil
+}
+
 // render draws c with scale pixels per module and the quiet zone, as a
 // two-colour image (which image/png writes at one bit per pixel).
 func render(c *qr.Code, scale int) *image.Paletted {

@@ -25,6 +25,9 @@
       "percaya.gagal": "Tidak dapat memperbarui (tanpa jaringan?); memakai data tersimpan.",
       "hasil.sah": "SAH", "hasil.tidak": "TIDAK SAH", "hasil.basi": "PERLU DIPERBARUI",
       "hasil.sahalasan": "Ditandatangani Dukcapil, dari ponsel pemiliknya, tidak dicabut.",
+      "hasil.sahcetak": "SAH — kartu cetak: cocokkan wajah", "hasil.cetakalasan": "Ditandatangani Dukcapil, tidak dicabut. Ini kartu cetak tanpa ponsel: hanya wajah yang membuktikan pemegangnya.",
+      "hasil.cetakwajah": "Kartu cetak: pastikan wajah ini sama dengan orang di depan Anda.", "hasil.cetaktidak": "Kartu cetak (tanpa ponsel).",
+      "hasil.metacetak": "Profil {0} · kartu cetak, tanpa tanda tangan ponsel · diperiksa dalam {1} ms",
       "hasil.wajah": "Foto pemilik KTP digital", "hasil.wajahcatatan": "Cocokkan wajah ini dengan orang di depan Anda.", "hasil.lagi": "Periksa yang lain",
       "hasil.meta": "Profil {0} · ditandatangani ponsel {1} · diperiksa dalam {2} ms",
       "hasil.tanpagambar": "Tidak ada kode QR yang terbaca di gambar ini.",
@@ -47,6 +50,9 @@
       "percaya.gagal": "Cannot update (no network?); using the saved data.",
       "hasil.sah": "VALID", "hasil.tidak": "NOT VALID", "hasil.basi": "UPDATE NEEDED",
       "hasil.sahalasan": "Signed by Dukcapil, from its holder's phone, not revoked.",
+      "hasil.sahcetak": "VALID — printed card: compare the face", "hasil.cetakalasan": "Signed by Dukcapil, not revoked. This is a printed card with no phone: only the face proves its holder.",
+      "hasil.cetakwajah": "Printed card: make sure this face is the person in front of you.", "hasil.cetaktidak": "Printed card (no phone).",
+      "hasil.metacetak": "Profile {0} · printed card, no phone signature · checked in {1} ms",
       "hasil.wajah": "Photo of the digital ID's holder", "hasil.wajahcatatan": "Compare this face with the person in front of you.", "hasil.lagi": "Verify another",
       "hasil.meta": "Profile {0} · signed by the phone {1} · checked in {2} ms",
       "hasil.tanpagambar": "No QR code could be read in this image.",
@@ -122,10 +128,15 @@
     last = { r, ms };
     const box = $("putusan");
     const stale = r.reason === "trust_list_stale";
-    box.className = "putusan " + (r.valid ? "sah" : stale ? "basi" : "tidak");
+    // A printed card (assisted mode) has no phone signature: it says so,
+    // valid or not, and the face is the only proof of its holder.
+    const printed = !!r.printed;
+    box.className = "putusan " + (r.valid ? "sah" : stale ? "basi" : "tidak") + (printed ? " cetak" : "");
     box.dataset.reason = r.reason || "valid";
-    $("putusan-judul").textContent = A.t(r.valid ? "hasil.sah" : stale ? "hasil.basi" : "hasil.tidak");
-    $("putusan-alasan").textContent = r.valid ? A.t("hasil.sahalasan") : (A.lang() === "en" ? r.message_en : r.message_id);
+    box.dataset.printed = printed ? "1" : "";
+    $("putusan-judul").textContent = A.t(r.valid ? (printed ? "hasil.sahcetak" : "hasil.sah") : stale ? "hasil.basi" : "hasil.tidak");
+    $("putusan-alasan").textContent = r.valid ? A.t(printed ? "hasil.cetakalasan" : "hasil.sahalasan")
+      : (A.lang() === "en" ? r.message_en : r.message_id) + (printed ? " " + A.t("hasil.cetaktidak") : "");
     const dl = $("data");
     dl.replaceChildren();
     const claims = r.claims || {};
@@ -141,9 +152,11 @@
     dl.hidden = !dl.children.length;
     const face = r.valid && typeof claims.foto === "string" && claims.foto.startsWith("data:image/");
     $("wajah").hidden = $("wajah-catatan").hidden = !face;
+    $("wajah-catatan").textContent = A.t(printed ? "hasil.cetakwajah" : "hasil.wajahcatatan");
     if (face) $("wajah").src = claims.foto;
     else $("wajah").removeAttribute("src");
-    $("hasil-meta").textContent = r.format ? A.t("hasil.meta", r.profile || r.format, r.signed_at ? when(Date.parse(r.signed_at)) : "–", ms.toFixed(0)) : "";
+    $("hasil-meta").textContent = !r.format ? "" : printed ? A.t("hasil.metacetak", r.profile, ms.toFixed(0))
+      : A.t("hasil.meta", r.profile || r.format, r.signed_at ? when(Date.parse(r.signed_at)) : "–", ms.toFixed(0));
     $("hasil").dataset.ms = ms.toFixed(1);
     $("hasil").hidden = false;
     $("hasil").scrollIntoView();
