@@ -58,6 +58,7 @@ func (i *inbox) SendEmailChanged(context.Context, aktivasi.ChangeMail) error { r
 // pick is one activation of the history.
 type pick struct {
 	nik, kantor string
+	petugas     string // the officer; "" for "demo"
 	at          time.Time
 }
 
@@ -178,7 +179,11 @@ func draw(seed int64, nik string) [3]float64 {
 
 // activateAt runs one activation as the officer and the wallet would.
 func activateAt(ctx context.Context, svc *aktivasi.Service, box *inbox, p pick) error {
-	offer, err := svc.Offer(ctx, aktivasi.OfferRequest{NIK: p.nik, Petugas: "demo", Kantor: p.kantor})
+	officer := p.petugas
+	if officer == "" {
+		officer = "demo"
+	}
+	offer, err := svc.Offer(ctx, aktivasi.OfferRequest{NIK: p.nik, Petugas: officer, Kantor: p.kantor})
 	if err != nil {
 		return err
 	}

@@ -84,4 +84,5 @@ func testDemoHistory(t *testing.T, database string) {
 	if err != nil || again != 0 {
 		t.Errorf("second run made %d (%v), want 0", again, err)
 	}
+	testDemoDrives(t, &cfg, st, auditLog)
 }

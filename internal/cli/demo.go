@@ -96,15 +96,33 @@ func loadDemoProgress(ctx context.Context, env *Env, st store.Store, cfg *config
 }
 
 // demoHistory gives the demo its activations since 2022, unless it has
-// them already, and returns how many it made.
+// them already, then its enrollment drives (app.DemoDrives, once), and
+// returns how many activations it made.
 func demoHistory(ctx context.Context, st store.Store, cfg *config.Config, auditLog *audit.Log, progress func(done, total int)) (int, error) {
+	n, err := demoActivations(ctx, st, cfg, auditLog, progress)
+	if err != nil {
+		return n, err
+	}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	m, err := app.DemoDrives(ctx, cfg, auditLog, quiet, cfg.DemoSeed)
+	return n + m, err
+}
+
+// demoActivations is the demo's activation history, unless it has it.
+func demoActivations(ctx context.Context, st store.Store, cfg *config.Config, auditLog *audit.Log, progress func(done, total int)) (int, error) {
 	if _, err := st.GetMeta(ctx, app.HistoryMeta); err == nil {
 		return 0, nil
 	} else if !store.IsNotFound(err) {
 		return 0, err
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	return app.DemoHistory(ctx, cfg, auditLog, quiet, cfg.DemoSeed, demoAsOf, progress)
+	// The history runs to today, so that the dashboard's weekly trend
+	// and pace reach the current week (the residents stay as of demoAsOf).
+	until := demoAsOf
+	if now := time.Now().UTC(); now.After(until) {
+		until = now
+	}
+	return app.DemoHistory(ctx, cfg, auditLog, quiet, cfg.DemoSeed, until, progress)
 }
 
 func writeDemoCSV(path string, opts demo.Options, env *Env) error {

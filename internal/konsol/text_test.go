@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ikd-project/ikd/internal/issuance"
+	"github.com/ikd-project/ikd/internal/jemput"
 	"github.com/ikd-project/ikd/internal/store"
 	"github.com/ikd-project/ikd/internal/web"
 )
@@ -23,10 +24,19 @@ func TestDynamicTexts(t *testing.T) {
 		keys = append(keys, "konsol.status."+string(a))
 	}
 	for _, s := range []string{"none", "valid", "suspended", "revoked"} {
-		keys = append(keys, "ikd."+s)
+		keys = append(keys, "ikd."+s, "cetak.status."+s)
+	}
+	for _, a := range []string{issuance.ActionPrint, issuance.ActionPrintRevoke, issuance.ActionPrintSuspend, issuance.ActionPrintUnsuspend, issuance.ActionPrintRefused} {
+		keys = append(keys, "audit."+a)
 	}
 	for _, s := range []store.StateAktivasi{store.Ditawarkan, store.Ditukar, store.Selesai, store.Gagal, stateExpired} {
 		keys = append(keys, "aktivasi."+string(s))
+	}
+	for _, s := range jemput.Sasaran {
+		keys = append(keys, "sasaran."+string(s))
+	}
+	for _, s := range []string{"rencana", "berjalan", "selesai"} {
+		keys = append(keys, "jstate."+s)
 	}
 	for _, k := range keys {
 		for _, lang := range []string{"id", "en"} {
