@@ -14,7 +14,7 @@
   const TEXTS = {
     id: {
       "judul": "Periksa KTP Digital",
-      "periksa.judul": "Pindai QR KTP digital", "periksa.intro": "Minta pemilik membuka Dompet KTP Digital dan menunjukkan kode QR-nya. Pemeriksaan berjalan di ponsel ini, juga tanpa jaringan.",
+      "periksa.judul": "Pindai QR KTP digital", "periksa.intro": "Minta pemilik membuka Dompet KTP Digital dan menunjukkan kode QR-nya, atau menunjukkan kartu cetaknya. Pemeriksaan berjalan di ponsel ini, juga tanpa jaringan.",
       "periksa.kamera": "Pindai dengan kamera", "periksa.henti": "Hentikan kamera", "periksa.gambar": "Atau pilih gambar kode QR",
       "periksa.teks": "Atau tempel isi kode QR (IKD1:…)", "periksa.tombol": "Periksa",
       "tantangan.judul": "Tantangan (disarankan)", "tantangan.intro": "Tantangan memastikan QR dibuat sekarang di ponsel pemiliknya, bukan rekaman. Tunjukkan kode ini; pemilik memasukkannya di dompet, lalu pindai QR barunya.",
@@ -39,7 +39,7 @@
     },
     en: {
       "judul": "Verify a Digital ID",
-      "periksa.judul": "Scan the digital ID QR", "periksa.intro": "Ask the holder to open their Digital ID Wallet and show its QR code. The check runs on this phone, with no network too.",
+      "periksa.judul": "Scan the digital ID QR", "periksa.intro": "Ask the holder to open their Digital ID Wallet and show its QR code, or to show their printed card. The check runs on this phone, with no network too.",
       "periksa.kamera": "Scan with the camera", "periksa.henti": "Stop the camera", "periksa.gambar": "Or pick an image of the QR code",
       "periksa.teks": "Or paste the QR code's text (IKD1:…)", "periksa.tombol": "Verify",
       "tantangan.judul": "Challenge (recommended)", "tantangan.intro": "A challenge proves the QR was made just now on its holder's phone, not recorded. Show this code; the holder enters it in the wallet, then scan the new QR.",
