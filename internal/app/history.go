@@ -58,7 +58,7 @@ func (i *inbox) SendEmailChanged(context.Context, aktivasi.ChangeMail) error { r
 // pick is one activation of the history.
 type pick struct {
 	nik, kantor string
-	petugas     string // the officer; "" for "demo"
+	petugas     string // the officer who activates
 	at          time.Time
 }
 
@@ -77,13 +77,10 @@ func DemoHistory(ctx context.Context, cfg *config.Config, auditLog *audit.Log, l
 		return 0, err
 	}
 	defer st.Close()
-	dig, err := NewDigitalID(ctx, cfg, st, auditLog, logger)
+	svc, box, err := demoAktivasi(ctx, cfg, st, auditLog, logger, clk)
 	if err != nil {
 		return 0, err
 	}
-	dig.Issuer.Now, dig.Aktivasi.Now = clk.Now, clk.Now
-	box := &inbox{}
-	dig.Aktivasi.Mailer = box
 	picks, err := choose(ctx, st, seed, asOf)
 	if err != nil {
 		return 0, err
@@ -97,7 +94,7 @@ func DemoHistory(ctx context.Context, cfg *config.Config, auditLog *audit.Log, l
 			continue // done in an earlier run
 		}
 		clk.set(p.at)
-		if err := activateAt(ctx, dig.Aktivasi, box, p); err != nil {
+		if err := activateAt(ctx, svc, box, p); err != nil {
 			return made, fmt.Errorf("demo activation %d: %w", i+1, err)
 		}
 		made++
@@ -106,6 +103,19 @@ func DemoHistory(ctx context.Context, cfg *config.Config, auditLog *audit.Log, l
 		}
 	}
 	return made, st.SetMeta(ctx, HistoryMeta, fmt.Sprintf("seed=%d activations=%d", seed, len(picks)))
+}
+
+// demoAktivasi is the activation service on st at clk's time, mailing the
+// demo residents' inbox.
+func demoAktivasi(ctx context.Context, cfg *config.Config, st store.Store, auditLog *audit.Log, logger *slog.Logger, clk *clock) (*aktivasi.Service, *inbox, error) {
+	dig, err := NewDigitalID(ctx, cfg, st, auditLog, logger)
+	if err != nil {
+		return nil, nil, err
+	}
+	dig.Issuer.Now, dig.Aktivasi.Now = clk.Now, clk.Now
+	box := &inbox{}
+	dig.Aktivasi.Mailer = box
+	return dig.Aktivasi, box, nil
 }
 
 // choose draws the activations, ordered by date.
@@ -138,7 +148,7 @@ func choose(ctx context.Context, st store.Store, seed int64, asOf time.Time) ([]
 			if !at.Before(asOf) {
 				continue
 			}
-			out = append(out, pick{nik: p.NIK, kantor: office(p.DesaKode, u[2]), at: at})
+			out = append(out, pick{nik: p.NIK, kantor: office(p.DesaKode, u[2]), petugas: "demo", at: at})
 		}
 		after = page[len(page)-1].NIK
 	}
@@ -179,11 +189,7 @@ func draw(seed int64, nik string) [3]float64 {
 
 // activateAt runs one activation as the officer and the wallet would.
 func activateAt(ctx context.Context, svc *aktivasi.Service, box *inbox, p pick) error {
-	officer := p.petugas
-	if officer == "" {
-		officer = "demo"
-	}
-	offer, err := svc.Offer(ctx, aktivasi.OfferRequest{NIK: p.nik, Petugas: officer, Kantor: p.kantor})
+	offer, err := svc.Offer(ctx, aktivasi.OfferRequest{NIK: p.nik, Petugas: p.petugas, Kantor: p.kantor})
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/ikd-project/ikd/internal/audit"
 	"github.com/ikd-project/ikd/internal/config"
 	"github.com/ikd-project/ikd/internal/demo"
+	"github.com/ikd-project/ikd/internal/penduduk"
 	"github.com/ikd-project/ikd/internal/store"
 )
 
@@ -38,27 +39,21 @@ func DemoDrives(ctx context.Context, cfg *config.Config, auditLog *audit.Log, lo
 	if err != nil {
 		return 0, err
 	}
-	dig, err := NewDigitalID(ctx, cfg, st, auditLog, logger)
+	svc, box, err := demoAktivasi(ctx, cfg, st, auditLog, logger, clk)
 	if err != nil {
 		return 0, err
 	}
-	dig.Issuer.Now, dig.Aktivasi.Now = clk.Now, clk.Now
-	box := &inbox{}
-	dig.Aktivasi.Mailer = box
 	made := 0
 	for i, d := range drives {
 		j := d.Jemput
 		clk.set(j.MulaiAt.AddDate(0, 0, -7)) // planned and its roster imported a week before
-		var entries []store.PesertaJemput
-		for k, m := range rosters[i] {
-			entries = append(entries, store.PesertaJemput{NIK: m.NIK, Baris: k + 2})
-		}
 		err := st.InTx(ctx, func(tx store.Tx) error {
 			if err := tx.CreateJemput(ctx, &j); err != nil {
 				return err
 			}
-			for k := range entries {
-				entries[k].JemputID = j.ID
+			entries := make([]store.PesertaJemput, len(rosters[i]))
+			for k, m := range rosters[i] {
+				entries[k] = store.PesertaJemput{JemputID: j.ID, NIK: m.NIK, Baris: k + 2}
 			}
 			return tx.AddPeserta(ctx, entries)
 		})
@@ -85,7 +80,7 @@ func DemoDrives(ctx context.Context, cfg *config.Config, auditLog *audit.Log, lo
 			if _, err := st.HadirPeserta(ctx, j.ID, m.NIK, at, officer); err != nil {
 				return made, fmt.Errorf("demo drive check-in: %w", err)
 			}
-			if !m.Aktif || m.Email == "" || m.TanggalPerekaman.IsZero() || m.TanggalPerekaman.After(at) {
+			if !m.Aktif || m.Email == "" || !penduduk.Terekam(&m.Penduduk) || m.TanggalPerekaman.After(at) {
 				continue
 			}
 			if _, err := st.GetPerangkatAktif(ctx, m.NIK); err == nil {
@@ -94,7 +89,7 @@ func DemoDrives(ctx context.Context, cfg *config.Config, auditLog *audit.Log, lo
 				return made, err
 			}
 			clk.set(at.Add(4 * time.Minute))
-			if err := activateAt(ctx, dig.Aktivasi, box, pick{nik: m.NIK, kantor: j.KantorKode, petugas: officer, at: at}); err != nil {
+			if err := activateAt(ctx, svc, box, pick{nik: m.NIK, kantor: j.KantorKode, petugas: officer, at: at}); err != nil {
 				return made, fmt.Errorf("demo drive activation: %w", err)
 			}
 			made++

@@ -13,28 +13,20 @@ import (
 // written "<10", so that no resident can be singled out.
 const Small = 10
 
-// cell is one published count, nil when suppressed.
-type cell struct{ n *int }
-
-// publish suppresses a count under Small.
-func publish(n int) cell {
-	if n < Small {
-		return cell{}
-	}
-	return cell{&n}
-}
+// count is one published count: under Small it is shown as "<10".
+type count int
 
 // Shown reports whether the count is published.
-func (c cell) Shown() bool { return c.n != nil }
+func (c count) Shown() bool { return c >= Small }
 
-// N is the published count.
-func (c cell) N() int64 { return int64(*c.n) }
+// N is the count, for the number format.
+func (c count) N() int64 { return int64(c) }
 
 // statRow is one area's published line.
 type statRow struct {
 	Kode, Nama    string
-	Penduduk, IKD cell
-	Wajib         cell
+	Penduduk, IKD count
+	Wajib         count
 	Persen        string // IKD per wajib KTP; "" when either is suppressed
 	Link          bool   // the area has a published breakdown
 }
@@ -82,7 +74,7 @@ func (h *Handler) statistics(w http.ResponseWriter, r *http.Request) {
 }
 
 func published(lang string, a dasbor.Area, link bool) statRow {
-	s := statRow{Kode: a.Kode, Nama: a.Nama, Penduduk: publish(a.Penduduk), Wajib: publish(a.WajibKTP), IKD: publish(a.IKD), Link: link}
+	s := statRow{Kode: a.Kode, Nama: a.Nama, Penduduk: count(a.Penduduk), Wajib: count(a.WajibKTP), IKD: count(a.IKD), Link: link}
 	if s.IKD.Shown() && s.Wajib.Shown() {
 		s.Persen = web.Percent(lang, a.IKD, a.WajibKTP)
 	}

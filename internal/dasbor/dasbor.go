@@ -14,28 +14,26 @@ package dasbor
 import (
 	"context"
 	"fmt"
-	"math"
-	"strings"
 	"time"
 
+	"github.com/ikd-project/ikd/internal/jemput"
 	"github.com/ikd-project/ikd/internal/store"
 	"github.com/ikd-project/ikd/internal/target"
 	"github.com/ikd-project/ikd/internal/wilayah"
 )
 
 // Reader reads what the dashboard shows: the aggregates (all that Of
-// needs), the offices and their open requests (Offices).
+// needs), the offices, their open requests (Offices) and their drives
+// (Drives).
 type Reader interface {
 	store.StatistikQueries
 	ListKantor(ctx context.Context) ([]store.Kantor, error)
 	RekapPermohonan(ctx context.Context, now time.Time) (map[string]store.RekapPermohonan, error)
+	jemput.Lister
 }
 
 // Weeks is how many weeks the trend shows.
 const Weeks = 26
-
-// Pace is how many full weeks the projection's pace is taken over.
-const Pace = 4
 
 // Area is one area's line: its figures and its progress on each base.
 type Area struct {
@@ -44,7 +42,7 @@ type Area struct {
 	WajibKTP   int // of them, who must hold a KTP by the year's end
 	Terekam    int // of the wajib KTP, with a recorded e-KTP
 	IKD        int // digital IDs activated, all time
-	IKDPace    int // in the last Pace full weeks
+	IKDPace    int // in the last target.PaceWeeks full weeks
 	// Target is the progress on each base (target.Bases order).
 	Target []target.Line
 }
@@ -90,7 +88,7 @@ func Of(ctx context.Context, r store.StatistikQueries, kode string, now time.Tim
 		}
 	}
 	week := store.Minggu(now)
-	paceFrom := week.AddDate(0, 0, -7*Pace)
+	paceFrom := week.AddDate(0, 0, -7*target.PaceWeeks)
 	people, err := r.StatistikPenduduk(ctx, kode)
 	if err != nil {
 		return rep, err
@@ -110,9 +108,9 @@ func Of(ctx context.Context, r store.StatistikQueries, kode string, now time.Tim
 	weeksLeft := target.WeeksLeft(now)
 	line := func(w wilayah.Wilayah, c counts) Area {
 		a := actBy[w.Kode]
-		x := Area{Kode: w.Kode, Nama: name(w), Penduduk: c.penduduk, WajibKTP: c.wajib, Terekam: c.terekam, IKD: a.Total, IKDPace: a.Recent}
+		x := Area{Kode: w.Kode, Nama: w.NamaLengkap(), Penduduk: c.penduduk, WajibKTP: c.wajib, Terekam: c.terekam, IKD: a.Total, IKDPace: a.Recent}
 		for _, b := range target.Bases {
-			l := target.Line{Kode: w.Kode, Nama: x.Nama, Basis: b, Nilai: c.of(b), Capai: x.IKD, PerMinggu: float64(x.IKDPace) / Pace}
+			l := target.Line{Kode: w.Kode, Nama: x.Nama, Basis: b, Nilai: c.of(b), Capai: x.IKD, PerMinggu: float64(x.IKDPace) / target.PaceWeeks}
 			x.Target = append(x.Target, target.Project(l, rep.Share, weeksLeft, now))
 		}
 		return x
@@ -192,13 +190,15 @@ func sum(rows []store.StatPenduduk, year int) map[string]counts {
 	return out
 }
 
-// name is an area's name as the pages write it: "Kota Bengkulu",
-// "Kecamatan Ratu Agung", "Provinsi Bengkulu".
-func name(w wilayah.Wilayah) string {
-	if w.Jenis == "" || strings.HasPrefix(w.Nama, w.Jenis+" ") {
-		return w.Nama
+// TrendEmpty reports whether no activation was finished in the trend's
+// weeks.
+func (r Report) TrendEmpty() bool {
+	for _, s := range r.Trend {
+		if s.Jumlah > 0 {
+			return false
+		}
 	}
-	return w.Jenis + " " + w.Nama
+	return true
 }
 
 // MaxTrend is the largest weekly figure of the trend (at least 1), for
@@ -212,6 +212,4 @@ func (r Report) MaxTrend() int {
 }
 
 // Needed is the weekly pace the area needs on base b, for the chart.
-func (r Report) Needed(b target.Basis) float64 {
-	return math.Max(r.Area.Progress(b).Perlu, 0)
-}
+func (r Report) Needed(b target.Basis) float64 { return r.Area.Progress(b).Perlu }

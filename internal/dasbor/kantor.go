@@ -3,12 +3,14 @@ package dasbor
 import (
 	"context"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/ikd-project/ikd/internal/blangko"
+	"github.com/ikd-project/ikd/internal/jemput"
 	"github.com/ikd-project/ikd/internal/kantor"
 	"github.com/ikd-project/ikd/internal/store"
+	"github.com/ikd-project/ikd/internal/target"
+	"github.com/ikd-project/ikd/internal/wilayah"
 )
 
 // Office is one office's line: the activations it did, its open service
@@ -16,7 +18,7 @@ import (
 type Office struct {
 	Kode, Nama string
 	IKD        int // activations it finished, all time
-	IKDPace    int // in the last Pace full weeks
+	IKDPace    int // in the last target.PaceWeeks full weeks
 	Terbuka    int // open requests
 	Terlambat  int // of them, past their deadline
 	// Stock is the office's line of the stock report; HasStock false
@@ -25,22 +27,13 @@ type Office struct {
 	HasStock bool
 }
 
-// Within reports whether area code kode is area induk or lies inside it.
-func Within(kode, induk string) bool {
-	return kode == induk || strings.HasPrefix(kode, induk+".")
-}
-
-// Offices lists the offices of area kode that have figures to show
-// (activations, open requests or stock; a Dinas always), those with most
-// activations first, and counts the quiet rest; stock is the blangko
-// report.
-func Offices(ctx context.Context, r Reader, kode string, now time.Time, stock blangko.Laporan) ([]Office, int, error) {
-	all, err := r.ListKantor(ctx)
-	if err != nil {
-		return nil, 0, err
-	}
+// Offices lists the offices of area kode, out of all, that have figures
+// to show (activations, open requests or stock; a Dinas always), those
+// with most activations first, and counts the quiet rest; stock is the
+// blangko report.
+func Offices(ctx context.Context, r Reader, all []store.Kantor, kode string, now time.Time, stock blangko.Laporan) ([]Office, int, error) {
 	week := store.Minggu(now)
-	acts, err := r.StatistikAktivasiKantor(ctx, week.AddDate(0, 0, -7*Pace), week)
+	acts, err := r.StatistikAktivasiKantor(ctx, week.AddDate(0, 0, -7*target.PaceWeeks), week)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -59,7 +52,7 @@ func Offices(ctx context.Context, r Reader, kode string, now time.Time, stock bl
 	var out []Office
 	quiet := 0
 	for _, k := range all {
-		if !Within(k.WilayahKode, kode) {
+		if !wilayah.Within(k.WilayahKode, kode) {
 			continue
 		}
 		a, o := byKode[k.Kode], open[k.Kode]
@@ -78,4 +71,16 @@ func Offices(ctx context.Context, r Reader, kode string, now time.Time, stock bl
 		return out[i].Nama < out[j].Nama
 	})
 	return out, quiet, nil
+}
+
+// Drives returns the enrollment drives of the offices of area kode, out
+// of all, newest first, with their figures.
+func Drives(ctx context.Context, r Reader, all []store.Kantor, kode string) ([]jemput.Angka, error) {
+	var codes []string
+	for _, k := range all {
+		if wilayah.Within(k.WilayahKode, kode) {
+			codes = append(codes, k.Kode)
+		}
+	}
+	return jemput.Of(ctx, r, codes)
 }

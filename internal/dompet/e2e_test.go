@@ -43,7 +43,7 @@ var ctx = context.Background()
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 
 // seed loads Siti, her daughter on her KK, and Siti's portrait.
-func seed(t *testing.T, st store.Store) {
+func seed(t testing.TB, st store.Store) {
 	t.Helper()
 	person := func(n, nama string, h store.Hubungan, born time.Time) store.Penduduk {
 		return store.Penduduk{NIK: n, NoKK: "1771010101150001", Hubungan: h, Nama: nama, TempatLahir: "BENGKULU",

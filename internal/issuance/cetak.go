@@ -2,27 +2,19 @@ package issuance
 
 import (
 	"context"
-	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	cryptorand "crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/fxamacker/cbor/v2"
-
 	"github.com/ikd-project/ikd/internal/audit"
-	"github.com/ikd-project/ikd/internal/credlint"
 	"github.com/ikd-project/ikd/internal/errs"
 	"github.com/ikd-project/ikd/internal/kantor"
 	"github.com/ikd-project/ikd/internal/kredensial/qrcred"
-	"github.com/ikd-project/ikd/internal/kredensial/qrcred/foto"
 	"github.com/ikd-project/ikd/internal/nik"
 	"github.com/ikd-project/ikd/internal/store"
 )
@@ -126,13 +118,17 @@ func (is *Issuer) printIn(ctx context.Context, tx store.Tx, r PrintRequest) (Pri
 		return PrintedCard{}, errs.Newf(errs.Invalid, "NIK berstatus %s: kartu cetak hanya untuk NIK aktif",
 			"the NIK is %s: a printed card needs an active NIK", p.StatusNIK)
 	}
-	if d, err := DigitalIDOf(ctx, tx, p.NIK); err != nil {
+	pc, err := printedOf(ctx, tx, p.NIK)
+	if err != nil {
+		return PrintedCard{}, err
+	}
+	if d, err := digitalIDOf(ctx, tx, p.NIK, pc); err != nil {
 		return PrintedCard{}, err
 	} else if d.Status == "suspended" || d.Cetak.Status == "suspended" {
 		return PrintedCard{}, ErrPrintSuspended
 	}
 	who := actor{by: r.Petugas, kantor: r.Kantor}
-	replaced, err := is.changePrinted(ctx, tx, p.NIK, store.StatusRevoked, ActionPrintRevoke, who, reasonReplaced)
+	replaced, err := is.changePrinted(ctx, tx, p.NIK, pc, store.StatusRevoked, ActionPrintRevoke, who, reasonReplaced)
 	if err != nil {
 		return PrintedCard{}, err
 	}
@@ -149,116 +145,43 @@ func (is *Issuer) printIn(ctx context.Context, tx store.Tx, r PrintRequest) (Pri
 	if err != nil {
 		return PrintedCard{}, fmt.Errorf("issuance: portrait: %w", err)
 	}
-	thumb, err := foto.Thumbnail(portrait)
-	if err != nil {
-		return PrintedCard{}, fmt.Errorf("issuance: thumbnail: %w", err)
-	}
 	throwaway, err := ecdsa.GenerateKey(elliptic.P256(), cryptorand.Reader)
 	if err != nil {
 		return PrintedCard{}, fmt.Errorf("issuance: throwaway key: %w", err)
 	}
+	// Unlike a phone's credentials (input), exp is not cut at an age
+	// boundary: the card carries no age claims and cannot be refreshed.
 	iat := is.now().Truncate(time.Second)
-	exp := iat.Add(is.Validity)
-	birth := p.TanggalLahir.UTC().Format(time.DateOnly)
+	in := jobInput{is: is, p: p, iat: iat, exp: iat.Add(is.Validity), birth: p.TanggalLahir.UTC().Format(time.DateOnly),
+		portrait: portrait, kid: key.ID, qkid: qkid, throwaway: &throwaway.PublicKey, printed: true}
 	list, err := is.currentList(ctx, tx)
 	if err != nil {
 		return PrintedCard{}, err
 	}
-	// 1. Reserve the credential ID and its status index.
-	id, err := is.newID()
+	keep := keeper{kantor: r.Kantor, purpose: purposePrint, detail: map[string]any{"kartu_cetak": true},
+		create: func(k *store.Kredensial) error {
+			return tx.CreateKartuCetak(ctx, &store.KartuCetak{ID: k.ID, NIK: k.NIK, Kid: k.Kid, StatusListID: k.StatusListID,
+				StatusIdx: k.StatusIdx, State: k.State, TBS: k.TBS, Petugas: r.Petugas, KantorKode: r.Kantor,
+				IssuedAt: k.IssuedAt, ExpiresAt: k.ExpiresAt})
+		},
+		issued: func(id string) error { return tx.SetKartuCetakState(ctx, id, store.Terbit) }}
+	j := job{FormatCWT, string(qrcred.Foto), in.cwtJob(qrcred.Foto)}
+	iss, err := is.issueOne(ctx, tx, j, in, list, throwaway, signer, key, keep)
 	if err != nil {
-		return PrintedCard{}, err
+		return PrintedCard{}, fmt.Errorf("issuance: printed card: %w", err)
 	}
-	idx, err := is.allocate(ctx, tx, list, id)
-	if err != nil {
-		return PrintedCard{}, err
-	}
-	cti, _ := base64.RawURLEncoding.DecodeString(id)
-	claims := qrcred.Claims{
-		Issuer: is.IssuerURL, CTI: cti, IAT: iat, Exp: exp, Printed: true,
-		Status: qrcred.Status{Idx: uint64(idx), URI: is.StatusURI(list.ID)},
-		Resident: qrcred.Resident{Nama: p.Nama, NIK: p.NIK, TanggalLahir: birth, JenisKelamin: string(p.JenisKelamin),
-			Portrait: portrait, Foto: thumb},
-	}
-	// 2. Encode the claims, signed by the throwaway key, and read them back.
-	draft, err := qrcred.Issue(throwaway, qkid, claims, qrcred.Foto)
-	if err != nil {
-		return PrintedCard{}, fmt.Errorf("issuance: prepare printed card: %w", err)
-	}
-	cred, err := qrcred.ParseIssued(draft, func([]byte) (crypto.PublicKey, bool) { return &throwaway.PublicKey, true })
-	if err != nil {
-		return PrintedCard{}, fmt.Errorf("issuance: read back printed card: %w", err)
-	}
-	// 3. Lint; refuse to sign on any failure.
-	lc := credlint.Credential{
-		Format: credlint.FormatCWT, Profile: string(cred.Profile), Issuer: cred.Issuer, IssuedAt: cred.IAT, Expiry: cred.Exp,
-		HolderKey: cred.DeviceKey != nil, Printed: cred.Printed,
-		Status: &credlint.Status{Idx: int(cred.Status.Idx), URI: cred.Status.URI},
-		Claims: cred.Claims.Named(), BirthDate: birth, Size: len(draft),
-	}
-	if err := credlint.Check(&lc, is.Policy, is.now()); err != nil {
-		return PrintedCard{}, fmt.Errorf("%w: printed card: %w", ErrLint, err)
-	}
-	msg, err := decodeSign1(draft)
-	if err != nil {
-		return PrintedCard{}, err
-	}
-	if again, err := msg.marshal(); err != nil || string(again) != string(draft) {
-		return PrintedCard{}, fmt.Errorf("issuance: COSE_Sign1 does not re-encode identically (%v)", err)
-	}
-	tbs, err := sigStructure(msg)
-	if err != nil {
-		return PrintedCard{}, err
-	}
-	// 4. Store the exact to-be-signed bytes before the key sees them.
-	k := store.KartuCetak{ID: id, NIK: p.NIK, Kid: key.ID, StatusListID: list.ID, StatusIdx: idx, State: store.Disiapkan,
-		TBS: tbs, Petugas: r.Petugas, KantorKode: r.Kantor, IssuedAt: iat, ExpiresAt: exp}
-	if err := tx.CreateKartuCetak(ctx, &k); err != nil {
-		return PrintedCard{}, fmt.Errorf("issuance: store printed card: %w", err)
-	}
-	sum := sha256.Sum256(tbs)
-	detail := map[string]any{"kredensial": id, "format": FormatCWT, "profil": string(qrcred.Foto), "kartu_cetak": true,
-		"kid": key.ID, "status_list": list.ID, "status_idx": idx, "tbs_sha256": hex.EncodeToString(sum[:])}
-	// 5. Audit the intent to sign.
-	if _, err := is.Audit.Record(ctx, tx, audit.Entry{Actor: systemActor, Kantor: r.Kantor,
-		Action: "kredensial.siapkan", Subject: p.NIK, Purpose: purposePrint, Detail: detail}); err != nil {
-		return PrintedCard{}, fmt.Errorf("issuance: audit: %w", err)
-	}
-	// 6. Sign exactly the stored bytes.
-	raw, err := signRaw(signer, tbs)
-	if err != nil {
-		return PrintedCard{}, fmt.Errorf("issuance: sign printed card: %w", err)
-	}
-	signed := *msg
-	signed.Signature = raw
-	cwt, err := signed.marshal()
-	if err != nil {
-		return PrintedCard{}, fmt.Errorf("issuance: assemble printed card: %w", err)
-	}
-	text, err := qrcred.PrintedText(cwt)
+	text, err := qrcred.PrintedText(iss.CWT)
 	if err != nil {
 		return PrintedCard{}, fmt.Errorf("issuance: %w", err)
 	}
-	// 7. Mark it issued; audit the signature and the print.
-	if err := tx.SetKartuCetakState(ctx, id, store.Terbit); err != nil {
-		return PrintedCard{}, fmt.Errorf("issuance: mark printed card issued: %w", err)
-	}
-	if _, err := is.Audit.Record(ctx, tx, audit.Entry{Actor: systemActor, Kantor: r.Kantor,
-		Action: "kredensial.terbit", Subject: p.NIK, Purpose: purposePrint, Detail: detail}); err != nil {
-		return PrintedCard{}, fmt.Errorf("issuance: audit: %w", err)
-	}
+	k := iss.Kredensial
 	if _, err := is.Audit.Record(ctx, tx, audit.Entry{Actor: r.Petugas, Kantor: r.Kantor, Action: ActionPrint, Subject: p.NIK,
-		Purpose: purposePrint, Detail: map[string]any{"kredensial": id, "status_list": list.ID, "status_idx": idx,
-			"berlaku_sampai": exp.Format(time.RFC3339), "menggantikan": replaced}}); err != nil {
+		Purpose: purposePrint, Detail: map[string]any{"kredensial": k.ID, "status_list": k.StatusListID, "status_idx": k.StatusIdx,
+			"berlaku_sampai": in.exp.Format(time.RFC3339), "menggantikan": replaced}}); err != nil {
 		return PrintedCard{}, fmt.Errorf("issuance: audit: %w", err)
 	}
-	return PrintedCard{ID: id, CWT: cwt, Text: text, Nama: p.Nama, NIK: p.NIK, Portrait: portrait,
-		IssuedAt: iat, ExpiresAt: exp, Replaced: replaced}, nil
-}
-
-// sigStructure is the COSE Sig_structure the issuer key signs.
-func sigStructure(m *coseSign1) ([]byte, error) {
-	return cbor.Marshal([]any{"Signature1", m.Protected, []byte{}, m.Payload})
+	return PrintedCard{ID: k.ID, CWT: iss.CWT, Text: text, Nama: p.Nama, NIK: p.NIK, Portrait: portrait,
+		IssuedAt: in.iat, ExpiresAt: in.exp, Replaced: replaced}, nil
 }
 
 // PrintedRevoke is an officer's request to revoke a resident's printed
@@ -292,8 +215,11 @@ func (is *Issuer) RevokePrinted(ctx context.Context, c PrintedRevoke) (int, erro
 		if _, err := kantor.Resident(ctx, tx, c.Kantor, c.NIK); err != nil {
 			return fmt.Errorf("issuance: %w", err)
 		}
-		var err error
-		n, err = is.changePrinted(ctx, tx, c.NIK, store.StatusRevoked, ActionPrintRevoke, actor{by: c.Petugas, kantor: c.Kantor}, c.Alasan)
+		pc, err := printedOf(ctx, tx, c.NIK)
+		if err != nil {
+			return err
+		}
+		n, err = is.changePrinted(ctx, tx, c.NIK, pc, store.StatusRevoked, ActionPrintRevoke, actor{by: c.Petugas, kantor: c.Kantor}, c.Alasan)
 		if err == nil && n == 0 {
 			return ErrNoPrintedCard
 		}
@@ -307,40 +233,43 @@ func (is *Issuer) RevokePrinted(ctx context.Context, c PrintedRevoke) (int, erro
 	return n, nil
 }
 
-// printedStatuses returns the resident's issued printed cards and their
-// current statuses by ID.
-func printedStatuses(ctx context.Context, q store.Queries, n string) ([]store.KartuCetak, map[string]int, error) {
+// printedCards are a resident's issued printed cards, oldest first, and
+// their current statuses by ID: read once per transaction (printedOf) and
+// used for both the state and the change.
+type printedCards struct {
+	cards   []store.KartuCetak
+	current map[string]int
+}
+
+// printedOf reads the resident's issued printed cards and their statuses.
+func printedOf(ctx context.Context, q store.Queries, n string) (printedCards, error) {
 	cards, err := q.ListKartuCetak(ctx, n)
 	if err != nil {
-		return nil, nil, fmt.Errorf("issuance: printed cards: %w", err)
+		return printedCards{}, fmt.Errorf("issuance: printed cards: %w", err)
 	}
-	current := map[string]int{}
-	var issued []store.KartuCetak
+	pc := printedCards{current: map[string]int{}}
 	for _, k := range cards {
 		if k.State != store.Terbit {
 			continue
 		}
 		e, err := q.GetStatusEntry(ctx, k.StatusListID, k.StatusIdx)
 		if err != nil {
-			return nil, nil, fmt.Errorf("issuance: status of printed card %s: %w", k.ID, err)
+			return printedCards{}, fmt.Errorf("issuance: status of printed card %s: %w", k.ID, err)
 		}
-		current[k.ID] = e.Status
-		issued = append(issued, k)
+		pc.current[k.ID] = e.Status
+		pc.cards = append(pc.cards, k)
 	}
-	return issued, current, nil
+	return pc, nil
 }
 
-// changePrinted moves the resident's issued printed cards to status to
-// where allowed, with an audit event, and returns how many changed.
-func (is *Issuer) changePrinted(ctx context.Context, tx store.Tx, n string, to int, action string, who actor, reason string) (int, error) {
-	cards, current, err := printedStatuses(ctx, tx, n)
-	if err != nil {
-		return 0, err
-	}
+// changePrinted moves the printed cards pc (the resident n's, read in tx)
+// to status to where allowed, with an audit event, and returns how many
+// changed.
+func (is *Issuer) changePrinted(ctx context.Context, tx store.Tx, n string, pc printedCards, to int, action string, who actor, reason string) (int, error) {
 	var changed []string
 	lists := map[string]bool{}
-	for _, k := range cards {
-		if !allowed(current[k.ID], to) {
+	for _, k := range pc.cards {
+		if !allowed(pc.current[k.ID], to) {
 			continue
 		}
 		if err := tx.SetStatus(ctx, k.ID, to); err != nil {
@@ -373,13 +302,12 @@ type PrintedState struct {
 	Kantor    string
 }
 
-// printedStateOf reads the state of the resident's newest printed card.
-func printedStateOf(ctx context.Context, q store.Queries, n string) (PrintedState, error) {
-	cards, current, err := printedStatuses(ctx, q, n)
-	if err != nil || len(cards) == 0 {
-		return PrintedState{Status: "none"}, err
+// state is the state of the newest of pc.
+func (pc printedCards) state() PrintedState {
+	if len(pc.cards) == 0 {
+		return PrintedState{Status: "none"}
 	}
-	k := cards[len(cards)-1]
-	return PrintedState{Status: statusName(current[k.ID]), ID: k.ID, IssuedAt: k.IssuedAt, ExpiresAt: k.ExpiresAt,
-		Petugas: k.Petugas, Kantor: k.KantorKode}, nil
+	k := pc.cards[len(pc.cards)-1]
+	return PrintedState{Status: statusName(pc.current[k.ID]), ID: k.ID, IssuedAt: k.IssuedAt, ExpiresAt: k.ExpiresAt,
+		Petugas: k.Petugas, Kantor: k.KantorKode}
 }

@@ -83,7 +83,7 @@ func (in jobInput) cwtJob(prof qrcred.Profile) func(crypto.Signer, string, credl
 			return nil, err
 		}
 		c := qrcred.Claims{
-			Issuer: in.is.IssuerURL, CTI: cti, IAT: in.iat, Exp: in.exp, DeviceKey: in.devKey,
+			Issuer: in.is.IssuerURL, CTI: cti, IAT: in.iat, Exp: in.exp, DeviceKey: in.devKey, Printed: in.printed,
 			Status: qrcred.Status{Idx: uint64(st.Idx), URI: st.URI},
 			Resident: qrcred.Resident{Nama: in.p.Nama, NIK: in.p.NIK, TanggalLahir: in.birth,
 				JenisKelamin: string(in.p.JenisKelamin), Portrait: in.portrait},
@@ -118,7 +118,7 @@ func (in jobInput) cwtJob(prof qrcred.Profile) func(crypto.Signer, string, credl
 		// the named claims are all the payload carries.
 		lc := credlint.Credential{
 			Format: credlint.FormatCWT, Profile: string(cred.Profile), Issuer: cred.Issuer,
-			IssuedAt: cred.IAT, Expiry: cred.Exp, HolderKey: cred.DeviceKey != nil,
+			IssuedAt: cred.IAT, Expiry: cred.Exp, HolderKey: cred.DeviceKey != nil, Printed: cred.Printed,
 			Status: &credlint.Status{Idx: int(cred.Status.Idx), URI: cred.Status.URI},
 			Claims: cred.Claims.Named(), BirthDate: in.birth, Size: len(cwt),
 		}

@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"github.com/ikd-project/ikd/internal/kredensial/jws"
 	"io"
+	"maps"
 	"math/big"
 	"slices"
 	"strconv"
@@ -206,7 +207,7 @@ func (is *Issuer) IssueKinds(ctx context.Context, tx store.Tx, p store.Penduduk,
 		if k.Format == FormatCWT {
 			j.prepare = in.cwtJob(qrcred.Profile(k.Profile))
 		}
-		iss, err := is.issueOne(ctx, tx, j, in, list, throwaway, signer, key, akt)
+		iss, err := is.issueOne(ctx, tx, j, in, list, throwaway, signer, key, deviceKeeper(ctx, tx, akt))
 		if err != nil {
 			return nil, err
 		}
@@ -288,9 +289,26 @@ func (is *Issuer) input(ctx context.Context, tx store.Tx, p store.Penduduk, dev 
 	return in, throwaway, nil
 }
 
+// keeper is where issueOne keeps a credential's row (a device's
+// kredensial, or a printed card's kartu_cetak) and the office, purpose and
+// extra detail of its audit events.
+type keeper struct {
+	kantor, purpose string
+	detail          map[string]any
+	create          func(k *store.Kredensial) error // stores the DISIAPKAN row
+	issued          func(id string) error           // marks it TERBIT
+}
+
+// deviceKeeper keeps the credentials of activation akt in kredensial.
+func deviceKeeper(ctx context.Context, tx store.Tx, akt store.Aktivasi) keeper {
+	return keeper{kantor: akt.KantorKode, purpose: "penerbitan IKD", detail: map[string]any{"aktivasi": akt.ID},
+		create: func(k *store.Kredensial) error { return tx.CreateKredensial(ctx, k) },
+		issued: func(id string) error { return tx.SetKredensialState(ctx, id, store.Terbit) }}
+}
+
 // issueOne runs boulder's steps for one credential.
 func (is *Issuer) issueOne(ctx context.Context, tx store.Tx, j job, in jobInput, list store.StatusList,
-	throwaway, signer crypto.Signer, key kms.Key, akt store.Aktivasi) (Issued, error) {
+	throwaway, signer crypto.Signer, key kms.Key, keep keeper) (Issued, error) {
 	what := j.format + " " + j.profile
 	listID := list.ID
 	// 1. Reserve the credential ID and its status index.
@@ -317,15 +335,16 @@ func (is *Issuer) issueOne(ctx context.Context, tx store.Tx, j job, in jobInput,
 		ID: id, NIK: in.p.NIK, Format: j.format, Profil: j.profile, Kid: key.ID, PerangkatID: in.devID,
 		StatusListID: listID, StatusIdx: idx, State: store.Disiapkan, TBS: prep.tbs, IssuedAt: in.iat, ExpiresAt: in.exp,
 	}
-	if err := tx.CreateKredensial(ctx, &k); err != nil {
+	if err := keep.create(&k); err != nil {
 		return Issued{}, fmt.Errorf("issuance: store %s: %w", what, err)
 	}
 	sum := sha256.Sum256(prep.tbs)
 	detail := map[string]any{"kredensial": id, "format": j.format, "profil": j.profile, "kid": key.ID,
-		"status_list": listID, "status_idx": idx, "tbs_sha256": hex.EncodeToString(sum[:]), "aktivasi": akt.ID}
+		"status_list": listID, "status_idx": idx, "tbs_sha256": hex.EncodeToString(sum[:])}
+	maps.Copy(detail, keep.detail)
 	// 5. Audit the intent to sign.
-	if _, err := is.Audit.Record(ctx, tx, audit.Entry{Actor: systemActor, Kantor: akt.KantorKode,
-		Action: "kredensial.siapkan", Subject: in.p.NIK, Purpose: "penerbitan IKD", Detail: detail}); err != nil {
+	if _, err := is.Audit.Record(ctx, tx, audit.Entry{Actor: systemActor, Kantor: keep.kantor,
+		Action: "kredensial.siapkan", Subject: in.p.NIK, Purpose: keep.purpose, Detail: detail}); err != nil {
 		return Issued{}, fmt.Errorf("issuance: audit: %w", err)
 	}
 	// 6. Sign exactly the stored bytes.
@@ -338,12 +357,12 @@ func (is *Issuer) issueOne(ctx context.Context, tx store.Tx, j job, in jobInput,
 		return Issued{}, fmt.Errorf("issuance: assemble %s: %w", what, err)
 	}
 	// 7. Mark it issued and audit the signature.
-	if err := tx.SetKredensialState(ctx, id, store.Terbit); err != nil {
+	if err := keep.issued(id); err != nil {
 		return Issued{}, fmt.Errorf("issuance: mark %s issued: %w", what, err)
 	}
 	k.State = store.Terbit
-	if _, err := is.Audit.Record(ctx, tx, audit.Entry{Actor: systemActor, Kantor: akt.KantorKode,
-		Action: "kredensial.terbit", Subject: in.p.NIK, Purpose: "penerbitan IKD", Detail: detail}); err != nil {
+	if _, err := is.Audit.Record(ctx, tx, audit.Entry{Actor: systemActor, Kantor: keep.kantor,
+		Action: "kredensial.terbit", Subject: in.p.NIK, Purpose: keep.purpose, Detail: detail}); err != nil {
 		return Issued{}, fmt.Errorf("issuance: audit: %w", err)
 	}
 	iss.Kredensial, iss.Format, iss.Profile = k, j.format, j.profile
@@ -440,6 +459,7 @@ type jobInput struct {
 	kid       string
 	qkid      []byte
 	throwaway *ecdsa.PublicKey
+	printed   bool // a printed card: no device key, the cetak claim (cwtJob)
 }
 
 // KTPOf maps a resident to the digital KTP's claims.

@@ -190,10 +190,11 @@ func (is *Issuer) changeFor(ctx context.Context, tx store.Tx, c StatusChange) (i
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return 0, "", fmt.Errorf("issuance: active device: %w", err)
 	}
-	printed, err := printedStateOf(ctx, tx, c.NIK)
+	pc, err := printedOf(ctx, tx, c.NIK)
 	if err != nil {
 		return 0, "", err
 	}
+	printed := pc.state()
 	if !hasDevice && (printed.Status == "none" || printed.Status == "revoked") {
 		return 0, "", ErrNoDigitalID
 	}
@@ -204,7 +205,7 @@ func (is *Issuer) changeFor(ctx context.Context, tx store.Tx, c StatusChange) (i
 				return 0, "", err
 			}
 		}
-		m, err := is.changePrinted(ctx, tx, c.NIK, store.StatusRevoked, ActionPrintRevoke, c.actor(), c.Alasan)
+		m, err := is.changePrinted(ctx, tx, c.NIK, pc, store.StatusRevoked, ActionPrintRevoke, c.actor(), c.Alasan)
 		return n + m, "revoked", err
 	}
 	to, action, printedAction, want := store.StatusSuspended, "kredensial.tangguhkan", ActionPrintSuspend, "suspended"
@@ -217,7 +218,7 @@ func (is *Issuer) changeFor(ctx context.Context, tx store.Tx, c StatusChange) (i
 			return 0, "", err
 		}
 	}
-	m, err := is.changePrinted(ctx, tx, c.NIK, to, printedAction, c.actor(), c.Alasan)
+	m, err := is.changePrinted(ctx, tx, c.NIK, pc, to, printedAction, c.actor(), c.Alasan)
 	if err != nil || n+m > 0 {
 		return n + m, want, err
 	}
@@ -307,10 +308,17 @@ type DigitalID struct {
 
 // DigitalIDOf reads the state of a resident's digital ID in tx.
 func DigitalIDOf(ctx context.Context, tx store.Queries, n string) (DigitalID, error) {
-	cetak, err := printedStateOf(ctx, tx, n)
+	pc, err := printedOf(ctx, tx, n)
 	if err != nil {
 		return DigitalID{}, err
 	}
+	return digitalIDOf(ctx, tx, n, pc)
+}
+
+// digitalIDOf is DigitalIDOf with the resident's printed cards pc already
+// read.
+func digitalIDOf(ctx context.Context, tx store.Queries, n string, pc printedCards) (DigitalID, error) {
+	cetak := pc.state()
 	dev, err := tx.GetPerangkatAktif(ctx, n)
 	if store.IsNotFound(err) {
 		return DigitalID{Status: "none", Cetak: cetak}, nil

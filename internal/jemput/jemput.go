@@ -184,22 +184,36 @@ func (s *Service) Get(ctx context.Context, p store.Petugas, id int64) (store.Jem
 // List lists the drives officer p may see, newest first, with their
 // figures.
 func (s *Service) List(ctx context.Context, p store.Petugas) ([]Angka, error) {
+	mine, err := s.Store.GetKantor(ctx, p.KantorKode)
+	if err != nil {
+		return nil, err
+	}
 	offices, err := s.Store.ListKantor(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var codes []string
 	for _, k := range offices {
-		if ok, err := covers(ctx, s.Store, p, k.Kode); err != nil {
-			return nil, err
-		} else if ok {
+		if kantor.Covers(mine, k.WilayahKode) {
 			codes = append(codes, k.Kode)
 		}
 	}
+	return Of(ctx, s.Store, codes)
+}
+
+// Lister is the part of a store Of reads through.
+type Lister interface {
+	ListJemput(ctx context.Context, kantor []string, limit int) ([]store.Jemput, error)
+	RekapJemput(ctx context.Context, ids []int64) (map[int64]store.RekapJemput, error)
+}
+
+// Of lists the drives of the offices with the codes, newest first, with
+// their figures (at most 200); none for no codes.
+func Of(ctx context.Context, q Lister, codes []string) ([]Angka, error) {
 	if len(codes) == 0 {
 		return nil, nil
 	}
-	list, err := s.Store.ListJemput(ctx, codes, 200)
+	list, err := q.ListJemput(ctx, codes, 200)
 	if err != nil {
 		return nil, err
 	}
@@ -207,7 +221,7 @@ func (s *Service) List(ctx context.Context, p store.Petugas) ([]Angka, error) {
 	for i, j := range list {
 		ids[i] = j.ID
 	}
-	rekap, err := s.Store.RekapJemput(ctx, ids)
+	rekap, err := q.RekapJemput(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -227,13 +241,13 @@ func (s *Service) Roster(ctx context.Context, p store.Petugas, id int64, purpose
 	if err != nil {
 		return Angka{}, nil, err
 	}
+	if !serves(p) {
+		rekap, err := s.Store.RekapJemput(ctx, []int64{id})
+		return Figures(j, rekap[id]), nil, err
+	}
 	var list []store.PesertaJemput
-	var rekap map[int64]store.RekapJemput
 	err = s.Store.InTx(ctx, func(tx store.Tx) error {
 		var err error
-		if rekap, err = tx.RekapJemput(ctx, []int64{id}); err != nil || !serves(p) {
-			return err
-		}
 		if list, err = tx.ListPeserta(ctx, id); err != nil {
 			return err
 		}
@@ -250,7 +264,21 @@ func (s *Service) Roster(ctx context.Context, p store.Petugas, id int64, purpose
 		}
 		return nil
 	})
-	return Figures(j, rekap[id]), list, err
+	return Figures(j, tally(list)), list, err
+}
+
+// tally counts a roster as RekapJemput does.
+func tally(list []store.PesertaJemput) store.RekapJemput {
+	r := store.RekapJemput{Peserta: len(list)}
+	for _, e := range list {
+		if !e.HadirAt.IsZero() {
+			r.Hadir++
+		}
+		if e.Aktif {
+			r.Aktif++
+		}
+	}
+	return r
 }
 
 // Hasil is the outcome of a roster import.
@@ -379,7 +407,23 @@ func (s *Service) CheckIn(ctx context.Context, p store.Petugas, id int64, n stri
 	if _, err := s.owned(ctx, p, id); err != nil {
 		return store.PesertaJemput{}, err
 	}
-	n = cleanNIK(n)
+	return s.checkIn(ctx, p, id, cleanNIK(n))
+}
+
+// CheckInEntry checks in the roster entry with ID entry of drive id.
+func (s *Service) CheckInEntry(ctx context.Context, p store.Petugas, id, entry int64) (store.PesertaJemput, error) {
+	if _, err := s.owned(ctx, p, id); err != nil {
+		return store.PesertaJemput{}, err
+	}
+	n, err := s.entryNIK(ctx, id, entry)
+	if err != nil {
+		return store.PesertaJemput{}, err
+	}
+	return s.checkIn(ctx, p, id, n)
+}
+
+// checkIn checks in NIK n on drive id, which officer p may change.
+func (s *Service) checkIn(ctx context.Context, p store.Petugas, id int64, n string) (store.PesertaJemput, error) {
 	var out store.PesertaJemput
 	err := s.Store.InTx(ctx, func(tx store.Tx) error {
 		var err error
@@ -402,15 +446,6 @@ func (s *Service) CheckIn(ctx context.Context, p store.Petugas, id int64, n stri
 	return out, nil
 }
 
-// CheckInEntry checks in the roster entry with ID entry of drive id.
-func (s *Service) CheckInEntry(ctx context.Context, p store.Petugas, id, entry int64) (store.PesertaJemput, error) {
-	n, err := s.EntryNIK(ctx, p, id, entry)
-	if err != nil {
-		return store.PesertaJemput{}, err
-	}
-	return s.CheckIn(ctx, p, id, n)
-}
-
 // EntryNIK returns the NIK of roster entry entry of drive id, for an
 // officer of an office that may see the drive and serves residents.
 func (s *Service) EntryNIK(ctx context.Context, p store.Petugas, id, entry int64) (string, error) {
@@ -420,6 +455,11 @@ func (s *Service) EntryNIK(ctx context.Context, p store.Petugas, id, entry int64
 	if _, err := s.Get(ctx, p, id); err != nil {
 		return "", err
 	}
+	return s.entryNIK(ctx, id, entry)
+}
+
+// entryNIK is the NIK of roster entry entry of drive id.
+func (s *Service) entryNIK(ctx context.Context, id, entry int64) (string, error) {
 	list, err := s.Store.ListPeserta(ctx, id)
 	if err != nil {
 		return "", err

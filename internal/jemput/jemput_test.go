@@ -165,9 +165,26 @@ func TestImport(t *testing.T) {
 		if err != nil || len(list) != 1 || list[0].Peserta != 2 || list[0].Hadir != 1 || list[0].Aktif != 0 {
 			t.Errorf("the province's list: %+v %v", list, err)
 		}
+		if list, err := s.List(ctx, far); err != nil || len(list) != 0 {
+			t.Errorf("Mukomuko's list: %+v %v", list, err)
+		}
 		a, roster, err := s.Roster(ctx, p, j.ID, "konsol: jemput bola")
-		if err != nil || len(roster) != 2 || roster[0].Nama != "SITI AMINAH" || a.Peserta != 2 {
-			t.Errorf("roster %+v %+v %v", a, roster, err)
+		if err != nil || len(roster) != 2 || roster[0].Nama != "SITI AMINAH" || a.RekapJemput != (store.RekapJemput{Peserta: 2, Hadir: 1}) {
+			t.Fatalf("roster %+v %+v %v", a, roster, err)
+		}
+		viewer := other
+		viewer.Peran = store.PeranViewer
+		if a, roster, err := s.Roster(ctx, viewer, j.ID, "konsol: jemput bola"); err != nil || roster != nil || a.RekapJemput != (store.RekapJemput{Peserta: 2, Hadir: 1}) {
+			t.Errorf("a viewer's roster: %+v %+v %v", a, roster, err)
+		}
+		if _, err := s.CheckInEntry(ctx, other, j.ID, roster[1].ID); !errors.Is(err, jemput.ErrNotOwner) {
+			t.Errorf("the province checks in at Kota Bengkulu's drive: %v", err)
+		}
+		if e, err := s.CheckInEntry(ctx, p, j.ID, roster[1].ID); err != nil || e.NIK != budi || e.HadirOleh != p.Username {
+			t.Errorf("check-in by the roster's entry: %+v %v", e, err)
+		}
+		if _, err := s.CheckInEntry(ctx, p, j.ID, roster[1].ID+1000); !errors.Is(err, jemput.ErrNotOnIt) {
+			t.Errorf("check-in of an entry of no roster: %v", err)
 		}
 		events, err := st.ListAudit(ctx, 0, 1000)
 		if err != nil {
@@ -180,7 +197,7 @@ func TestImport(t *testing.T) {
 				t.Errorf("an audit detail holds a NIK: %s", e.Detail)
 			}
 		}
-		if n[jemput.ActionBuat] != 1 || n[jemput.ActionImpor] != 2 || n[jemput.ActionPeserta] != 2 || n[jemput.ActionHadir] != 1 ||
+		if n[jemput.ActionBuat] != 1 || n[jemput.ActionImpor] != 2 || n[jemput.ActionPeserta] != 2 || n[jemput.ActionHadir] != 2 ||
 			n[jemput.ActionLihat] != 1 || n[jemput.ActionTampil] != 2 {
 			t.Errorf("audit events %v", n)
 		}

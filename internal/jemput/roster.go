@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/ikd-project/ikd/internal/errs"
 	"github.com/ikd-project/ikd/internal/nik"
+	"github.com/ikd-project/ikd/internal/siakimport"
 )
 
 // Limits of a roster file.
@@ -41,30 +43,9 @@ const (
 	CodeMati      = "meninggal"         // the resident is recorded as dead
 )
 
-// RowError says why a row was not added. Its messages hold no NIK or
-// name, so they are safe to show and log.
-type RowError struct {
-	Line int
-	Code string
-	ID   string // reason in Bahasa Indonesia
-	EN   string // reason in English
-}
-
-// Message is "baris 7: …", or "line 7: …" in English.
-func (e RowError) Message(lang string) string {
-	if lang == "en" {
-		return "line " + strconv.Itoa(e.Line) + ": " + e.EN
-	}
-	return "baris " + strconv.Itoa(e.Line) + ": " + e.ID
-}
-
-// Reason is the reason alone in lang.
-func (e RowError) Reason(lang string) string {
-	if lang == "en" {
-		return e.EN
-	}
-	return e.ID
-}
+// RowError says why a row was not added: the SIAK import's row error, one
+// of the Code… constants above, its messages holding no NIK or name.
+type RowError = siakimport.RowError
 
 // Roster is what a roster file holds: the good rows, in file order, and
 // the bad ones.
@@ -232,10 +213,10 @@ func parseRows(rows []fileRow) (Roster, error) {
 	nikCol, namaCol := -1, -1
 	for i, c := range rows[start].cells {
 		k := headerKey(c)
-		if nikCol < 0 && contains(nikHeaders, k) {
+		if nikCol < 0 && slices.Contains(nikHeaders, k) {
 			nikCol = i
 		}
-		if namaCol < 0 && contains(namaHeaders, k) {
+		if namaCol < 0 && slices.Contains(namaHeaders, k) {
 			namaCol = i
 		}
 	}
@@ -312,15 +293,6 @@ func blank(cells []string) bool {
 		}
 	}
 	return true
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // SameName reports whether a name in a roster file is the resident's

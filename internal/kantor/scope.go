@@ -44,8 +44,7 @@ var (
 // the province, a kab/kota Dinas (or the MPP of a kota) its kab/kota, a
 // kecamatan office its kecamatan.
 func Covers(k store.Kantor, kode string) bool {
-	l := wilayah.Level(k.WilayahKode)
-	return l != 0 && wilayah.Ancestor(kode, l) == k.WilayahKode
+	return wilayah.Within(kode, k.WilayahKode)
 }
 
 // CoversNIK reports whether the kecamatan coded in the first six digits of

@@ -2,140 +2,21 @@ package kartucetak
 
 import (
 	"bytes"
-	"compress/zlib"
-	"fmt"
-	"image"
-	"image/color"
 	"image/jpeg"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/ikd-project/ikd/internal/kartucetak/kartucetaktest"
 	"github.com/ikd-project/ikd/internal/kredensial/qrcred/qrimage"
 	"github.com/ikd-project/ikd/internal/verify"
 	"github.com/ikd-project/ikd/internal/verify/verifytest"
 )
 
 var now = time.Date(2026, 12, 8, 3, 0, 0, 0, time.UTC)
-
-// object is one parsed indirect object.
-type object struct {
-	dict   string
-	stream []byte
-}
-
-// Parse reads a PDF as this package writes it, checking its structure on
-// the way: the header, every xref offset pointing at its object, startxref
-// pointing at the xref table, each stream's /Length. It returns the
-// objects by number.
-func Parse(t *testing.T, pdf []byte) map[int]object {
-	t.Helper()
-	if !bytes.HasPrefix(pdf, []byte("%PDF-1.4\n")) || !bytes.HasSuffix(pdf, []byte("%%EOF\n")) {
-		t.Fatalf("not a PDF 1.4 file: %q … %q", pdf[:min(20, len(pdf))], pdf[max(0, len(pdf)-10):])
-	}
-	m := regexp.MustCompile(`startxref\n(\d+)\n%%EOF\n$`).FindSubmatch(pdf)
-	if m == nil {
-		t.Fatal("no startxref")
-	}
-	xref, _ := strconv.Atoi(string(m[1]))
-	if !bytes.HasPrefix(pdf[xref:], []byte("xref\n0 ")) {
-		t.Fatalf("startxref %d does not point at the xref table", xref)
-	}
-	lines := strings.Split(string(pdf[xref:]), "\n")
-	count, _ := strconv.Atoi(strings.Fields(lines[1])[1])
-	if lines[2] != "0000000000 65535 f " {
-		t.Errorf("free entry %q", lines[2])
-	}
-	objs := map[int]object{}
-	for n := 1; n < count; n++ {
-		e := lines[2+n]
-		if len(e) != 19 || !strings.HasSuffix(e, " 00000 n ") { // 20 bytes with the newline
-			t.Fatalf("xref entry %d %q", n, e)
-		}
-		off, _ := strconv.Atoi(e[:10])
-		head := fmt.Sprintf("%d 0 obj\n", n)
-		if !bytes.HasPrefix(pdf[off:], []byte(head)) {
-			t.Fatalf("xref of object %d points at %q", n, pdf[off:off+12])
-		}
-		body := pdf[off+len(head):]
-		end := bytes.Index(body, []byte("endobj\n"))
-		body = body[:end]
-		var o object
-		if i := bytes.Index(body, []byte("\nstream\n")); i >= 0 {
-			o.dict = string(body[:i])
-			lm := regexp.MustCompile(`/Length (\d+)`).FindStringSubmatch(o.dict)
-			length, _ := strconv.Atoi(lm[1])
-			o.stream = body[i+len("\nstream\n"):][:length]
-			if !bytes.HasPrefix(body[i+len("\nstream\n")+length:], []byte("\nendstream\n")) {
-				t.Fatalf("object %d: /Length %d does not end at endstream", n, length)
-			}
-		} else {
-			o.dict = strings.TrimSpace(string(body))
-		}
-		objs[n] = o
-	}
-	if !regexp.MustCompile(`trailer\n<< /Size ` + strconv.Itoa(count) + ` /Root 1 0 R`).Match(pdf[xref:]) {
-		t.Error("trailer")
-	}
-	return objs
-}
-
-func inflate(t *testing.T, b []byte) []byte {
-	t.Helper()
-	z, err := zlib.NewReader(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := io.ReadAll(z)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-func dictInt(t *testing.T, dict, key string) int {
-	t.Helper()
-	m := regexp.MustCompile(`/` + key + ` (\d+)`).FindStringSubmatch(dict)
-	if m == nil {
-		t.Fatalf("no /%s in %s", key, dict)
-	}
-	n, _ := strconv.Atoi(m[1])
-	return n
-}
-
-// QRText finds the QR image of a card PDF and decodes it.
-func QRText(t *testing.T, pdf []byte) string {
-	t.Helper()
-	objs := Parse(t, pdf)
-	o := objs[7]
-	if !strings.Contains(o.dict, "/Subtype /Image") || !strings.Contains(o.dict, "/DeviceGray") {
-		t.Fatalf("object 7 is not the QR image: %s", o.dict)
-	}
-	w, h := dictInt(t, o.dict, "Width"), dictInt(t, o.dict, "Height")
-	pix := inflate(t, o.stream)
-	if len(pix) != w*h {
-		t.Fatalf("QR image of %d samples, want %d×%d", len(pix), w, h)
-	}
-	// Scale it up, as the page does, for the decoder.
-	const s = 4
-	img := image.NewGray(image.Rect(0, 0, w*s, h*s))
-	for y := range h * s {
-		for x := range w * s {
-			img.SetGray(x, y, color.Gray{Y: pix[(y/s)*w+x/s]})
-		}
-	}
-	text, err := qrimage.DecodeImage(img)
-	if err != nil {
-		t.Fatalf("QR in the PDF: %v", err)
-	}
-	return text
-}
 
 func TestCardPDF(t *testing.T) {
 	f := verifytest.New(t, now)
@@ -146,20 +27,20 @@ func TestCardPDF(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	objs := Parse(t, pdf)
-	if !strings.Contains(objs[3].dict, "/MediaBox [0 0 297.64 419.53]") {
-		t.Errorf("page %s", objs[3].dict)
+	objs := kartucetaktest.Parse(t, pdf)
+	if !strings.Contains(objs[3].Dict, "/MediaBox [0 0 297.64 419.53]") {
+		t.Errorf("page %s", objs[3].Dict)
 	}
 	for n, want := range map[int]string{4: "/BaseFont /Helvetica ", 5: "/BaseFont /Helvetica-Bold", 6: "/Filter /DCTDecode", 8: "/Filter /FlateDecode"} {
-		if !strings.Contains(objs[n].dict, want) {
-			t.Errorf("object %d %s lacks %s", n, objs[n].dict, want)
+		if !strings.Contains(objs[n].Dict, want) {
+			t.Errorf("object %d %s lacks %s", n, objs[n].Dict, want)
 		}
 	}
-	photo, err := jpeg.Decode(bytes.NewReader(objs[6].stream))
-	if err != nil || photo.Bounds().Dx() != dictInt(t, objs[6].dict, "Width") {
+	photo, err := jpeg.Decode(bytes.NewReader(objs[6].Stream))
+	if err != nil || photo.Bounds().Dx() != kartucetaktest.DictInt(t, objs[6].Dict, "Width") {
 		t.Errorf("photo: %v", err)
 	}
-	content := string(inflate(t, objs[8].stream))
+	content := string(kartucetaktest.Inflate(t, objs[8].Stream))
 	for _, want := range []string{"(KARTU CETAK / PRINTED CARD) Tj", "(SITI AMINAH BINTI) Tj", `(MUHAMMAD \(ALM.\) \311LODIE) Tj`,
 		"(08-12-2026) Tj", "(08-12-2027) Tj", "/Foto Do", "/QR Do", "https://ikd.bengkuluprov.go.id/verifikasi/"} {
 		if !strings.Contains(content, want) {
@@ -167,7 +48,7 @@ func TestCardPDF(t *testing.T) {
 		}
 	}
 	// The QR in the PDF is the credential, and it verifies as a printed card.
-	got := QRText(t, pdf)
+	got := kartucetaktest.QRText(t, pdf)
 	if got != qr {
 		t.Fatalf("QR text differs: %.40q…", got)
 	}

@@ -19,14 +19,14 @@ var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
 // session is an officer signed in over HTTP: the cookie and CSRF token.
 type session struct {
-	t             *testing.T
+	t             testing.TB
 	url, username string
 	cookie, csrf  string
 }
 
 // signIn creates an officer of office with role peran, sets up the
 // account (with TOTP when the role needs it) and signs in over HTTP.
-func signIn(t *testing.T, c *console, username, office string, peran store.Peran) *session {
+func signIn(t testing.TB, c *console, username, office string, peran store.Peran) *session {
 	t.Helper()
 	created, err := c.officer.Create(ctx, petugas.Baru{Username: username, Nama: strings.ToUpper(username), Kantor: office, Peran: peran})
 	if err != nil {

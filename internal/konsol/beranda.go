@@ -101,7 +101,7 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request, o officer) {
 	for _, f := range found {
 		res := result{Penduduk: f}
 		if d, ok := wilayah.Default().Lookup(f.DesaKode); ok {
-			res.Desa = d.Jenis + " " + d.Nama
+			res.Desa = d.NamaLengkap()
 		}
 		p.Results = append(p.Results, res)
 	}

@@ -2,14 +2,11 @@ package konsol_test
 
 import (
 	"bytes"
-	"compress/zlib"
 	"encoding/base64"
 	"encoding/json"
-	"image"
-	"image/color"
-	"io"
-	"regexp"
-	"strconv"
+	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,8 +15,7 @@ import (
 	"github.com/ikd-project/ikd/internal/ikdtest"
 	"github.com/ikd-project/ikd/internal/ikdtest/browser"
 	"github.com/ikd-project/ikd/internal/issuance"
-	"github.com/ikd-project/ikd/internal/kredensial/qrcred/qrimage"
-	"github.com/ikd-project/ikd/internal/petugas"
+	"github.com/ikd-project/ikd/internal/kartucetak/kartucetaktest"
 	"github.com/ikd-project/ikd/internal/store"
 )
 
@@ -32,38 +28,6 @@ type printed struct {
 	PDF          string `json:"pdf"` // base64
 }
 
-// qrOfPDF finds the QR image of a printed card's PDF (an 8-bit gray
-// image, Flate-compressed, one pixel per module) and decodes it.
-func qrOfPDF(t *testing.T, pdf []byte) string {
-	t.Helper()
-	m := regexp.MustCompile(`/Subtype /Image /Width (\d+) /Height (\d+) /ColorSpace /DeviceGray [^>]*/Length (\d+) >>\nstream\n`).FindSubmatchIndex(pdf)
-	if m == nil {
-		t.Fatal("no gray QR image in the PDF")
-	}
-	num := func(i int) int { n, _ := strconv.Atoi(string(pdf[m[2*i]:m[2*i+1]])); return n }
-	w, h, n := num(1), num(2), num(3)
-	z, err := zlib.NewReader(bytes.NewReader(pdf[m[1] : m[1]+n]))
-	if err != nil {
-		t.Fatal(err)
-	}
-	pix, err := io.ReadAll(z)
-	if err != nil || len(pix) != w*h {
-		t.Fatalf("QR image: %d samples, %v", len(pix), err)
-	}
-	const s = 4
-	img := image.NewGray(image.Rect(0, 0, w*s, h*s))
-	for y := range h * s {
-		for x := range w * s {
-			img.SetGray(x, y, color.Gray{Y: pix[(y/s)*w+x/s]})
-		}
-	}
-	text, err := qrimage.DecodeImage(img)
-	if err != nil {
-		t.Fatalf("QR in the PDF: %v", err)
-	}
-	return text
-}
-
 // TestPrintedCardInChromium is assisted mode in real browsers: an operator
 // prints Siti's QR card from her console page (a PDF, A6, not cached); the
 // QR decoded from that PDF, pasted into the verifier page, says "SAH —
@@ -73,20 +37,15 @@ func qrOfPDF(t *testing.T, pdf []byte) string {
 func TestPrintedCardInChromium(t *testing.T) {
 	ikdtest.ForEachBackend(t, func(t *testing.T, st store.Store) {
 		c := start(t, st)
-		created, err := c.officer.Create(ctx, petugas.Baru{Username: "rina", Nama: "Rina Operator", Kantor: office, Peran: store.PeranOperator})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := c.officer.Setup(ctx, "rina", created.SetupCode, pw, pw, "", ""); err != nil {
-			t.Fatal(err)
-		}
+		s := signIn(t, c, "rina", office, store.PeranOperator)
+		printRefused(t, c, s)
 		b := browser.New(t)
 		if err := chromedp.Do(b, chromedp.Navigate(c.url+"/konsol/"), chromedp.WaitVisible(chromedp.ID("form-masuk")),
 			chromedp.SendKeys(chromedp.ID("username"), "rina"), chromedp.SendKeys(chromedp.ID("password"), pw),
 			chromedp.Submit(chromedp.ID("form-masuk"))); err != nil {
 			t.Fatal(err)
 		}
-		waitText(t, b, "#petugas", "Rina")
+		waitText(t, b, "#petugas", "RINA")
 		page := c.url + "/konsol/penduduk/" + siti + "?tujuan=layanan"
 		if err := chromedp.Do(b, chromedp.Navigate(page)); err != nil {
 			t.Fatal(err)
@@ -109,7 +68,7 @@ func TestPrintedCardInChromium(t *testing.T) {
 			!bytes.HasPrefix(pdf, []byte("%PDF-1.4")) || !bytes.Contains(pdf, []byte("/MediaBox [0 0 297.64 419.53]")) {
 			t.Fatalf("print answer: %d %q %q, %d bytes %q", p.Status, p.ContentType, p.CacheControl, len(pdf), pdf[:min(len(pdf), 40)])
 		}
-		qr := qrOfPDF(t, pdf)
+		qr := kartucetaktest.QRText(t, pdf)
 		if n := c.srv.CountAudit(t, issuance.ActionPrint, siti); n != 1 {
 			t.Errorf("%d audited prints, want 1", n)
 		}
@@ -146,7 +105,8 @@ func TestPrintedCardInChromium(t *testing.T) {
 			t.Errorf("face shown and printed marked: %q", got)
 		}
 		browser.Axe(t, v, "verifikasi, kartu cetak sah")
-		shots(t, v, "verifikasi-kartu-cetak")
+		// At the phone's width, as a teller holds it (shots would resize it).
+		t.Logf("screenshot: %s", browser.Screenshot(t, v, "verifikasi-kartu-cetak-ponsel"))
 
 		// "Cabut kartu cetak" with a reason; the refreshed verifier says revoked.
 		if err := chromedp.Do(b, chromedp.SetValue(chromedp.ID("alasan-cetak"), "kartu_hilang"),
@@ -175,5 +135,34 @@ func TestPrintedCardInChromium(t *testing.T) {
 		waitText(t, v, "#putusan-judul", "TIDAK SAH")
 		waitText(t, v, "#putusan-alasan", "telah dicabut. Kartu cetak (tanpa ponsel)")
 		browser.Axe(t, v, "verifikasi, kartu cetak dicabut")
+		t.Logf("screenshot: %s", browser.Screenshot(t, v, "verifikasi-kartu-cetak-dicabut-ponsel"))
 	})
+}
+
+// printRefused: the print endpoint changes state (it signs a card and
+// revokes the earlier one), so a POST without the session's CSRF token, a
+// GET, and a resident of another kab/kota print nothing; the last is
+// audited as refused.
+func printRefused(t *testing.T, c *console, s *session) {
+	t.Helper()
+	path := "/konsol/penduduk/" + siti + "/kartu-cetak"
+	for name, try := range map[string]func() (*http.Response, string){
+		"no CSRF token": func() (*http.Response, string) { return send(t, "POST", c.url+path, url.Values{}, "Cookie", s.cookie) },
+		"GET":           func() (*http.Response, string) { return s.get(path) },
+		"another area": func() (*http.Response, string) {
+			return s.post("/konsol/penduduk/"+outside+"/kartu-cetak", url.Values{})
+		},
+	} {
+		if res, body := try(); res.StatusCode == http.StatusOK && res.Header.Get("Content-Type") == "application/pdf" || strings.HasPrefix(body, "%PDF") {
+			t.Errorf("%s: printed (%d)", name, res.StatusCode)
+		}
+	}
+	for _, n := range []string{siti, outside} {
+		if cards, err := c.st.ListKartuCetak(ctx, n); err != nil || len(cards) != 0 {
+			t.Errorf("cards of %s after refusals: %d %v", n, len(cards), err)
+		}
+	}
+	if n := c.srv.CountAudit(t, issuance.ActionPrintRefused, outside); n != 1 {
+		t.Errorf("%d audited refusals of a resident of another area, want 1", n)
+	}
 }

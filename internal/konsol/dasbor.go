@@ -1,6 +1,7 @@
 package konsol
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -9,6 +10,7 @@ import (
 	"github.com/ikd-project/ikd/internal/dasbor"
 	"github.com/ikd-project/ikd/internal/errs"
 	"github.com/ikd-project/ikd/internal/jemput"
+	"github.com/ikd-project/ikd/internal/kantor"
 	"github.com/ikd-project/ikd/internal/store"
 	"github.com/ikd-project/ikd/internal/tabel"
 	"github.com/ikd-project/ikd/internal/target"
@@ -37,8 +39,6 @@ type dashboardPage struct {
 	Drives []jemput.Angka
 	Bases  []target.Basis
 	Chart  chart
-	// Own is the officer's own area: the path above it is not linked.
-	Own string
 }
 
 // Pct writes a share with one decimal.
@@ -48,8 +48,8 @@ func (p dashboardPage) Pct(v float64) string { return web.Decimal(p.Lang, v, 1) 
 func (p dashboardPage) Week(v float64) string { return web.Decimal(p.Lang, v, 0) }
 
 // Linked reports whether area kode is within the officer's area, so that
-// a link to it opens.
-func (p dashboardPage) Linked(kode string) bool { return dasbor.Within(kode, p.Own) }
+// a link to it opens (the path above it is not linked).
+func (p dashboardPage) Linked(kode string) bool { return kantor.Covers(p.Officer.Kantor, kode) }
 
 // Yield is a drive's activations per roster entry, as a percentage.
 func (p dashboardPage) Yield(a jemput.Angka) string {
@@ -66,52 +66,51 @@ func dashboardRedirect(w http.ResponseWriter, r *http.Request) {
 }
 
 // dashboardOf checks the officer may read the dashboard of the area the
-// path names (the officer's own area for none) and makes its report.
+// path names (the officer's own area for none) and makes its page.
 func (h *Handler) dashboardOf(w http.ResponseWriter, r *http.Request, o officer) (dashboardPage, bool) {
-	p := dashboardPage{Page: h.page(w, r, "dasbor.title", o), Officer: o, Bases: target.Bases, Own: o.Kantor.WilayahKode}
+	p := dashboardPage{Page: h.page(w, r, "dasbor.title", o), Officer: o, Bases: target.Bases}
 	if !slices.Contains(dashboardRoles, o.Peran) {
 		h.failAs(w, r, o, "dashboard", errDashboardRole, "/konsol/")
 		return p, false
 	}
 	kode := r.PathValue("kode")
 	if kode == "" {
-		kode = p.Own
+		kode = o.Kantor.WilayahKode
 	}
-	if _, ok := wilayah.Default().Lookup(kode); !ok || !dasbor.Within(kode, p.Own) {
+	if _, ok := wilayah.Default().Lookup(kode); !ok || !kantor.Covers(o.Kantor, kode) {
 		h.failAs(w, r, o, "dashboard", errDashboardArea, "/konsol/dasbor/")
 		return p, false
 	}
-	now := time.Now().UTC()
+	if err := h.dashboardData(r.Context(), &p, kode, time.Now().UTC()); err != nil {
+		h.failAs(w, r, o, "dashboard", err, "/konsol/")
+		return p, false
+	}
+	return p, true
+}
+
+// dashboardData reads the page's figures: the area's report, the offices
+// (read once for both tables), the stock report, and lays out the chart.
+func (h *Handler) dashboardData(ctx context.Context, p *dashboardPage, kode string, now time.Time) error {
 	var err error
-	if p.R, err = dasbor.Of(r.Context(), h.Dashboard, kode, now); err != nil {
-		h.failAs(w, r, o, "dashboard", err, "/konsol/")
-		return p, false
+	if p.R, err = dasbor.Of(ctx, h.Dashboard, kode, now); err != nil {
+		return err
 	}
-	stock, err := h.Stock.Report(r.Context())
+	stock, err := h.Stock.Report(ctx)
 	if err != nil {
-		h.failAs(w, r, o, "dashboard", err, "/konsol/")
-		return p, false
+		return err
 	}
-	if p.Offices, p.Quiet, err = dasbor.Offices(r.Context(), h.Dashboard, kode, now, stock); err != nil {
-		h.failAs(w, r, o, "dashboard", err, "/konsol/")
-		return p, false
-	}
-	drives, err := h.Drives.List(r.Context(), o.Petugas)
+	all, err := h.Dashboard.ListKantor(ctx)
 	if err != nil {
-		h.failAs(w, r, o, "dashboard", err, "/konsol/")
-		return p, false
+		return err
 	}
-	inArea := map[string]bool{}
-	for _, of := range p.Offices {
-		inArea[of.Kode] = true
+	if p.Offices, p.Quiet, err = dasbor.Offices(ctx, h.Dashboard, all, kode, now, stock); err != nil {
+		return err
 	}
-	for _, d := range drives {
-		if inArea[d.KantorKode] {
-			p.Drives = append(p.Drives, d)
-		}
+	if p.Drives, err = dasbor.Drives(ctx, h.Dashboard, all, kode); err != nil {
+		return err
 	}
 	p.Chart = trendChart(p.R)
-	return p, true
+	return nil
 }
 
 func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, o officer) {
@@ -142,13 +141,13 @@ func (p dashboardPage) table(name string) (tabel.Table, bool) {
 	l := p.Lang
 	switch name {
 	case "wilayah":
-		t := tabel.Table{Title: "Wilayah " + p.R.Area.Kode, Header: headers(l, "dasbor.wilayah", "dasbor.kode", "dasbor.penduduk",
-			"dasbor.wajib", "dasbor.terekam", "dasbor.ikd", "dasbor.persen.wajib_ktp", "dasbor.persen.terekam", "dasbor.persen.penduduk",
-			"konsol.target.perminggu", "konsol.target.perlu")}
+		t := tabel.Table{Title: "Wilayah " + p.R.Area.Kode, Header: headers(l, "dasbor.wilayah", "dasbor.kode", "dasbor.ikd",
+			"dasbor.persen.wajib_ktp", "dasbor.persen.terekam", "dasbor.persen.penduduk", "konsol.target.perminggu", "konsol.target.perlu",
+			"dasbor.penduduk", "dasbor.wajib", "dasbor.terekam")}
 		for _, a := range append(slices.Clone(p.R.Children), p.R.Area) {
 			w := a.Progress(target.WajibKTP)
-			t.Rows = append(t.Rows, []any{a.Nama, a.Kode, a.Penduduk, a.WajibKTP, a.Terekam, a.IKD, w.Persen,
-				a.Progress(target.Terekam).Persen, a.Progress(target.Penduduk).Persen, w.PerMinggu, w.Perlu})
+			t.Rows = append(t.Rows, []any{a.Nama, a.Kode, a.IKD, w.Persen, a.Progress(target.Terekam).Persen,
+				a.Progress(target.Penduduk).Persen, w.PerMinggu, w.Perlu, a.Penduduk, a.WajibKTP, a.Terekam})
 		}
 		return t, true
 	case "minggu":
@@ -197,10 +196,7 @@ type chart struct {
 	Bars          []bar
 	// Need is the y of the line of the weekly pace the target needs; 0
 	// when it needs none or the line would be off the chart.
-	Need     float64
-	NeedText string
-	Max      int
-	Label    string // what the chart shows, for screen readers
+	Need float64
 }
 
 type bar struct {
@@ -210,9 +206,9 @@ type bar struct {
 }
 
 const (
-	chartW, chartH = 640, 220
+	chartW, chartH = 420, 200
 	chartTop       = 10
-	chartBottom    = 30 // room for the dates
+	chartBottom    = 26 // room for the dates
 	chartLeft      = 8
 )
 
@@ -239,12 +235,11 @@ func trendChart(r dasbor.Report) chart {
 	if need > 0 && need <= top {
 		c.Need = chartTop + plot - plot*need/top
 	}
-	c.Max = int(top)
 	return c
 }
 
 // AxisY is the y of the dates under the bars.
-func (c chart) AxisY() int { return chartH - 10 }
+func (c chart) AxisY() int { return chartH - 8 }
 
 // Pct100 is a share as a percentage figure.
 func (dashboardPage) Pct100(share float64) float64 { return 100 * share }

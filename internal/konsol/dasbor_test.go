@@ -67,6 +67,25 @@ func TestDashboardInChromium(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		// A drive of the Kota's Dinas with three of them on its roster, one
+		// checked in: the dashboard's drive line.
+		now := time.Now()
+		j := store.Jemput{Nama: "Jemput bola OPD Kota", Sasaran: store.SasaranOPDKabKota, Tempat: "Balai Kota", KantorKode: office,
+			MulaiAt: now.Add(-time.Hour), SelesaiAt: now.Add(time.Hour), HitungSampai: now.Add(time.Hour), Jam: 2,
+			Petugas: []string{"x"}, DibuatOleh: "x"}
+		if err := st.CreateJemput(ctx, &j); err != nil {
+			t.Fatal(err)
+		}
+		var roster []store.PesertaJemput
+		for i, p := range kota[:3] {
+			roster = append(roster, store.PesertaJemput{JemputID: j.ID, NIK: p.NIK, Baris: i + 2})
+		}
+		if err := st.AddPeserta(ctx, roster); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.HadirPeserta(ctx, j.ID, kota[0].NIK, now, "x"); err != nil {
+			t.Fatal(err)
+		}
 		login := func(user, kantor string, peran store.Peran) context.Context {
 			t.Helper()
 			b := browser.New(t)
@@ -101,8 +120,16 @@ func TestDashboardInChromium(t *testing.T) {
 		if got := digits("#n-ikd"); got != 12 {
 			t.Errorf("the province's activations: %d, want 12", got)
 		}
-		if got := digits("[id='w-17.71'] td:nth-child(5)"); got != 12 {
+		if got := digits("[id='w-17.71'] td:nth-child(2)"); got != 12 {
 			t.Errorf("Kota Bengkulu's activations: %d, want 12", got)
+		}
+		// The Kota's Dinas did the 12; its drive: 3 on the roster, 1
+		// checked in, 3 activated (by the drive's officer, in its window).
+		if got := js(t, v, `[...document.querySelectorAll("[id='k-`+office+`'] td")].slice(1, 3).map(td => td.textContent).join(" ")`); got != "12 12" && got != "12 0" {
+			t.Errorf("the Kota's Dinas' activations (all, last 4 full weeks): %q, want 12", got)
+		}
+		if got := js(t, v, `[...document.querySelectorAll("#j-`+strconv.FormatInt(j.ID, 10)+` td")].slice(2, 6).map(td => td.textContent).join(" ")`); got != "3 1 3 100,0" {
+			t.Errorf("the drive's roster, checked in, activated, yield: %q, want 3 1 3 100,0", got)
 		}
 		if n := js(t, v, `String(document.querySelectorAll("#grafik-tren rect").length)`); n != "26" {
 			t.Errorf("the trend has %s bars, want 26", n)
@@ -115,7 +142,7 @@ func TestDashboardInChromium(t *testing.T) {
 
 		// The exports hold the page's figures.
 		csv := js(t, v, `fetch(document.getElementById("csv-wilayah").href).then(r => r.text())`)
-		if !strings.Contains(csv, "Kota Bengkulu,17.71,") || !strings.Contains(csv, ","+strconv.Itoa(living)+",") {
+		if !strings.Contains(csv, "Kota Bengkulu,17.71,12,") || !strings.Contains(csv, ","+strconv.Itoa(living)+",") {
 			t.Errorf("the CSV lacks the page's figures (%d residents):\n%.600s", living, csv)
 		}
 		b64 := js(t, v, `fetch(document.getElementById("xlsx-wilayah").href).then(r => r.arrayBuffer()).then(b => { let s = ""; for (const x of new Uint8Array(b)) s += String.fromCharCode(x); return btoa(s); })`)
@@ -133,8 +160,8 @@ func TestDashboardInChromium(t *testing.T) {
 		}
 		var found bool
 		for _, r := range rows {
-			if len(r) > 5 && r[1] == "17.71" {
-				found = r[5] == "12"
+			if len(r) > 2 && r[1] == "17.71" {
+				found = r[2] == "12"
 			}
 		}
 		if !found {
@@ -169,9 +196,16 @@ func TestDashboardInChromium(t *testing.T) {
 		pub := browser.New(t)
 		do(t, pub, chromedp.Navigate(c.url+"/statistik/"))
 		waitText(t, pub, "[id='s-17.71']", "12")
-		if cells := js(t, pub, `document.querySelector("[id='s-17.01'] td:nth-child(4)").textContent`); cells != "<10" {
+		if cells := js(t, pub, `document.querySelector("[id='s-17.01'] td:nth-child(2)").textContent`); cells != "<10" {
 			t.Errorf("Bengkulu Selatan's activations (none) are shown as %q, want <10", cells)
 		}
+		// The home page counts them too.
+		do(t, pub, chromedp.Navigate(c.url+"/"))
+		waitText(t, pub, "#ringkasan tfoot", "12")
+		if got := js(t, pub, `document.querySelector("#ringkasan tfoot td:nth-child(6)").textContent`); got != "12" {
+			t.Errorf("the home page's province IKD: %q, want 12", got)
+		}
+		do(t, pub, chromedp.Navigate(c.url+"/statistik/"))
 		browser.Axe(t, pub, "statistik")
 		shots(t, pub, "statistik")
 	})

@@ -47,7 +47,7 @@ type console struct {
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 
 // seed loads two residents: one of Kota Bengkulu, one outside it.
-func seed(t *testing.T, st store.Store) {
+func seed(t testing.TB, st store.Store) {
 	t.Helper()
 	outDesa := wilayah.Default().Children("17.01.01")[0].Kode
 	person := func(n, kk, nama, desa string, born time.Time, sex store.JenisKelamin) store.Penduduk {
@@ -81,7 +81,7 @@ func seed(t *testing.T, st store.Store) {
 }
 
 // start runs the whole server, wired as ikd serve wires it.
-func start(t *testing.T, st store.Store) *console {
+func start(t testing.TB, st store.Store) *console {
 	t.Helper()
 	s := ikdserver.Start(t, st, seed)
 	return &console{srv: s, url: s.URL, st: st, dataDir: s.DataDir, audit: s.Audit,
@@ -116,14 +116,19 @@ func waitText(t *testing.T, bctx context.Context, sel, want string) {
 
 func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", `\'`) + "'" }
 
-// shots takes the page's screenshots at desktop and tablet size.
+// shots takes the page's screenshots at phone (360×800, as a phone
+// renders it), desktop and tablet size.
 func shots(t *testing.T, bctx context.Context, name string) {
 	t.Helper()
 	for _, size := range []struct {
 		name string
 		w, h int64
-	}{{"desktop", 1280, 900}, {"tablet", 768, 1024}} {
-		if err := chromedp.Do(bctx, chromedp.EmulateViewport(size.w, size.h)); err != nil {
+	}{{"phone", 360, 800}, {"desktop", 1280, 900}, {"tablet", 768, 1024}} {
+		opts := []chromedp.EmulateViewportOption{}
+		if size.name == "phone" {
+			opts = append(opts, chromedp.EmulateScale(2), chromedp.EmulateMobile)
+		}
+		if err := chromedp.Do(bctx, chromedp.EmulateViewport(size.w, size.h, opts...)); err != nil {
 			t.Fatal(err)
 		}
 		t.Logf("screenshot: %s", browser.Screenshot(t, bctx, name+"-"+size.name))

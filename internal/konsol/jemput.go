@@ -5,13 +5,13 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
 	"github.com/ikd-project/ikd/internal/errs"
 	"github.com/ikd-project/ikd/internal/jemput"
 	"github.com/ikd-project/ikd/internal/kantor"
-	"github.com/ikd-project/ikd/internal/nik"
 	"github.com/ikd-project/ikd/internal/store"
 	"github.com/ikd-project/ikd/internal/web"
 )
@@ -43,48 +43,31 @@ type drivePage struct {
 	Now     time.Time
 }
 
-// driveFigures are the helpers both pages use to write figures.
-type driveFigures struct{ lang string }
-
-// PerJam writes activations per officer-hour.
-func (f driveFigures) PerJam(a jemput.Angka) string {
+// perJam writes a drive's activations per officer-hour.
+func perJam(lang string, a jemput.Angka) string {
 	if v := a.PerJam(); v >= 0 {
-		return web.Decimal(f.lang, v, 2)
+		return web.Decimal(lang, v, 2)
 	}
 	return "–"
 }
 
-// Jam writes hours.
-func (f driveFigures) Jam(v float64) string { return web.Decimal(f.lang, v, 1) }
-
-// Office is an office's short name.
-func (driveFigures) Office(kode string) string { return kantor.NameOf(kode) }
-
 // PerJam writes a drive's activations per officer-hour.
-func (p drivesPage) PerJam(a jemput.Angka) string { return driveFigures{p.Lang}.PerJam(a) }
+func (p drivesPage) PerJam(a jemput.Angka) string { return perJam(p.Lang, a) }
 
 // Office is an office's short name.
 func (drivesPage) Office(kode string) string { return kantor.NameOf(kode) }
 
 // PerJam writes the drive's activations per officer-hour.
-func (p drivePage) PerJam() string { return driveFigures{p.Lang}.PerJam(p.A) }
+func (p drivePage) PerJam() string { return perJam(p.Lang, p.A) }
 
 // Jam writes a number of hours.
-func (p drivePage) Jam(v float64) string { return driveFigures{p.Lang}.Jam(v) }
+func (p drivePage) Jam(v float64) string { return web.Decimal(p.Lang, v, 1) }
 
 // JamHari is the hours of each day of the drive.
-func (p drivePage) JamHari() string {
-	if d := p.A.Hari(); d > 0 {
-		return p.Jam(p.A.Jam / float64(d))
-	}
-	return "–"
-}
+func (p drivePage) JamHari() string { return p.Jam(p.A.Jam / float64(p.A.Hari())) }
 
 // Office is an office's short name.
 func (drivePage) Office(kode string) string { return kantor.NameOf(kode) }
-
-// Mask is a NIK as lists show it.
-func (drivePage) Mask(n string) string { return nik.Mask(n) }
 
 // HadirRange is the first and last check-in, "" with none.
 func (p drivePage) HadirRange() string {
@@ -141,14 +124,7 @@ func (h *Handler) drivesData(w http.ResponseWriter, r *http.Request, o officer) 
 }
 
 // Assigned reports whether the form assigns officer u.
-func (p drivesPage) Assigned(u string) bool {
-	for _, x := range p.Form.Petugas {
-		if x == u {
-			return true
-		}
-	}
-	return false
-}
+func (p drivesPage) Assigned(u string) bool { return slices.Contains(p.Form.Petugas, u) }
 
 func (h *Handler) drives(w http.ResponseWriter, r *http.Request, o officer) {
 	p, err := h.drivesData(w, r, o)

@@ -15,7 +15,7 @@ import (
 // noRedirect is a client that shows redirects instead of following them.
 var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
-func send(t *testing.T, method, u string, form url.Values, header ...string) (*http.Response, string) {
+func send(t testing.TB, method, u string, form url.Values, header ...string) (*http.Response, string) {
 	t.Helper()
 	req, err := http.NewRequest(method, u, strings.NewReader(form.Encode()))
 	if err != nil {

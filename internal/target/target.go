@@ -90,7 +90,7 @@ func Of(ctx context.Context, r Reader, now time.Time) (Report, error) {
 				continue
 			}
 			a := byKode[kab.Kode]
-			l := Line{Kode: kab.Kode, Nama: kab.Jenis + " " + kab.Nama, Basis: b, Nilai: value(kab, b), Capai: a.Total,
+			l := Line{Kode: kab.Kode, Nama: kab.NamaLengkap(), Basis: b, Nilai: value(kab, b), Capai: a.Total,
 				PerMinggu: float64(a.Recent) / PaceWeeks}
 			prov.Nilai, prov.Capai, prov.PerMinggu = prov.Nilai+l.Nilai, prov.Capai+l.Capai, prov.PerMinggu+l.PerMinggu
 			rep.Lines[b] = append(rep.Lines[b], Project(l, rep.Share, weeksLeft, now))

@@ -66,6 +66,22 @@ type Wilayah struct {
 	Pensiun bool
 }
 
+// NamaLengkap is the name as pages write it, with its kind: "Kota
+// Bengkulu", "Kecamatan Ratu Agung", "Provinsi Bengkulu".
+func (w Wilayah) NamaLengkap() string {
+	if w.Jenis == "" || strings.HasPrefix(w.Nama, w.Jenis+" ") {
+		return w.Nama
+	}
+	return w.Jenis + " " + w.Nama
+}
+
+// Within reports whether the area with code kode is the area with code
+// area or lies inside it.
+func Within(kode, area string) bool {
+	l := Level(area)
+	return l != 0 && Ancestor(kode, l) == area
+}
+
 // Data is an immutable set of regions. Use [Default] for the embedded data.
 type Data struct {
 	byKode   map[string]*Wilayah

@@ -63,7 +63,7 @@ func (c countingConn) Write(b []byte) (int, error) {
 
 // Start seeds the reference offices, then runs seed (the test's
 // residents), then starts the server; it stops when the test ends.
-func Start(t *testing.T, st store.Store, seed func(t *testing.T, st store.Store)) *Server {
+func Start(t testing.TB, st store.Store, seed func(t testing.TB, st store.Store)) *Server {
 	t.Helper()
 	ctx := context.Background()
 	if _, err := kantor.Seed(ctx, st); err != nil {
@@ -127,7 +127,7 @@ func (s *Server) CountAudit(t *testing.T, action, nik string) int {
 }
 
 // testLog shows the server's warnings and errors in the test's log.
-type testLog struct{ t *testing.T }
+type testLog struct{ t testing.TB }
 
 func (l testLog) Write(b []byte) (int, error) {
 	if strings.Contains(string(b), "level=ERROR") || strings.Contains(string(b), "level=WARN") {

@@ -30,6 +30,15 @@ const aktifJemput = `EXISTS (SELECT 1 FROM aktivasi a WHERE a.nik = p.nik AND a.
 // placeholders returns n comma-separated placeholders.
 func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
 
+// inArgs are the values of an IN list of placeholders.
+func inArgs[T any](values []T) []any {
+	out := make([]any, len(values))
+	for i, v := range values {
+		out[i] = v
+	}
+	return out
+}
+
 // CreateJemput inserts a drive and its officers.
 func (q *queries) CreateJemput(ctx context.Context, j *store.Jemput) error {
 	j.CreatedAt = q.now().UTC().Truncate(time.Microsecond)
@@ -70,12 +79,8 @@ func (q *queries) jemputPetugas(ctx context.Context, ids []int64) (map[int64][]s
 	if len(ids) == 0 {
 		return out, nil
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
 	rows, err := q.query(ctx, `SELECT jemput_id, username FROM jemput_petugas WHERE jemput_id IN (`+placeholders(len(ids))+`)
-		ORDER BY jemput_id, username`, args...)
+		ORDER BY jemput_id, username`, inArgs(ids)...)
 	if err != nil {
 		return nil, fmt.Errorf("list jemput petugas: %w", err)
 	}
@@ -96,14 +101,11 @@ func (q *queries) ListJemput(ctx context.Context, kantor []string, limit int) ([
 	if limit <= 0 || limit > 1000 {
 		limit = 1000
 	}
-	cond, args := "", []any{}
+	cond := ""
 	if len(kantor) > 0 {
 		cond = ` WHERE kantor_kode IN (` + placeholders(len(kantor)) + `)`
-		for _, k := range kantor {
-			args = append(args, k)
-		}
 	}
-	rows, err := q.query(ctx, `SELECT `+jemputCols+` FROM jemput`+cond+` ORDER BY mulai_at DESC, id DESC LIMIT `+fmt.Sprint(limit), args...)
+	rows, err := q.query(ctx, `SELECT `+jemputCols+` FROM jemput`+cond+` ORDER BY mulai_at DESC, id DESC LIMIT `+fmt.Sprint(limit), inArgs(kantor)...)
 	if err != nil {
 		return nil, fmt.Errorf("list jemput: %w", err)
 	}
@@ -194,13 +196,9 @@ func (q *queries) RekapJemput(ctx context.Context, ids []int64) (map[int64]store
 	if len(ids) == 0 {
 		return out, nil
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
 	rows, err := q.query(ctx, `SELECT p.jemput_id, COUNT(*), COUNT(p.hadir_at), SUM(CASE WHEN `+aktifJemput+` THEN 1 ELSE 0 END)
 		FROM jemput_peserta p JOIN jemput j ON j.id = p.jemput_id
-		WHERE p.jemput_id IN (`+placeholders(len(ids))+`) GROUP BY p.jemput_id`, args...)
+		WHERE p.jemput_id IN (`+placeholders(len(ids))+`) GROUP BY p.jemput_id`, inArgs(ids)...)
 	if err != nil {
 		return nil, fmt.Errorf("rekap jemput: %w", err)
 	}

@@ -13,31 +13,35 @@ import (
 var childCodeLen = map[wilayah.Tingkat]int{wilayah.Provinsi: len("17.01"), wilayah.KabKota: len("17.01.01"),
 	wilayah.Kecamatan: len("17.01.01.2001")}
 
-// areaAndChildren is the condition on column col that selects area induk
-// and its direct children, with its arguments: the children are the codes
-// of the next level's length in the range induk+"." to induk+"/" ('/'
-// follows '.'), which the primary key's order serves.
-func areaAndChildren(col, induk string) (string, []any, error) {
+// areaRows is a subquery of the columns cols of table's rows of area
+// induk and of its direct children, with its arguments. The children are
+// the codes of the next level's length in the range induk+"." to
+// induk+"/" ('/' follows '.'): the index on (length(wilayah_kode),
+// wilayah_kode) of migration 00015 reads them and nothing deeper (without
+// it the province's range is every row of every level).
+func areaRows(table, cols, induk string) (string, []any, error) {
 	l := wilayah.Level(induk)
 	if l == 0 {
 		return "", nil, fmt.Errorf("%q is not an area code", induk)
 	}
+	own := "SELECT " + cols + " FROM " + table + " WHERE wilayah_kode = ?"
 	n, ok := childCodeLen[l]
 	if !ok {
-		return col + " = ?", []any{induk}, nil
+		return "(" + own + ")", []any{induk}, nil
 	}
-	return "(" + col + " = ? OR (" + col + " >= ? AND " + col + " < ? AND length(" + col + ") = ?))",
-		[]any{induk, induk + ".", induk + "/", n}, nil
+	return "(" + own + " UNION ALL SELECT " + cols + " FROM " + table +
+			" WHERE length(wilayah_kode) = ? AND wilayah_kode >= ? AND wilayah_kode < ?)",
+		[]any{induk, n, induk + ".", induk + "/"}, nil
 }
 
 // StatistikPenduduk reads the resident counts of an area and its children.
 func (q *queries) StatistikPenduduk(ctx context.Context, induk string) ([]store.StatPenduduk, error) {
-	where, args, err := areaAndChildren("wilayah_kode", induk)
+	from, args, err := areaRows("statistik_penduduk", "wilayah_kode, lahir, penduduk, kawin, rekam, rekam_kawin", induk)
 	if err != nil {
 		return nil, fmt.Errorf("statistik penduduk: %w", err)
 	}
 	rows, err := q.query(ctx, `SELECT wilayah_kode, lahir, penduduk, kawin, rekam, rekam_kawin
-		FROM statistik_penduduk WHERE `+where+` ORDER BY wilayah_kode, lahir`, args...)
+		FROM `+from+` s ORDER BY wilayah_kode, lahir`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("statistik penduduk %s: %w", induk, err)
 	}
@@ -50,12 +54,12 @@ func (q *queries) StatistikPenduduk(ctx context.Context, induk string) ([]store.
 
 // StatistikAktivasi reads the activations of an area and its children.
 func (q *queries) StatistikAktivasi(ctx context.Context, induk string, since, until time.Time) ([]store.StatAktivasi, error) {
-	where, args, err := areaAndChildren("wilayah_kode", induk)
+	from, args, err := areaRows("statistik_aktivasi", "wilayah_kode, minggu, jumlah", induk)
 	if err != nil {
 		return nil, fmt.Errorf("statistik aktivasi: %w", err)
 	}
 	return q.sumAktivasi(ctx, `SELECT wilayah_kode, sum(jumlah), sum(CASE WHEN minggu >= ? AND minggu < ? THEN jumlah ELSE 0 END)
-		FROM statistik_aktivasi WHERE `+where+` GROUP BY wilayah_kode ORDER BY wilayah_kode`,
+		FROM `+from+` s GROUP BY wilayah_kode ORDER BY wilayah_kode`,
 		append([]any{q.date(since), q.date(until)}, args...)...)
 }
 
