@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -27,17 +26,7 @@ import (
 // IKD_BENCH_SCALE is the demo scale of the CSV (default 0.02: 42,000 rows;
 // 1 is the full province, 2.1 million rows).
 
-func benchScale(b *testing.B) float64 {
-	s := os.Getenv("IKD_BENCH_SCALE")
-	if s == "" {
-		return 0.02
-	}
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || v <= 0 {
-		b.Fatalf("IKD_BENCH_SCALE=%q is not a positive number", s)
-	}
-	return v
-}
+func benchScale(b *testing.B) float64 { return ikdtest.BenchScale(b, 0.02) }
 
 // refColumns is the CSV's header as a table definition for the reference loads.
 func refTable(csvPath string) (string, error) {

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -229,4 +230,19 @@ func AsRole(t testing.TB, dsn, role string) string {
 	}
 	u.User = url.User(role)
 	return u.String()
+}
+
+// BenchScale is the demo scale a benchmark runs at: IKD_BENCH_SCALE (1 is
+// the full province, 2.1 million residents; 10 is 21 million), def when
+// it is not set.
+func BenchScale(b testing.TB, def float64) float64 {
+	s := os.Getenv("IKD_BENCH_SCALE")
+	if s == "" {
+		return def
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || v <= 0 {
+		b.Fatalf("IKD_BENCH_SCALE=%q is not a positive number", s)
+	}
+	return v
 }

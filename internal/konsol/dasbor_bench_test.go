@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -34,14 +32,7 @@ import (
 // IKD_BENCH_SCALE is the demo scale (default 0.05; 1 is the full
 // province, 10 is 21 million residents).
 func BenchmarkDashboard(b *testing.B) {
-	scale := 0.05
-	if s := os.Getenv("IKD_BENCH_SCALE"); s != "" {
-		v, err := strconv.ParseFloat(s, 64)
-		if err != nil || v <= 0 {
-			b.Fatalf("IKD_BENCH_SCALE=%q is not a positive number", s)
-		}
-		scale = v
-	}
+	scale := ikdtest.BenchScale(b, 0.05)
 	now := time.Now().UTC()
 	for _, be := range ikdtest.Backends {
 		b.Run(be.Name, func(b *testing.B) {

@@ -2,9 +2,7 @@ package penduduk_test
 
 import (
 	"context"
-	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -26,14 +24,7 @@ import (
 // IKD_BENCH_SCALE is the demo scale (default 0.05, about 106,000
 // residents; 1 is the full province, 2.1 million).
 func BenchmarkSearch(b *testing.B) {
-	scale := 0.05
-	if s := os.Getenv("IKD_BENCH_SCALE"); s != "" {
-		v, err := strconv.ParseFloat(s, 64)
-		if err != nil || v <= 0 {
-			b.Fatalf("IKD_BENCH_SCALE=%q is not a positive number", s)
-		}
-		scale = v
-	}
+	scale := ikdtest.BenchScale(b, 0.05)
 	ctx := context.Background()
 	opts := demo.Options{Seed: 1, Scale: scale, AsOf: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)}
 	// Every 997th resident of the generated province, the searches' targets.
