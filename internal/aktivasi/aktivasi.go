@@ -88,8 +88,8 @@ type CodeMail struct {
 // the SD-JWT VC, and one QR credential per profile, ConfigQRPrefix +
 // profile (ktp_qr_dasar, ktp_qr_usia, ktp_qr_foto).
 const (
-	ConfigSDJWT    = "ktp_digital_sd_jwt"
-	ConfigQRPrefix = "ktp_qr_"
+	ConfigSDJWT    = issuance.ConfigSDJWT
+	ConfigQRPrefix = issuance.ConfigQRPrefix
 )
 
 // ConfigurationIDs lists every credential configuration an offer holds,

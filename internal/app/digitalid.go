@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"crypto/ecdsa"
-	"encoding/base64"
 	"fmt"
 	"log/slog"
 	"os"
@@ -174,14 +173,7 @@ func (a ActivationIssuer) IssueFor(ctx context.Context, tx store.Tx, p store.Pen
 	}
 	out := make([]aktivasi.Issued, 0, len(issued))
 	for _, c := range issued {
-		switch c.Format {
-		case issuance.FormatSDJWT:
-			out = append(out, aktivasi.Issued{ConfigurationID: aktivasi.ConfigSDJWT, Credential: c.Credential})
-		case issuance.FormatCWT:
-			out = append(out, aktivasi.Issued{ConfigurationID: aktivasi.ConfigQRPrefix + c.Profile, Credential: base64.RawURLEncoding.EncodeToString(c.CWT)})
-		default:
-			return nil, fmt.Errorf("issuance returned a credential of format %q", c.Format)
-		}
+		out = append(out, aktivasi.Issued{ConfigurationID: issuance.Kind{Format: c.Format, Profile: c.Profile}.ConfigurationID(), Credential: c.Wire()})
 	}
 	return out, nil
 }

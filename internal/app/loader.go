@@ -7,6 +7,7 @@ import (
 
 	"github.com/ikd-project/ikd/internal/audit"
 	"github.com/ikd-project/ikd/internal/issuance"
+	"github.com/ikd-project/ikd/internal/kredensial/sdjwt"
 	"github.com/ikd-project/ikd/internal/store"
 )
 
@@ -21,6 +22,10 @@ type BatchLoader struct {
 	// every resident of the batch whose NIK is no longer active (deactivated
 	// or deceased).
 	Revoker Revoker
+	// Reissue, when set, queues for a re-issue (store.QueueReissue) every
+	// resident of the batch with a digital ID whose credentials' data the
+	// batch changed; the server re-issues them (Reissuer).
+	Reissue bool
 }
 
 // Revoker revokes a resident's credentials; issuance.Issuer is one.
@@ -58,8 +63,14 @@ type batchDetail struct {
 func (l *BatchLoader) LoadBatch(ctx context.Context, b *store.Batch, firstLine, lastLine int) (store.BatchResult, error) {
 	var res store.BatchResult
 	err := l.st.InTx(ctx, func(tx store.Tx) error {
-		var err error
+		before, err := l.holders(ctx, tx, b)
+		if err != nil {
+			return err
+		}
 		if res, err = tx.LoadBatch(ctx, b); err != nil {
+			return err
+		}
+		if err := l.queueChanged(ctx, tx, before); err != nil {
 			return err
 		}
 		if err := l.revokeInactive(ctx, tx, b); err != nil {
@@ -76,6 +87,51 @@ func (l *BatchLoader) LoadBatch(ctx context.Context, b *store.Batch, firstLine, 
 		return res, fmt.Errorf("load batch: %w", err)
 	}
 	return res, nil
+}
+
+// holders reads, before the batch is written, what the credentials of the
+// batch's residents with a digital ID carry (when l.Reissue is set).
+func (l *BatchLoader) holders(ctx context.Context, tx store.Tx, b *store.Batch) (map[string]sdjwt.KTP, error) {
+	if !l.Reissue {
+		return nil, nil
+	}
+	niks := make([]string, 0, len(b.Penduduk))
+	for i := range b.Penduduk {
+		if b.Penduduk[i].StatusNIK == store.NIKAktif {
+			niks = append(niks, b.Penduduk[i].NIK)
+		}
+	}
+	withDevice, err := tx.WithPerangkatAktif(ctx, niks)
+	if err != nil {
+		return nil, fmt.Errorf("residents with a digital ID: %w", err)
+	}
+	out := make(map[string]sdjwt.KTP, len(withDevice))
+	for _, n := range withDevice {
+		p, err := tx.GetPenduduk(ctx, n)
+		if err != nil {
+			return nil, fmt.Errorf("resident with a digital ID: %w", err)
+		}
+		out[n] = issuance.KTPOf(p)
+	}
+	return out, nil
+}
+
+// queueChanged queues for a re-issue the holders whose credentials' data
+// the batch changed.
+func (l *BatchLoader) queueChanged(ctx context.Context, tx store.Tx, before map[string]sdjwt.KTP) error {
+	for n, old := range before {
+		p, err := tx.GetPenduduk(ctx, n)
+		if err != nil {
+			return fmt.Errorf("re-issue check: %w", err)
+		}
+		if p.StatusNIK != store.NIKAktif || issuance.KTPOf(p) == old {
+			continue
+		}
+		if err := tx.QueueReissue(ctx, n, "impor_siak"); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // revokeInactive revokes the credentials of the batch's residents whose NIK

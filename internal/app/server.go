@@ -40,6 +40,7 @@ func NewServer(ctx context.Context, cfg *config.Config, st store.Store, auditLog
 		return nil, err
 	}
 	srv := httpserver.New(logger, st.Ready, func() any { return status() })
+	srv.Background((&Reissuer{Store: st, Issuer: dig.Issuer, Logger: logger}).Run)
 	stock := &blangko.Service{Store: st, Audit: auditLog}
 	home := &beranda.Handler{Pages: pages, Stats: st, Stock: stock, Tracking: st, Status: status, Now: time.Now, Logger: logger}
 	home.Mount(srv.Handle)

@@ -50,6 +50,9 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	// their digital ID in the same transaction.
 	loader := app.NewBatchLoader(st, auditLog, "system:import", filepath.Base(path))
 	loader.Revoker = app.NewRevoker(st, auditLog)
+	// A resident with a digital ID whose data changed is queued for the
+	// server to re-issue (the import holds no signing keys).
+	loader.Reissue = true
 	if *rejectsPath == "" {
 		*rejectsPath = strings.TrimSuffix(path, filepath.Ext(path)) + ".rejects.csv"
 	}

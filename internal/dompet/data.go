@@ -29,6 +29,11 @@ type Data struct {
 	IKD        IKD            `json:"ikd"`
 	Permohonan []Permintaan   `json:"permohonan"`
 	Riwayat    []Peristiwa    `json:"riwayat"`
+	// Kredensial are the credentials re-issued to this device after a
+	// photo or data change, by OpenID4VCI configuration ID, as the
+	// credential endpoint gives them: the wallet keeps them in place of
+	// the ones it holds, which are revoked.
+	Kredensial map[string]string `json:"kredensial,omitempty"`
 }
 
 // Kontak is the contact the office keeps.
@@ -105,7 +110,25 @@ func (h *Handler) data(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, h.dataOf(rec, names))
+	d := h.dataOf(rec, names)
+	if d.Kredensial, err = h.reissued(r.Context(), dev); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, d)
+}
+
+// reissued reads the credentials re-issued to dev, by configuration.
+func (h *Handler) reissued(ctx context.Context, dev store.Perangkat) (map[string]string, error) {
+	wait, err := h.Devices.ListKiriman(ctx, dev.ID)
+	if err != nil || len(wait) == 0 {
+		return nil, err
+	}
+	out := make(map[string]string, len(wait))
+	for _, k := range wait {
+		out[k.Konfigurasi] = k.Isi
+	}
+	return out, nil
 }
 
 // lembagaNames maps the audit actors of institutions to their names.

@@ -2,7 +2,9 @@
 // /dompet/ (static files of package web, run in the phone's browser) and
 // its one server call, POST /dompet/api/data, which returns everything ikd
 // holds about the resident: the record, the KK, the cards, the digital ID
-// and the history of who read or verified it (UU PDP's access right).
+// and the history of who read or verified it (UU PDP's access right), and
+// the credentials re-issued to the device after a photo or data change
+// (issuance.Reissue), which the wallet takes in place of its own.
 //
 // The wallet has no password. It signs the request with the device key the
 // activation bound (a JWT of type aktivasi.DeviceRequestType over a fresh
@@ -37,9 +39,11 @@ type Handler struct {
 	Nonces interface {
 		ConsumeNonce(ctx context.Context, nonce string) error
 	}
-	// Devices finds the device a request's key is bound as.
+	// Devices finds the device a request's key is bound as, and the
+	// re-issued credentials waiting for it.
 	Devices interface {
 		GetPerangkatByJKT(ctx context.Context, jkt string) (store.Perangkat, error)
+		ListKiriman(ctx context.Context, perangkatID int64) ([]store.Kiriman, error)
 	}
 	// Reader reads the resident's own record and audits the read.
 	Reader interface {

@@ -324,6 +324,47 @@ func TestWalletAndVerifierInChromium(t *testing.T) {
 		waitText(t, v, "#putusan-judul", "TIDAK SAH")
 		waitText(t, v, "#putusan-alasan", "kedaluwarsa")
 
+		// She moved (SIAK has her new address): her data-change request,
+		// once processed, re-issues the digital ID; the wallet takes the new
+		// credentials when it opens, the old QR is revoked and the new one
+		// verifies with the new address.
+		if _, err := st.UpdatePenduduk(ctx, siti, func(p *store.Penduduk) error { p.Alamat = "JL. PARIWISATA NO. 9"; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		do(t, officer, chromedp.Navigate(s.URL+"/konsol/penduduk/"+siti+"?tujuan=layanan"), chromedp.WaitVisible(chromedp.ID("form-permohonan")))
+		eval[string](t, officer, `(document.getElementById("jenis-permohonan").value = "UBAH_DATA", "")`)
+		do(t, officer, chromedp.Submit(chromedp.ID("form-permohonan")))
+		waitText(t, officer, "#keadaan", "diajukan")
+		do(t, officer, chromedp.Submit(chromedp.ID("form-DIPERIKSA")))
+		waitText(t, officer, "#keadaan", "diperiksa")
+		do(t, officer, chromedp.Submit(chromedp.ID("form-DIPROSES")))
+		waitText(t, officer, "#terbit-ulang", "menerbitkan ulang")
+		do(t, officer, chromedp.Submit(chromedp.ID("form-MENUNGGU_BLANGKO")))
+		waitText(t, officer, "#keadaan", "menunggu blangko")
+		waitText(t, officer, "#langkah", "diterbitkan ulang (4 kredensial lama diganti)")
+		do(t, w, chromedp.Reload())
+		waitText(t, w, "#layar-pin h2", "Masukkan PIN")
+		do(t, w, chromedp.SendKeys(chromedp.ID("pin"), pin), chromedp.Click(chromedp.CSS("#form-pin button")))
+		waitText(t, w, "#info", "diterbitkan ulang")
+		waitText(t, w, "#ktp-alamat", "PARIWISATA")
+		do(t, w, chromedp.Click(chromedp.CSS(`input[name=profil][value=dasar]`)), chromedp.Click(chromedp.CSS(`input[name=profil][value=foto]`)))
+		waitFor(t, w, `document.getElementById("qr").dataset.text?.startsWith("IKD1:") && document.getElementById("qr").dataset.text !== `+js(qrText), "a QR of the new credential")
+		shot(t, w, "dompet-terbit-ulang")
+		newQR := eval[string](t, w, `document.getElementById("qr").dataset.text`)
+		do(t, v, chromedp.Click(chromedp.ID("lagi")), chromedp.Click(chromedp.ID("perbarui")))
+		time.Sleep(500 * time.Millisecond)
+		verifyText(t, v, qrText)
+		waitText(t, v, "#putusan-judul", "TIDAK SAH")
+		waitText(t, v, "#putusan-alasan", "dicabut")
+		do(t, v, chromedp.Click(chromedp.ID("lagi")))
+		verifyText(t, v, newQR)
+		waitText(t, v, "#putusan-judul", "SAH")
+		waitText(t, v, `[data-claim=nama]`, "SITI AMINAH")
+		if n := s.CountAudit(t, "kredensial.ganti", siti); n != 1 {
+			t.Errorf("%d supersession events, want 1", n)
+		}
+		qrText = newQR
+
 		t.Logf("%s revoke", time.Now().Format("15:04:05.000"))
 		// The officer revokes; the verifier, refreshed, says revoked.
 		do(t, officer, chromedp.Navigate(s.URL+"/konsol/penduduk/"+siti+"?tujuan=layanan"))

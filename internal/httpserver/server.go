@@ -17,6 +17,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -36,7 +37,12 @@ type Server struct {
 	duration *prometheus.HistogramVec
 	ready    Readiness
 	health   func() any
+	jobs     []func(ctx context.Context)
 }
+
+// Background adds work that runs while Serve serves (a queue drained on a
+// timer): its ctx ends at shutdown, and Serve returns once it has stopped.
+func (s *Server) Background(job func(ctx context.Context)) { s.jobs = append(s.jobs, job) }
 
 // New returns a server whose /readyz asks ready and whose /healthz reports
 // health() as JSON beside its status.
@@ -190,6 +196,13 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, tlsConfig *tls.Conf
 		Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second,
 		ErrorLog: slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
+	}
+	jctx, stop := context.WithCancel(ctx)
+	var jobs sync.WaitGroup
+	defer jobs.Wait()
+	defer stop()
+	for _, job := range s.jobs {
+		jobs.Go(func() { job(jctx) })
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

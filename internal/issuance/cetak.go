@@ -266,29 +266,12 @@ func printedOf(ctx context.Context, q store.Queries, n string) (printedCards, er
 // to status to where allowed, with an audit event, and returns how many
 // changed.
 func (is *Issuer) changePrinted(ctx context.Context, tx store.Tx, n string, pc printedCards, to int, action string, who actor, reason string) (int, error) {
-	var changed []string
-	lists := map[string]bool{}
-	for _, k := range pc.cards {
-		if !allowed(pc.current[k.ID], to) {
-			continue
-		}
-		if err := tx.SetStatus(ctx, k.ID, to); err != nil {
-			return 0, fmt.Errorf("issuance: set status: %w", err)
-		}
-		changed = append(changed, k.ID)
-		lists[k.StatusListID] = true
+	entries := make([]entry, len(pc.cards))
+	for i, k := range pc.cards {
+		entries[i] = entry{id: k.ID, list: k.StatusListID}
 	}
-	if len(changed) == 0 {
-		return 0, nil
-	}
-	if _, err := is.Audit.Record(ctx, tx, audit.Entry{Actor: who.by, Kantor: who.kantor, Action: action, Subject: n,
-		Purpose: printedStatusListHint, Detail: who.detail(map[string]any{"kredensial": changed, "status": to, "alasan": reason})}); err != nil {
-		return 0, fmt.Errorf("issuance: audit: %w", err)
-	}
-	for id := range lists {
-		is.invalidate(id)
-	}
-	return len(changed), nil
+	changed, err := is.setAll(ctx, tx, n, entries, pc.current, to, action, printedStatusListHint, who, reason, nil)
+	return len(changed), err
 }
 
 // PrintedState is the state of a resident's newest printed card.

@@ -182,6 +182,11 @@ func (is *Issuer) Issue(ctx context.Context, tx store.Tx, p store.Penduduk, dev 
 // error wrapping ErrLint and credlint.Failures, and the caller's
 // transaction must roll back.
 func (is *Issuer) IssueKinds(ctx context.Context, tx store.Tx, p store.Penduduk, dev store.Perangkat, devKey *ecdsa.PublicKey, akt store.Aktivasi, kinds []Kind) ([]Issued, error) {
+	return is.issueKinds(ctx, tx, p, dev, devKey, kinds, deviceKeeper(ctx, tx, akt))
+}
+
+// issueKinds is IssueKinds with the credentials kept by keep.
+func (is *Issuer) issueKinds(ctx context.Context, tx store.Tx, p store.Penduduk, dev store.Perangkat, devKey *ecdsa.PublicKey, kinds []Kind, keep keeper) ([]Issued, error) {
 	if err := is.checkIssue(p, dev, devKey, kinds); err != nil {
 		return nil, err
 	}
@@ -207,7 +212,7 @@ func (is *Issuer) IssueKinds(ctx context.Context, tx store.Tx, p store.Penduduk,
 		if k.Format == FormatCWT {
 			j.prepare = in.cwtJob(qrcred.Profile(k.Profile))
 		}
-		iss, err := is.issueOne(ctx, tx, j, in, list, throwaway, signer, key, deviceKeeper(ctx, tx, akt))
+		iss, err := is.issueOne(ctx, tx, j, in, list, throwaway, signer, key, keep)
 		if err != nil {
 			return nil, err
 		}
@@ -247,6 +252,9 @@ func mayHold(ctx context.Context, tx store.Tx, dev store.Perangkat, kinds []Kind
 		return err
 	}
 	for _, k := range creds {
+		if !k.DigantiPada.IsZero() {
+			continue // superseded by a re-issue
+		}
 		if slices.Contains(kinds, Kind{Format: k.Format, Profile: k.Profil}) {
 			return ErrAlreadyIssued
 		}

@@ -272,7 +272,7 @@ func deviceStatusOf(ctx context.Context, q store.Queries, dev store.Perangkat) (
 	out := store.StatusRevoked
 	for _, k := range creds {
 		switch s := current[k.ID]; {
-		case k.State != store.Terbit:
+		case k.State != store.Terbit || !k.DigantiPada.IsZero():
 		case s == store.StatusValid:
 			return store.StatusValid, nil
 		case s == store.StatusSuspended:

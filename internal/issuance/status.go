@@ -112,29 +112,54 @@ func (is *Issuer) change(ctx context.Context, tx store.Tx, nik string, to int, a
 	if err != nil {
 		return 0, err
 	}
+	var entries []entry
+	for _, k := range creds {
+		if k.State == store.Terbit && k.DigantiPada.IsZero() {
+			entries = append(entries, entry{id: k.ID, list: k.StatusListID})
+		}
+	}
+	changed, err := is.setAll(ctx, tx, nik, entries, current, to, action, "status kredensial", who, reason, nil)
+	return len(changed), err
+}
+
+// entry is an issued credential's status list entry: a device's
+// credential or a printed card.
+type entry struct{ id, list string }
+
+// setAll moves the entries whose current status (current[id], valid when
+// absent) allows it to status to, calls also (when not nil) for each,
+// records one audit event of action with the changed IDs and returns
+// them.
+func (is *Issuer) setAll(ctx context.Context, tx store.Tx, nik string, entries []entry, current map[string]int, to int,
+	action, purpose string, who actor, reason string, also func(id string) error) ([]string, error) {
 	var changed []string
 	lists := map[string]bool{}
-	for _, k := range creds {
-		if k.State != store.Terbit || !allowed(current[k.ID], to) {
+	for _, e := range entries {
+		if !allowed(current[e.id], to) {
 			continue
 		}
-		if err := tx.SetStatus(ctx, k.ID, to); err != nil {
-			return 0, fmt.Errorf("issuance: set status: %w", err)
+		if err := tx.SetStatus(ctx, e.id, to); err != nil {
+			return nil, fmt.Errorf("issuance: set status: %w", err)
 		}
-		changed = append(changed, k.ID)
-		lists[k.StatusListID] = true
+		if also != nil {
+			if err := also(e.id); err != nil {
+				return nil, fmt.Errorf("issuance: %w", err)
+			}
+		}
+		changed = append(changed, e.id)
+		lists[e.list] = true
 	}
 	if len(changed) == 0 {
-		return 0, nil
+		return nil, nil
 	}
 	if _, err := is.Audit.Record(ctx, tx, audit.Entry{Actor: who.by, Kantor: who.kantor, Action: action, Subject: nik,
-		Purpose: "status kredensial", Detail: who.detail(map[string]any{"kredensial": changed, "status": to, "alasan": reason})}); err != nil {
-		return 0, fmt.Errorf("issuance: audit: %w", err)
+		Purpose: purpose, Detail: who.detail(map[string]any{"kredensial": changed, "status": to, "alasan": reason})}); err != nil {
+		return nil, fmt.Errorf("issuance: audit: %w", err)
 	}
 	for id := range lists {
 		is.invalidate(id)
 	}
-	return len(changed), nil
+	return changed, nil
 }
 
 // lockActivation locks the activation that bound dev until tx ends. A

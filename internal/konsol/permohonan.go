@@ -49,6 +49,12 @@ func (p requestPage) Choice() bool {
 	return p.P.State == store.Diperiksa && (p.P.Jenis == store.KartuHilang || p.P.Jenis == store.KartuRusak)
 }
 
+// Reissues reports whether the next step re-issues the resident's
+// digital ID (a photo or data change, once processed).
+func (p requestPage) Reissues() bool {
+	return p.P.State == store.Diproses && permohonan.ChangesRecord(p.P.Jenis)
+}
+
 func (h *Handler) requests(w http.ResponseWriter, r *http.Request, o officer) {
 	p := requestsPage{Page: h.page(w, r, "konsol.permohonan.title", o), Officer: o, Now: time.Now()}
 	var err error

@@ -2,11 +2,14 @@ package permohonan
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/ikd-project/ikd/internal/blangko"
 	"github.com/ikd-project/ikd/internal/errs"
+	"github.com/ikd-project/ikd/internal/issuance"
 	"github.com/ikd-project/ikd/internal/store"
 )
 
@@ -131,7 +134,46 @@ func (s *Service) move(ctx context.Context, tx store.Tx, p store.Petugas, pm *st
 			pm.Serial = l.Serial
 		}
 	}
+	if pm.State == store.Diproses && ChangesRecord(pm.Jenis) && (l.Ke == store.DicetakP || l.Ke == store.MenungguBlangko) {
+		if err := s.reissue(ctx, tx, p, pm, step); err != nil {
+			return err
+		}
+	}
 	pm.State = l.Ke
+	return nil
+}
+
+// ChangesRecord reports whether a kind changes what the credentials
+// carry: once processed (the new card printed or waiting for a blank
+// one), the resident's digital ID is re-issued from the changed record.
+func ChangesRecord(j store.JenisPermohonan) bool {
+	return j == store.UbahFoto || j == store.UbahData
+}
+
+// reissue re-issues the resident's credentials in tx and says so in the
+// step's note.
+func (s *Service) reissue(ctx context.Context, tx store.Tx, p store.Petugas, pm *store.Permohonan, step *store.LangkahPermohonan) error {
+	if s.Status == nil {
+		return errors.New("permohonan: no issuer to re-issue with")
+	}
+	res, err := s.Status.Reissue(ctx, tx, issuance.Reissue{NIK: pm.NIK, Alasan: strings.ToLower(string(pm.Jenis)), Petugas: p.Username, Kantor: p.KantorKode})
+	if err != nil {
+		return fmt.Errorf("permohonan %s: re-issue: %w", pm.Nomor, err)
+	}
+	notes := []string{}
+	if step.Catatan != "" {
+		notes = append(notes, step.Catatan)
+	}
+	switch {
+	case len(res.Issued) > 0:
+		notes = append(notes, fmt.Sprintf("KTP digital diterbitkan ulang (%d kredensial lama diganti)", len(res.Superseded)))
+	case res.Kept == "suspended" || res.Kept == "revoked":
+		notes = append(notes, "KTP digital "+map[string]string{"suspended": "ditangguhkan", "revoked": "dicabut"}[res.Kept]+": tidak diterbitkan ulang")
+	}
+	if res.Cetak > 0 {
+		notes = append(notes, "kartu cetak lama dicabut")
+	}
+	step.Catatan = strings.Join(notes, "; ")
 	return nil
 }
 

@@ -36,9 +36,11 @@ var SLA = map[store.JenisPermohonan]time.Duration{
 // Kinds lists the kinds of request, in the order the console offers them.
 var Kinds = []store.JenisPermohonan{store.Pemula, store.KartuHilang, store.KartuRusak, store.UbahFoto, store.UbahData, store.PonselHilang}
 
-// Status changes a digital ID (the issuer): a lost phone revokes it.
+// Status changes a digital ID (the issuer): a lost phone revokes it, a
+// photo or data change re-issues it.
 type Status interface {
 	ChangeStatus(ctx context.Context, c issuance.StatusChange) (issuance.StatusResult, error)
+	Reissue(ctx context.Context, tx store.Tx, r issuance.Reissue) (issuance.ReissueResult, error)
 }
 
 // Service runs requests.

@@ -51,6 +51,21 @@ type CredentialQueries interface {
 	GetKredensial(ctx context.Context, id string) (Kredensial, error)
 	SetKredensialState(ctx context.Context, id string, state StateKredensial) error
 	ListKredensialPerangkat(ctx context.Context, perangkatID int64) ([]Kredensial, error)
+	// SupersedeKredensial marks a credential superseded by a re-issue;
+	// ErrNotFound when it is unknown or superseded already.
+	SupersedeKredensial(ctx context.Context, id string, at time.Time) error
+	// PutKiriman keeps a re-issued credential for the wallet of its
+	// device, replacing the one of the same configuration; ListKiriman
+	// lists a device's. ReleasePerangkat deletes them.
+	PutKiriman(ctx context.Context, k Kiriman) error
+	ListKiriman(ctx context.Context, perangkatID int64) ([]Kiriman, error)
+	// QueueReissue queues a resident whose record an import changed for a
+	// re-issue by the server (which holds the keys); ListReissue lists the
+	// queue, oldest first; TakeReissue removes one and returns why it was
+	// queued, ErrNotFound when it is not queued.
+	QueueReissue(ctx context.Context, nik, alasan string) error
+	ListReissue(ctx context.Context, limit int) ([]string, error)
+	TakeReissue(ctx context.Context, nik string) (string, error)
 
 	// Nonces. ConsumeNonce removes the nonce and returns ErrNotFound when it
 	// is unknown, already used or expired at now.
@@ -158,4 +173,15 @@ type Kredensial struct {
 	ExpiresAt    time.Time
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+	DigantiPada  time.Time // when a re-issue superseded it; zero while it is current
+}
+
+// Kiriman is a re-issued credential waiting for its device's wallet,
+// which fetches it with its signed data request.
+type Kiriman struct {
+	PerangkatID  int64
+	Konfigurasi  string // the OpenID4VCI configuration ID, e.g. "ktp_qr_foto"
+	KredensialID string
+	Isi          string // the credential as the wallet keeps it (SD-JWT, or base64url of the CWT)
+	DibuatPada   time.Time
 }

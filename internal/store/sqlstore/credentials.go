@@ -282,17 +282,27 @@ func (q *queries) ReleasePerangkat(ctx context.Context, id int64, at time.Time) 
 	if err := affected(res); err != nil {
 		return fmt.Errorf("release perangkat %d: %w", id, err)
 	}
+	// A released phone gets nothing more: its waiting credentials go.
+	if _, err := q.exec(ctx, `DELETE FROM kredensial_kirim WHERE perangkat_id = ?`, id); err != nil {
+		return fmt.Errorf("release perangkat %d: deliveries: %w", id, err)
+	}
 	return nil
 }
 
 const kredensialCols = `id, nik, format, profil, kid, perangkat_id, status_list_id, status_idx, state, tbs,
 	issued_at, expires_at, created_at, updated_at`
 
+// kredensialRead is what a read of kredensial selects: kredensialCols
+// and when a re-issue superseded the credential.
+const kredensialRead = kredensialCols + `, diganti_pada`
+
 func scanKredensial(r rowScanner) (store.Kredensial, error) {
 	var k store.Kredensial
+	var superseded sql.NullTime
 	err := r.Scan(&k.ID, &k.NIK, &k.Format, &k.Profil, &k.Kid, &k.PerangkatID, &k.StatusListID, &k.StatusIdx, &k.State,
-		&k.TBS, &k.IssuedAt, &k.ExpiresAt, &k.CreatedAt, &k.UpdatedAt)
+		&k.TBS, &k.IssuedAt, &k.ExpiresAt, &k.CreatedAt, &k.UpdatedAt, &superseded)
 	k.IssuedAt, k.ExpiresAt, k.CreatedAt, k.UpdatedAt = k.IssuedAt.UTC(), k.ExpiresAt.UTC(), k.CreatedAt.UTC(), k.UpdatedAt.UTC()
+	k.DigantiPada = nullTime(superseded)
 	return k, err
 }
 
@@ -313,7 +323,7 @@ func (q *queries) CreateKredensial(ctx context.Context, k *store.Kredensial) err
 
 // GetKredensial reads a credential by id.
 func (q *queries) GetKredensial(ctx context.Context, id string) (store.Kredensial, error) {
-	k, err := one(q.row(ctx, `SELECT `+kredensialCols+` FROM kredensial WHERE id = ?`, id), scanKredensial)
+	k, err := one(q.row(ctx, `SELECT `+kredensialRead+` FROM kredensial WHERE id = ?`, id), scanKredensial)
 	if err != nil {
 		return k, fmt.Errorf("get kredensial: %w", err)
 	}
@@ -332,9 +342,86 @@ func (q *queries) SetKredensialState(ctx context.Context, id string, state store
 	return nil
 }
 
+// SupersedeKredensial marks a credential superseded by a re-issue at at.
+func (q *queries) SupersedeKredensial(ctx context.Context, id string, at time.Time) error {
+	res, err := q.exec(ctx, `UPDATE kredensial SET diganti_pada = ?, updated_at = ? WHERE id = ? AND diganti_pada IS NULL`,
+		q.ts(at), q.ts(q.now()), id)
+	if err != nil {
+		return fmt.Errorf("supersede kredensial: %w", err)
+	}
+	if err := affected(res); err != nil {
+		return fmt.Errorf("supersede kredensial %s: %w", id, err)
+	}
+	return nil
+}
+
+// PutKiriman keeps a re-issued credential for its device's wallet,
+// replacing the one of the same configuration.
+func (q *queries) PutKiriman(ctx context.Context, k store.Kiriman) error {
+	_, err := q.exec(ctx, `INSERT INTO kredensial_kirim (perangkat_id, konfigurasi, kredensial_id, isi, dibuat_pada) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (perangkat_id, konfigurasi) DO UPDATE SET kredensial_id = excluded.kredensial_id, isi = excluded.isi, dibuat_pada = excluded.dibuat_pada`,
+		k.PerangkatID, k.Konfigurasi, k.KredensialID, k.Isi, q.ts(q.now()))
+	if err != nil {
+		return fmt.Errorf("put kredensial_kirim: %w", err)
+	}
+	return nil
+}
+
+// ListKiriman lists the re-issued credentials waiting for a device's
+// wallet, by configuration.
+func (q *queries) ListKiriman(ctx context.Context, perangkatID int64) ([]store.Kiriman, error) {
+	rows, err := q.query(ctx, `SELECT perangkat_id, konfigurasi, kredensial_id, isi, dibuat_pada FROM kredensial_kirim
+		WHERE perangkat_id = ? ORDER BY konfigurasi`, perangkatID)
+	if err != nil {
+		return nil, fmt.Errorf("list kredensial_kirim: %w", err)
+	}
+	return all(rows, func(r rowScanner) (store.Kiriman, error) {
+		var k store.Kiriman
+		err := r.Scan(&k.PerangkatID, &k.Konfigurasi, &k.KredensialID, &k.Isi, &k.DibuatPada)
+		k.DibuatPada = k.DibuatPada.UTC()
+		return k, err
+	})
+}
+
+// QueueReissue queues a resident for a re-issue of their credentials;
+// one already queued stays as it is.
+func (q *queries) QueueReissue(ctx context.Context, nik, alasan string) error {
+	_, err := q.exec(ctx, `INSERT INTO terbit_ulang (nik, alasan, dibuat_pada) VALUES (?, ?, ?) ON CONFLICT (nik) DO NOTHING`,
+		nik, alasan, q.ts(q.now()))
+	if err != nil {
+		return fmt.Errorf("queue re-issue: %w", err)
+	}
+	return nil
+}
+
+// ListReissue lists up to limit queued residents, oldest first.
+func (q *queries) ListReissue(ctx context.Context, limit int) ([]string, error) {
+	rows, err := q.query(ctx, `SELECT nik FROM terbit_ulang ORDER BY dibuat_pada, nik LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list re-issue queue: %w", err)
+	}
+	return all(rows, func(r rowScanner) (string, error) {
+		var n string
+		return n, r.Scan(&n)
+	})
+}
+
+// TakeReissue removes a resident from the queue and returns why they were
+// queued; ErrNotFound when they are not (taken by another instance).
+func (q *queries) TakeReissue(ctx context.Context, nik string) (string, error) {
+	alasan, err := one(q.row(ctx, `DELETE FROM terbit_ulang WHERE nik = ? RETURNING alasan`, nik), func(r rowScanner) (string, error) {
+		var a string
+		return a, r.Scan(&a)
+	})
+	if err != nil {
+		return "", fmt.Errorf("take re-issue: %w", err)
+	}
+	return alasan, nil
+}
+
 // ListKredensialPerangkat lists the credentials issued to a device.
 func (q *queries) ListKredensialPerangkat(ctx context.Context, perangkatID int64) ([]store.Kredensial, error) {
-	rows, err := q.query(ctx, `SELECT `+kredensialCols+` FROM kredensial WHERE perangkat_id = ? ORDER BY created_at, id`, perangkatID)
+	rows, err := q.query(ctx, `SELECT `+kredensialRead+` FROM kredensial WHERE perangkat_id = ? ORDER BY created_at, id`, perangkatID)
 	if err != nil {
 		return nil, fmt.Errorf("list kredensial: %w", err)
 	}

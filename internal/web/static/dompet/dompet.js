@@ -50,7 +50,7 @@
       "err.pinbeda": "Kedua PIN tidak sama.", "err.pinformat": "PIN harus 6 angka.", "err.pinsalah": "PIN salah. Sisa {0} kali lagi sebelum dompet terkunci.",
       "err.server": "Server menolak: {0}", "err.ikdtidak": "KTP digital di ponsel ini tidak lagi aktif: {0}",
       "err.aman": "Dompet ini memerlukan sambungan aman (https://): tanpa itu peramban tidak memberi kunci perangkat dan kamera. Buka alamat https dari Dukcapil.",
-      "info.aktif": "KTP digital aktif di ponsel ini.", "info.luring": "Tanpa jaringan: KTP digital dan QR tetap berfungsi.",
+      "info.aktif": "KTP digital aktif di ponsel ini.", "info.terbitulang": "KTP digital Anda diterbitkan ulang dengan data terbaru; QR lama tidak berlaku lagi.", "info.luring": "Tanpa jaringan: KTP digital dan QR tetap berfungsi.",
       "status.valid": "Aktif", "status.suspended": "Ditangguhkan", "status.revoked": "Dicabut", "status.none": "Tidak aktif",
     },
     en: {
@@ -86,7 +86,7 @@
       "err.pinbeda": "The two PINs differ.", "err.pinformat": "The PIN must be 6 digits.", "err.pinsalah": "Wrong PIN. {0} more tries before the wallet locks.",
       "err.server": "The server refused: {0}", "err.ikdtidak": "The digital ID on this phone is no longer active: {0}",
       "err.aman": "This wallet needs a secure connection (https://): without it the browser gives no device key and no camera. Open Dukcapil's https address.",
-      "info.aktif": "The digital ID is active on this phone.", "info.luring": "No network: the digital ID and its QR keep working.",
+      "info.aktif": "The digital ID is active on this phone.", "info.terbitulang": "Your digital ID was re-issued with your latest data; earlier QR codes are no longer valid.", "info.luring": "No network: the digital ID and its QR keep working.",
       "status.valid": "Active", "status.suspended": "Suspended", "status.revoked": "Revoked", "status.none": "Not active",
     },
   };
@@ -384,10 +384,38 @@
 
   async function refreshData() {
     const data = await fetchData();
+    const renewed = takeReissued(data);
     wallet.data = data;
     if (vault) await seal();
     else await db.set("baru", contents());
+    if (renewed && vault) {
+      info(A.t("info.terbitulang"));
+      await drawQR();
+    }
     return data;
+  }
+
+  // takeReissued keeps the credentials the issuer re-issued to this device
+  // after a photo or data change (data.kredensial, by configuration ID) in
+  // place of the wallet's, which are revoked; it reports whether any was
+  // new.
+  function takeReissued(data) {
+    const got = data.kredensial || {};
+    delete data.kredensial;
+    let renewed = false;
+    for (const [id, c] of Object.entries(got)) {
+      if (id.startsWith("ktp_qr_")) {
+        const p = id.slice(7);
+        if (wallet.qr[p] && A.b64u(wallet.qr[p]) === c) continue;
+        wallet.qr[p] = A.unb64u(c);
+      } else {
+        if (c === wallet.sdjwt) continue;
+        wallet.sdjwt = c;
+        Object.assign(wallet, claimsOf(c));
+      }
+      renewed = true;
+    }
+    return renewed;
   }
 
   function drawFamily() {
