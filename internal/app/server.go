@@ -22,6 +22,7 @@ import (
 	"github.com/ikd-project/ikd/internal/permohonan"
 	"github.com/ikd-project/ikd/internal/petugas"
 	"github.com/ikd-project/ikd/internal/store"
+	"github.com/ikd-project/ikd/internal/target"
 	"github.com/ikd-project/ikd/internal/web"
 )
 
@@ -70,6 +71,7 @@ func NewServer(ctx context.Context, cfg *config.Config, st store.Store, auditLog
 		KeyVerifyFor: CredentialValidity,
 		Stock:        stock,
 		Targets:      st,
+		TargetSetter: &target.Service{Store: st, Audit: auditLog},
 		Dashboard:    st,
 		Drives:       &jemput.Service{Store: st, Audit: auditLog},
 		Requests:     &permohonan.Service{Store: st, Audit: auditLog, Stock: stock, Status: dig.Issuer},

@@ -82,6 +82,10 @@ func Of(ctx context.Context, r store.StatistikQueries, kode string, now time.Tim
 		return Report{}, fmt.Errorf("dasbor: unknown area %q", kode)
 	}
 	rep := Report{At: now, Tahun: now.Year(), Share: target.Share(now.Year()), Level: w.Tingkat}
+	shares, err := target.SharesOf(ctx, r, rep.Tahun)
+	if err != nil {
+		return rep, err
+	}
 	for p := wilayah.Parent(kode); p != ""; p = wilayah.Parent(p) {
 		if pw, ok := d.Lookup(p); ok {
 			rep.Path = append([]wilayah.Wilayah{pw}, rep.Path...)
@@ -106,27 +110,42 @@ func Of(ctx context.Context, r store.StatistikQueries, kode string, now time.Tim
 		actBy[a.Kode] = a
 	}
 	weeksLeft := target.WeeksLeft(now)
-	line := func(w wilayah.Wilayah, c counts) Area {
+	// line is an area's figures; sum, when not nil, gives its targets as
+	// the sum of its children's (the province's).
+	line := func(w wilayah.Wilayah, c counts, sum []int) Area {
 		a := actBy[w.Kode]
 		x := Area{Kode: w.Kode, Nama: w.NamaLengkap(), Penduduk: c.penduduk, WajibKTP: c.wajib, Terekam: c.terekam, IKD: a.Total, IKDPace: a.Recent}
-		for _, b := range target.Bases {
+		for i, b := range target.Bases {
 			l := target.Line{Kode: w.Kode, Nama: x.Nama, Basis: b, Nilai: c.of(b), Capai: x.IKD, PerMinggu: float64(x.IKDPace) / target.PaceWeeks}
-			x.Target = append(x.Target, target.Project(l, rep.Share, weeksLeft, now))
+			if sum != nil {
+				l.Sasaran = sum[i]
+				l = target.Sum(l)
+			} else {
+				l = target.Aim(l, shares)
+			}
+			x.Target = append(x.Target, target.Project(l, weeksLeft, now))
 		}
 		return x
 	}
+	for _, c := range d.Children(kode) {
+		if !c.Pensiun {
+			rep.Children = append(rep.Children, line(c, byKode[c.Kode], nil))
+		}
+	}
 	own := byKode[kode]
+	var sum []int
 	if w.Tingkat == wilayah.Provinsi { // it has no row of its own: its kab/kota's
 		for _, c := range byKode {
 			own.add(c)
 		}
-	}
-	rep.Area = line(w, own)
-	for _, c := range d.Children(kode) {
-		if !c.Pensiun {
-			rep.Children = append(rep.Children, line(c, byKode[c.Kode]))
+		sum = make([]int, len(target.Bases))
+		for _, c := range rep.Children {
+			for i, l := range c.Target {
+				sum[i] += l.Sasaran
+			}
 		}
 	}
+	rep.Area = line(w, own, sum)
 	return rep, nil
 }
 

@@ -28,28 +28,7 @@ type session struct {
 // account (with TOTP when the role needs it) and signs in over HTTP.
 func signIn(t testing.TB, c *console, username, office string, peran store.Peran) *session {
 	t.Helper()
-	created, err := c.officer.Create(ctx, petugas.Baru{Username: username, Nama: strings.ToUpper(username), Kantor: office, Peran: peran})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var secret, code string
-	if created.Petugas.TOTPWajib {
-		if secret, _, err = petugas.NewTOTPSecret(username); err != nil {
-			t.Fatal(err)
-		}
-		// The setup spends the previous step's code, the login this one's.
-		if code, err = totp.GenerateCode(secret, time.Now().Add(-30*time.Second)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := c.officer.Setup(ctx, username, created.SetupCode, pw, pw, secret, code); err != nil {
-		t.Fatal(err)
-	}
-	if secret != "" {
-		if code, err = totp.GenerateCode(secret, time.Now()); err != nil {
-			t.Fatal(err)
-		}
-	}
+	code := loginCode(t, newOfficer(t, c, username, strings.ToUpper(username), office, peran))
 	res, _ := send(t, "POST", c.url+"/konsol/masuk", url.Values{"username": {username}, "password": {pw}, "totp": {code}})
 	if res.StatusCode != http.StatusSeeOther || len(res.Cookies()) == 0 {
 		t.Fatalf("login %s: %d", username, res.StatusCode)
@@ -150,4 +129,42 @@ func TestAdminScope(t *testing.T) {
 		allowed(prov, "putra")
 		allowed(prov, "kurnia")
 	})
+}
+
+// newOfficer creates an officer account and sets it up with the test
+// password (and TOTP when the role needs it), returning the TOTP secret
+// ("" for none).
+func newOfficer(t testing.TB, c *console, username, nama, office string, peran store.Peran) string {
+	t.Helper()
+	created, err := c.officer.Create(ctx, petugas.Baru{Username: username, Nama: nama, Kantor: office, Peran: peran})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var secret, code string
+	if created.Petugas.TOTPWajib {
+		if secret, _, err = petugas.NewTOTPSecret(username); err != nil {
+			t.Fatal(err)
+		}
+		// The setup spends the previous step's code, the login this one's.
+		if code, err = totp.GenerateCode(secret, time.Now().Add(-30*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := c.officer.Setup(ctx, username, created.SetupCode, pw, pw, secret, code); err != nil {
+		t.Fatal(err)
+	}
+	return secret
+}
+
+// loginCode is the TOTP code of secret now; "" for no secret.
+func loginCode(t testing.TB, secret string) string {
+	t.Helper()
+	if secret == "" {
+		return ""
+	}
+	code, err := totp.GenerateCode(secret, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return code
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/ikd-project/ikd/internal/demo"
 	"github.com/ikd-project/ikd/internal/ikdtest"
 	"github.com/ikd-project/ikd/internal/ikdtest/browser"
-	"github.com/ikd-project/ikd/internal/petugas"
 	"github.com/ikd-project/ikd/internal/store"
 )
 
@@ -28,17 +27,7 @@ func TestStockInChromium(t *testing.T) {
 		}
 		login := func(b context.Context, user, office string, peran store.Peran) {
 			t.Helper()
-			created, err := c.officer.Create(ctx, petugas.Baru{Username: user, Nama: "Petugas " + user, Kantor: office, Peran: peran})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := c.officer.Setup(ctx, user, created.SetupCode, pw, pw, "", ""); err != nil {
-				t.Fatal(err)
-			}
-			do(t, b, chromedp.Navigate(c.url+"/konsol/"), chromedp.WaitVisible(chromedp.ID("form-masuk")),
-				chromedp.SendKeys(chromedp.ID("username"), user), chromedp.SendKeys(chromedp.ID("password"), pw),
-				chromedp.Submit(chromedp.ID("form-masuk")))
-			waitText(t, b, "#petugas", "Petugas "+user)
+			browserSignIn(t, c, b, user, office, peran)
 			follow(t, b, c.url, "/konsol/blangko")
 			waitText(t, b, "h2", "Stok blangko KTP-el")
 		}
@@ -99,9 +88,9 @@ func TestStockInChromium(t *testing.T) {
 		browser.Axe(t, v, "target")
 		shots(t, v, "konsol-target")
 		// The exports hold the page's figures: CSV, and XLSX (a zip).
-		onPage := js(t, v, `document.querySelector("[id='t-wajib_ktp-17.71'] td:nth-child(3)").textContent.replaceAll(".", "")`)
+		onPage := js(t, v, `document.querySelector("[id='t-wajib_ktp-17.71'] td:nth-child(4)").textContent.replaceAll(".", "")`)
 		csv := js(t, v, `fetch(document.getElementById("csv-wajib_ktp").href).then(r => r.text())`)
-		if !strings.Contains(csv, "Kota Bengkulu,280158,"+onPage+",") {
+		if !strings.Contains(csv, "Kota Bengkulu,280158,30,,"+onPage+",") {
 			t.Errorf("the CSV lacks Kota Bengkulu's target %s:\n%.400s", onPage, csv)
 		}
 		if magic := js(t, v, `fetch(document.getElementById("xlsx-wajib_ktp").href).then(r => r.arrayBuffer()).then(b => String.fromCharCode(...new Uint8Array(b).slice(0, 2)))`); magic != "PK" {

@@ -1,6 +1,7 @@
 package konsol
 
 import (
+	"math"
 	"net/http"
 	"slices"
 	"time"
@@ -51,10 +52,10 @@ func (h *Handler) targetExport(w http.ResponseWriter, r *http.Request, o officer
 		return
 	}
 	lang := web.Lang(w, r)
-	t := tabel.Table{Title: "Target " + string(b), Header: headers(lang, "konsol.target.wilayah", "konsol.target.basis", "konsol.target.sasaran",
-		"konsol.target.capai", "konsol.target.persen", "konsol.target.perminggu", "konsol.target.perlu")}
+	t := tabel.Table{Title: "Target " + string(b), Header: headers(lang, "konsol.target.wilayah", "konsol.target.basis", "konsol.target.sharecol",
+		"konsol.target.set.sumber", "konsol.target.sasaran", "konsol.target.capai", "konsol.target.persen", "konsol.target.perminggu", "konsol.target.perlu")}
 	for _, l := range rep.Lines[b] {
-		t.Rows = append(t.Rows, []any{l.Nama, l.Nilai, l.Sasaran, l.Capai, l.Persen, l.PerMinggu, l.Perlu})
+		t.Rows = append(t.Rows, []any{l.Nama, l.Nilai, math.Round(1000*l.Share) / 10, l.Sumber, l.Sasaran, l.Capai, l.Persen, l.PerMinggu, l.Perlu})
 	}
 	h.download(w, r, o, t, "target-"+string(b)+"-"+time.Now().Format("2006-01-02"))
 }

@@ -82,8 +82,10 @@ type Handler struct {
 	Audit        audit.Lister
 	// Stock records and reports the blangko stock.
 	Stock *blangko.Service
-	// Targets reads the activations the uptake targets count.
-	Targets target.Reader
+	// Targets reads the activations the uptake targets count and the
+	// targets set; TargetSetter sets them.
+	Targets      target.Reader
+	TargetSetter *target.Service
 	// Requests runs residents' service requests.
 	Requests *permohonan.Service
 	// Dashboard reads the dashboard's aggregates.
@@ -138,6 +140,7 @@ func (h *Handler) Mount(handle func(pattern string, handler http.Handler)) {
 	route("GET /konsol/permohonan/{nomor}", h.signedIn(h.counter(h.request)))
 	route("POST /konsol/permohonan/{nomor}", h.signedIn(h.counter(h.advanceRequest)))
 	route("GET /konsol/target", h.signedIn(h.targets))
+	route("POST /konsol/target", h.signedIn(h.setTarget))
 	route("GET /konsol/target/ekspor", h.signedIn(h.targetExport))
 	route("GET /konsol/blangko/ekspor", h.signedIn(h.stockExport))
 	route("GET /konsol/blangko", h.signedIn(h.stock))

@@ -24,6 +24,12 @@ type StatistikQueries interface {
 	// StatistikAktivasiKantor returns, per office, the activations it
 	// finished in all and in the weeks from since up to before until.
 	StatistikAktivasiKantor(ctx context.Context, since, until time.Time) ([]StatAktivasi, error)
+	// ListTarget returns the targets set for a year, in code order.
+	ListTarget(ctx context.Context, tahun int) ([]Target, error)
+	// SetTarget sets (or replaces) an area's target for a year;
+	// DeleteTarget removes it (ErrNotFound when none is set).
+	SetTarget(ctx context.Context, t *Target) error
+	DeleteTarget(ctx context.Context, tahun int, kode string) error
 }
 
 // StatPenduduk counts an area's living residents born in one year (Lahir;
@@ -65,4 +71,15 @@ func Minggu(t time.Time) time.Time {
 	t = t.In(WIB)
 	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 	return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
+}
+
+// Target is a target share set for an area and year (a kab/kota or a
+// kecamatan), with the decision it comes from.
+type Target struct {
+	Tahun       int
+	WilayahKode string
+	Persen      float64 // of the base, 0 < Persen ≤ 100
+	Sumber      string  // the decision: an SK number, a letter
+	Petugas     string  // who entered it
+	DiubahPada  time.Time
 }

@@ -41,9 +41,11 @@ func Share(year int) float64 {
 type Line struct {
 	Kode, Nama string
 	Basis      Basis
-	Nilai      int // the base's figure
-	Sasaran    int // the target: Share of Nilai, rounded up
-	Capai      int // activations counted toward it
+	Nilai      int     // the base's figure
+	Share      float64 // the share of Nilai aimed at (the province: its kab/kota's together)
+	Sumber     string  // the decision the share comes from; "" for the default
+	Sasaran    int     // the target: Share of Nilai, rounded up (the province: its kab/kota's sum)
+	Capai      int     // activations counted toward it
 	Persen     float64
 	PerMinggu  float64   // activations a week, the last four weeks
 	Perlu      float64   // a week, to reach the target by the year's end
@@ -52,16 +54,18 @@ type Line struct {
 
 // Report is the targets of a year.
 type Report struct {
-	Tahun int
-	Share float64
-	At    time.Time
-	Lines map[Basis][]Line // per base, the kab/kota in code order, then the province
+	Tahun  int
+	Share  float64 // the default share
+	Shares Shares  // the shares set per area
+	At     time.Time
+	Lines  map[Basis][]Line // per base, the kab/kota in code order, then the province
 }
 
 // Reader reads what the report needs: the activations per kab/kota,
-// from the store's weekly aggregates.
+// from the store's weekly aggregates, and the targets set.
 type Reader interface {
 	StatistikAktivasi(ctx context.Context, induk string, since, until time.Time) ([]store.StatAktivasi, error)
+	ListTarget(ctx context.Context, tahun int) ([]store.Target, error)
 }
 
 // PaceWeeks is how many full weeks (Monday to Sunday, WIB) before the
@@ -71,6 +75,10 @@ const PaceWeeks = 4
 // Of makes the report of the year of now.
 func Of(ctx context.Context, r Reader, now time.Time) (Report, error) {
 	rep := Report{Tahun: now.Year(), Share: Share(now.Year()), At: now, Lines: map[Basis][]Line{}}
+	var err error
+	if rep.Shares, err = SharesOf(ctx, r, rep.Tahun); err != nil {
+		return rep, err
+	}
 	week := store.Minggu(now)
 	acts, err := r.StatistikAktivasi(ctx, "17", week.AddDate(0, 0, -7*PaceWeeks), week)
 	if err != nil {
@@ -92,10 +100,12 @@ func Of(ctx context.Context, r Reader, now time.Time) (Report, error) {
 			a := byKode[kab.Kode]
 			l := Line{Kode: kab.Kode, Nama: kab.NamaLengkap(), Basis: b, Nilai: value(kab, b), Capai: a.Total,
 				PerMinggu: float64(a.Recent) / PaceWeeks}
+			l = Aim(l, rep.Shares)
 			prov.Nilai, prov.Capai, prov.PerMinggu = prov.Nilai+l.Nilai, prov.Capai+l.Capai, prov.PerMinggu+l.PerMinggu
-			rep.Lines[b] = append(rep.Lines[b], Project(l, rep.Share, weeksLeft, now))
+			prov.Sasaran += l.Sasaran
+			rep.Lines[b] = append(rep.Lines[b], Project(l, weeksLeft, now))
 		}
-		rep.Lines[b] = append(rep.Lines[b], Project(prov, rep.Share, weeksLeft, now))
+		rep.Lines[b] = append(rep.Lines[b], Project(Sum(prov), weeksLeft, now))
 	}
 	return rep, nil
 }
@@ -118,11 +128,28 @@ func value(w wilayah.Wilayah, b Basis) int {
 	return w.Penduduk2025
 }
 
-// Project fills in a line's target (share of Nilai, rounded up), the
-// share of it reached and the projection: at PerMinggu, when the target
-// is reached, and how many a week it needs to be by the year's end.
-func Project(l Line, share, weeksLeft float64, now time.Time) Line {
+// Aim sets a line's share from shares (its area's, or the nearest above's,
+// or the default) and its target: that share of Nilai, rounded up.
+func Aim(l Line, shares Shares) Line {
+	share, by := shares.For(l.Kode)
+	l.Share, l.Sumber = share, by.Sumber
 	l.Sasaran = int(math.Ceil(share * float64(l.Nilai)))
+	return l
+}
+
+// Sum is a line whose Sasaran is the sum of its parts' (the province's):
+// its share is what that sum is of Nilai.
+func Sum(l Line) Line {
+	if l.Nilai > 0 {
+		l.Share = float64(l.Sasaran) / float64(l.Nilai)
+	}
+	return l
+}
+
+// Project fills in, for a line whose Sasaran is set (Aim, Sum), the share
+// of it reached and the projection: at PerMinggu, when the target is
+// reached, and how many a week it needs to be by the year's end.
+func Project(l Line, weeksLeft float64, now time.Time) Line {
 	if l.Sasaran > 0 {
 		l.Persen = 100 * float64(l.Capai) / float64(l.Sasaran)
 	}

@@ -81,3 +81,23 @@ func TestReport(t *testing.T) {
 		}
 	})
 }
+
+// TestSharesFor: an area takes its own share, else its nearest area
+// above's, else the year's default; Aim rounds the target up.
+func TestSharesFor(t *testing.T) {
+	s := target.Shares{Tahun: 2026, Default: 0.30, Set: map[string]store.Target{
+		"17.71":    {WilayahKode: "17.71", Persen: 35, Sumber: "SK 1"},
+		"17.71.01": {WilayahKode: "17.71.01", Persen: 40, Sumber: "SK 2"},
+	}}
+	for kode, want := range map[string]struct {
+		share  float64
+		sumber string
+	}{"17.71.01.1001": {0.40, "SK 2"}, "17.71.01": {0.40, "SK 2"}, "17.71.02": {0.35, "SK 1"}, "17.71": {0.35, "SK 1"}, "17.01": {0.30, ""}, "17": {0.30, ""}} {
+		if got, by := s.For(kode); math.Abs(got-want.share) > 1e-12 || by.Sumber != want.sumber {
+			t.Errorf("For(%s) = %v (%q), want %v (%q)", kode, got, by.Sumber, want.share, want.sumber)
+		}
+	}
+	if l := target.Aim(target.Line{Kode: "17.71", Nilai: 280158}, s); l.Sasaran != 98056 || l.Sumber != "SK 1" {
+		t.Errorf("Aim: %+v, want 98,056 by SK 1", l)
+	}
+}

@@ -120,3 +120,43 @@ func (q *queries) countAktivasi(ctx context.Context, a store.Aktivasi) error {
 	}
 	return nil
 }
+
+// ListTarget returns the targets set for a year, in code order.
+func (q *queries) ListTarget(ctx context.Context, tahun int) ([]store.Target, error) {
+	rows, err := q.query(ctx, `SELECT tahun, wilayah_kode, persen, sumber, petugas, diubah_pada FROM target_wilayah
+		WHERE tahun = ? ORDER BY wilayah_kode`, tahun)
+	if err != nil {
+		return nil, fmt.Errorf("list target: %w", err)
+	}
+	return all(rows, func(r rowScanner) (store.Target, error) {
+		var t store.Target
+		err := r.Scan(&t.Tahun, &t.WilayahKode, &t.Persen, &t.Sumber, &t.Petugas, &t.DiubahPada)
+		t.DiubahPada = t.DiubahPada.UTC()
+		return t, err
+	})
+}
+
+// SetTarget sets (or replaces) an area's target for a year.
+func (q *queries) SetTarget(ctx context.Context, t *store.Target) error {
+	t.DiubahPada = q.now()
+	_, err := q.exec(ctx, `INSERT INTO target_wilayah (tahun, wilayah_kode, persen, sumber, petugas, diubah_pada) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (tahun, wilayah_kode) DO UPDATE SET persen = excluded.persen, sumber = excluded.sumber,
+		petugas = excluded.petugas, diubah_pada = excluded.diubah_pada`,
+		t.Tahun, t.WilayahKode, t.Persen, t.Sumber, t.Petugas, q.ts(t.DiubahPada))
+	if err != nil {
+		return fmt.Errorf("set target: %w", err)
+	}
+	return nil
+}
+
+// DeleteTarget removes an area's target for a year.
+func (q *queries) DeleteTarget(ctx context.Context, tahun int, kode string) error {
+	res, err := q.exec(ctx, `DELETE FROM target_wilayah WHERE tahun = ? AND wilayah_kode = ?`, tahun, kode)
+	if err != nil {
+		return fmt.Errorf("delete target: %w", err)
+	}
+	if err := affected(res); err != nil {
+		return fmt.Errorf("delete target %d %s: %w", tahun, kode, err)
+	}
+	return nil
+}
