@@ -123,13 +123,48 @@ func flags(env *Env, name, usageLine string) *flag.FlagSet {
 // parse parses args and finishes the configuration, mapping a flag error
 // to errUsage.
 func parse(env *Env, fs *flag.FlagSet, cfg *config.Config, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errUsage
+	if err := parseFlags(env, fs, args); err != nil {
+		return err
 	}
 	return finish(env, fs, cfg)
+}
+
+// parseFlags parses args into fs; on a bad flag it says what is wrong in
+// both languages, shows the usage and returns errUsage.
+func parseFlags(env *Env, fs *flag.FlagSet, args []string) error {
+	usage := fs.Usage
+	fs.Usage = func() {}
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	fs.Usage = usage
+	fs.SetOutput(env.Stderr)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, flag.ErrHelp):
+		usage()
+		return err
+	}
+	fmt.Fprintf(env.Stderr, "ikd %s: %s\n", fs.Name(), flagError(err.Error()))
+	usage()
+	return errUsage
+}
+
+// flagError puts the flag package's error text in both languages.
+func flagError(msg string) string {
+	for _, f := range []struct{ prefix, id, en string }{
+		{"flag provided but not defined: ", "flag %s tidak dikenal", "unknown flag %s"},
+		{"flag needs an argument: ", "flag %s butuh nilai", "flag %s needs a value"},
+		{"bad flag syntax: ", "penulisan flag salah: %s", "bad flag syntax: %s"},
+	} {
+		if rest, ok := strings.CutPrefix(msg, f.prefix); ok {
+			return fmt.Sprintf(f.id, rest) + " / " + fmt.Sprintf(f.en, rest)
+		}
+	}
+	if rest, ok := strings.CutPrefix(msg, "invalid value "); ok {
+		return "nilai tidak valid / invalid value " + rest
+	}
+	return msg
 }
 
 // finish completes the configuration after the flags are parsed, and
@@ -155,11 +190,8 @@ func setup(env *Env, fs *flag.FlagSet, cfg *config.Config, args []string) (*slog
 func setupInterspersed(env *Env, fs *flag.FlagSet, cfg *config.Config, args []string) (*slog.Logger, []string, error) {
 	var pos []string
 	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, nil, err
-			}
-			return nil, nil, errUsage
+		if err := parseFlags(env, fs, args); err != nil {
+			return nil, nil, err
 		}
 		if fs.NArg() == 0 {
 			break

@@ -74,7 +74,10 @@ func TestUsageErrors(t *testing.T) {
 	}{
 		{nil, 2, "Usage: ikd <command>"},
 		{[]string{"frobnicate"}, 2, "perintah tidak dikenal"},
-		{[]string{"serve", "--no-such-flag"}, 2, "flag provided but not defined"},
+		{[]string{"serve", "--no-such-flag"}, 2, "flag -no-such-flag tidak dikenal / unknown flag -no-such-flag"},
+		{[]string{"serve", "--listen"}, 2, "flag -listen butuh nilai"},
+		{[]string{"serve", "--database", "postgres://postgres@127.0.0.1:1/test"}, 1, "PostgreSQL di 127.0.0.1:1 tidak menjawab"},
+		{[]string{"serve", "--database", "postgres://nobody:s3cret@127.0.0.1:1/test"}, 1, "127.0.0.1:1 tidak menjawab"},
 		{[]string{"serve", "--database", "host=db password=s3cret"}, 1, "--database tidak dikenal"},
 		{[]string{"serve", "--scale", "20"}, 1, "--scale harus"},
 		{[]string{"import"}, 2, "tepat satu"},
@@ -93,6 +96,18 @@ func TestUsageErrors(t *testing.T) {
 	code, _, stderr := run(t, ctx, map[string]string{"IKD_LANG": "en"}, "serve", "--database", "host=db password=s3cret")
 	if code != 1 || !strings.Contains(stderr, "is not recognised") || strings.Contains(stderr, "s3cret") {
 		t.Errorf("English error (and no password echoed): exit %d, %q", code, stderr)
+	}
+	// PostgreSQL's refusals, in the user's language, never with the password.
+	if os.Getenv("IKD_TEST_POSTGRES_DSN") != "" {
+		for dsn, want := range map[string]string{
+			"postgres://nobody:s3cret@127.0.0.1:5432/test?sslmode=disable":    `menolak login pengguna "nobody"`,
+			"postgres://postgres@127.0.0.1:5432/tidak_ada_db?sslmode=disable": `basis data "tidak_ada_db" tidak ada`,
+		} {
+			code, _, stderr := run(t, ctx, map[string]string{}, "serve", "--database", dsn, "--data-dir", t.TempDir())
+			if code != 1 || !strings.Contains(stderr, want) || strings.Contains(stderr, "s3cret") {
+				t.Errorf("serve --database %s: exit %d, %q; want %q", dsn, code, stderr, want)
+			}
+		}
 	}
 	// The final error follows --lang, not only IKD_LANG.
 	bad := filepath.Join(t.TempDir(), "bad.csv")

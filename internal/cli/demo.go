@@ -3,9 +3,8 @@ package cli
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
-	"github.com/ikd-project/ikd/internal/audit"
-	"github.com/ikd-project/ikd/internal/httpapi"
 	"io"
 	"log/slog"
 	"os"
@@ -13,8 +12,11 @@ import (
 	"time"
 
 	"github.com/ikd-project/ikd/internal/app"
+	"github.com/ikd-project/ikd/internal/audit"
 	"github.com/ikd-project/ikd/internal/config"
 	"github.com/ikd-project/ikd/internal/demo"
+	"github.com/ikd-project/ikd/internal/errs"
+	"github.com/ikd-project/ikd/internal/httpapi"
 	"github.com/ikd-project/ikd/internal/siakimport"
 	"github.com/ikd-project/ikd/internal/store"
 )
@@ -27,6 +29,15 @@ var demoAsOf = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 func demoOptions(cfg *config.Config) demo.Options {
 	return demo.Options{Seed: cfg.DemoSeed, Scale: cfg.DemoScale, AsOf: demoAsOf}
 }
+
+// demoLock is the store lock (store.Store.TryLock) held while a process
+// generates the demo, so that two never write it at once.
+const demoLock = "demo"
+
+// errDemoBusy: another process is generating the demo in this database.
+var errDemoBusy = errs.New(errs.Conflict,
+	"proses ikd lain (misalnya ikd serve --demo) sedang membuat data demo di basis data ini; tunggu sampai selesai (lihat /healthz), lalu coba lagi",
+	"another ikd process (such as ikd serve --demo) is creating the demo in this database; wait until it is done (see /healthz), then try again")
 
 func runDemo(ctx context.Context, env *Env, args []string) error {
 	cfg := config.Defaults()
@@ -50,6 +61,14 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer st.Close()
+	unlock, err := st.TryLock(ctx, demoLock)
+	if errors.Is(err, store.ErrLocked) {
+		return errDemoBusy
+	}
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	if done, err := demoComplete(ctx, st); err != nil {
 		return err
 	} else if !done || !*samples {

@@ -48,7 +48,7 @@ func TestKeysRotateRetire(t *testing.T) {
 	dash := "-" + strings.Repeat("A", 42)
 	for _, args := range [][]string{{"keys", "retire", dash}, {"keys", "retire", dash, "--lang", "en"}} {
 		code, _, stderr := run(t, ctx, vars, args...)
-		if code != 1 || strings.Contains(stderr, "flag provided but not defined") {
+		if code != 1 || strings.Contains(stderr, "tidak dikenal / unknown flag") {
 			t.Errorf("%v: exit %d %s", args, code, stderr)
 		}
 	}

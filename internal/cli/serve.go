@@ -90,6 +90,15 @@ func recordSeenOnShutdown(ctx context.Context, cfg *config.Config, st store.Stor
 }
 
 func loadDemoInBackground(ctx context.Context, st store.Store, cfg *config.Config, l *app.BatchLoader, auditLog *audit.Log, status *loadStatus, logger *slog.Logger) {
+	unlock, err := waitDemoLock(ctx, st, logger)
+	if err != nil {
+		if ctx.Err() == nil {
+			logger.Error("demo: lock", "err", err)
+			status.fail(err)
+		}
+		return
+	}
+	defer unlock()
 	done, err := demoComplete(ctx, st)
 	if err != nil {
 		logger.Error("demo: read state", "err", err)
@@ -112,6 +121,29 @@ func loadDemoInBackground(ctx context.Context, st store.Store, cfg *config.Confi
 	default:
 		logger.Info("demo: complete", "residents", status.snapshot().Done, "duration", time.Since(start).Round(time.Second).String())
 		historyInBackground(ctx, st, cfg, auditLog, status, logger)
+	}
+}
+
+// demoLockWait is how often serve tries again for the demo's lock while
+// another process generates the demo.
+const demoLockWait = 5 * time.Second
+
+// waitDemoLock takes the lock that keeps two processes from generating
+// the demo in one database at once, waiting while another holds it.
+func waitDemoLock(ctx context.Context, st store.Store, logger *slog.Logger) (func(), error) {
+	for said := false; ; said = true {
+		unlock, err := st.TryLock(ctx, demoLock)
+		if !errors.Is(err, store.ErrLocked) {
+			return unlock, err
+		}
+		if !said {
+			logger.Info("demo: another ikd process is creating the demo in this database; waiting for it")
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(demoLockWait):
+		}
 	}
 }
 

@@ -2,6 +2,9 @@ package cli
 
 import (
 	"context"
+	"errors"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -10,8 +13,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ikd-project/ikd/internal/ikdtest"
 	"github.com/ikd-project/ikd/internal/kredensial/qrcred"
 	"github.com/ikd-project/ikd/internal/kredensial/qrcred/qrimage"
+	"github.com/ikd-project/ikd/internal/store"
+	"github.com/ikd-project/ikd/internal/store/sqlite"
 	"github.com/ikd-project/ikd/internal/verify/verifytest"
 )
 
@@ -228,4 +234,56 @@ func TestVerifyPrintedCard(t *testing.T) {
 	if code != 1 || !strings.Contains(out, "TIDAK SAH / INVALID: revoked\nThis digital KTP has been revoked.\nKartu cetak / Printed card") {
 		t.Fatalf("revoked: exit %d\n%s\n%s", code, out, errOut)
 	}
+}
+
+// TestDemoRefusedWhileAnotherGenerates: while another process holds the
+// demo's lock (as serve --demo does while it generates), `ikd demo` is
+// refused with the reason, and writes nothing.
+func TestDemoRefusedWhileAnotherGenerates(t *testing.T) {
+	ctx := context.Background()
+	vars := dirVars(t)
+	vars["IKD_DEMO_SCALE"] = "0.002"
+	if code, _, stderr := run(t, ctx, vars, "migrate"); code != 0 {
+		t.Fatalf("migrate: %d %s", code, stderr)
+	}
+	st, err := sqlite.Open(ctx, strings.TrimPrefix(vars["IKD_DATABASE"], "sqlite:"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	unlock, err := st.TryLock(ctx, "demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	code, _, stderr := run(t, ctx, vars, "demo", "--samples")
+	if code == 0 || !strings.Contains(stderr, "sedang membuat data demo") {
+		t.Fatalf("ikd demo while another generates: exit %d\n%s", code, stderr)
+	}
+	if page, err := st.ListPenduduk(ctx, store.PendudukFilter{Limit: 1}); err != nil || len(page) != 0 {
+		t.Errorf("residents written meanwhile: %d %v", len(page), err)
+	}
+}
+
+// TestServeWaitsForDemoLock: serve's demo load waits while another
+// process holds the lock, and takes it once released.
+func TestServeWaitsForDemoLock(t *testing.T) {
+	ctx := context.Background()
+	st := ikdtest.NewSQLite(t, nil)
+	unlock, err := st.TryLock(ctx, demoLock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	short, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancel()
+	if _, err := waitDemoLock(short, st, logger); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("while held: %v, want the context's end", err)
+	}
+	unlock()
+	got, err := waitDemoLock(ctx, st, logger)
+	if err != nil {
+		t.Fatalf("once released: %v", err)
+	}
+	got()
 }

@@ -34,6 +34,9 @@ var (
 	// transaction for a serialization failure or a deadlock more often
 	// than the store retries it. Nothing was changed; the caller may retry.
 	ErrBusy = &sentinel{errs.Unavailable, "store: database busy"}
+	// ErrLocked means another process holds the named lock TryLock asked
+	// for.
+	ErrLocked = &sentinel{errs.Conflict, "store: lock held by another process"}
 )
 
 type sentinel struct {
@@ -58,6 +61,10 @@ type Store interface {
 	Ready(ctx context.Context) error
 	// Backend names the backend: "sqlite" or "postgres".
 	Backend() string
+	// TryLock takes the lock called name across every process using this
+	// database, or returns ErrLocked at once when another holds it. unlock
+	// releases it; a process that ends (or is killed) releases its locks.
+	TryLock(ctx context.Context, name string) (unlock func(), err error)
 	// Close releases the database.
 	Close() error
 }

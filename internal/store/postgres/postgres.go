@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	"strings"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 
+	"github.com/ikd-project/ikd/internal/errs"
 	"github.com/ikd-project/ikd/internal/store"
 	"github.com/ikd-project/ikd/internal/store/sqlstore"
 )
@@ -38,13 +40,14 @@ var _ store.Store = (*Store)(nil)
 func Open(ctx context.Context, dsn string, now func() time.Time) (*Store, error) {
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {
-		return nil, fmt.Errorf("open postgres: %w", err)
+		return nil, errs.Newf(errs.Invalid, "alamat --database PostgreSQL tidak dapat dibaca: %v",
+			"the PostgreSQL --database address cannot be read: %v", redact(err))
 	}
 	db.SetMaxOpenConns(20)
 	db.SetMaxIdleConns(10)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("connect to postgres: %w", err)
+		return nil, connectError(dsn, err)
 	}
 	sub, err := fs.Sub(migrations, "migrations")
 	if err != nil {
@@ -143,4 +146,42 @@ func classify(err error) error {
 		return store.ErrBusy
 	}
 	return nil
+}
+
+// connectError says in both languages why the connection to dsn failed:
+// no server answering, a login refused, a database missing; never the
+// password.
+func connectError(dsn string, err error) error {
+	where, user, db := "?", "?", "?"
+	if c, perr := pgx.ParseConfig(dsn); perr == nil {
+		where, user, db = fmt.Sprintf("%s:%d", c.Host, c.Port), c.User, c.Database
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "28000", "28P01":
+			return errs.Newf(errs.Unauthenticated, "PostgreSQL di %s menolak login pengguna %q (%s); periksa pengguna dan kata sandi di --database",
+				"PostgreSQL at %s refused the login of user %q (%s); check the user and password in --database", where, user, pe.Message)
+		case "3D000":
+			return errs.Newf(errs.NotFound, "basis data %q tidak ada di PostgreSQL %s; buat dulu: createdb %s",
+				"database %q does not exist on PostgreSQL at %s; create it first: createdb %s", db, where, db)
+		}
+		return errs.Newf(errs.Unavailable, "PostgreSQL di %s menolak sambungan: %s", "PostgreSQL at %s refused the connection: %s", where, pe.Message)
+	}
+	why := redact(err)
+	var ne *net.OpError
+	if errors.As(err, &ne) {
+		why = ne.Err.Error()
+	}
+	return errs.Newf(errs.Unavailable, "PostgreSQL di %s tidak menjawab; periksa bahwa server berjalan dan alamat --database benar (%s)",
+		"PostgreSQL at %s does not answer; check that the server runs and that --database is right (%s)", where, why)
+}
+
+// redact cuts a password out of an error's text (a DSN it quotes).
+func redact(err error) string {
+	msg := err.Error()
+	if i := strings.Index(msg, "password="); i >= 0 {
+		msg = msg[:i] + "password=…"
+	}
+	return msg
 }

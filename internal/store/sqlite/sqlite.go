@@ -33,6 +33,7 @@ var migrations embed.FS
 type Store struct {
 	*sqlstore.DB
 	migrator *sqlstore.Migrator
+	path     string // the database file, beside which TryLock's lock files lie
 }
 
 // Open opens (creating if needed) the database file at path. Call Migrate
@@ -77,12 +78,13 @@ func Open(ctx context.Context, path string, now func() time.Time) (*Store, error
 		Date:          formatTime("2006-01-02"),
 		Time:          formatTime("2006-01-02T15:04:05.000000Z"),
 		BulkUpsert:    bulkUpsert,
+		BatchSetup:    []string{"PRAGMA cache_size = -65536"},
 		InKeys:        inKeys,
 		Classify:      classify,
 		LatestVersion: m.Latest(),
 		Version:       m.Version,
 	}
-	return &Store{DB: sqlstore.New(db, d, now), migrator: m}, nil
+	return &Store{DB: sqlstore.New(db, d, now), migrator: m, path: path}, nil
 }
 
 var _ store.Store = (*Store)(nil)

@@ -88,7 +88,11 @@ type DB struct {
 	rebound sync.Map // query text -> rebound text
 }
 
-var _ store.Store = (*DB)(nil)
+// DB is all of store.Store but TryLock, which each backend adds.
+var _ interface {
+	store.Queries
+	InTx(ctx context.Context, fn func(tx store.Tx) error) error
+} = (*DB)(nil)
 
 // New returns a store over db, which must already be migrated. now is the
 // clock used for CreatedAt and UpdatedAt; nil means time.Now.

@@ -50,6 +50,7 @@ func Run(t *testing.T, open Open) {
 		{"LoadBatch", testLoadBatch},
 		{"LoadBatchRejects", testLoadBatchRejects},
 		{"KKStillReferenced", testKKStillReferenced},
+		{"TryLock", testTryLock},
 	}
 	for _, tc := range slices.Concat(tests, credentialTests, lembagaTests, petugasTests, cariTests, blangkoTests, jemputTests, statistikTests) {
 		t.Run(tc.name, func(t *testing.T) {
@@ -60,6 +61,24 @@ func Run(t *testing.T, open Open) {
 }
 
 var ctx = context.Background()
+
+// testTryLock: a held lock refuses a second holder (another connection or
+// file handle, as another process would be) with ErrLocked until it is
+// released; locks of other names are independent.
+func testTryLock(t *testing.T, st store.Store) {
+	unlock, err := st.TryLock(ctx, "demo")
+	must(t, err)
+	if _, err := st.TryLock(ctx, "demo"); !errors.Is(err, store.ErrLocked) {
+		t.Fatalf("second holder of a held lock: %v, want ErrLocked", err)
+	}
+	other, err := st.TryLock(ctx, "lain")
+	must(t, err)
+	other()
+	unlock()
+	again, err := st.TryLock(ctx, "demo")
+	must(t, err)
+	again()
+}
 
 func must(t *testing.T, err error) {
 	t.Helper()
