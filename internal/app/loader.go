@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -163,4 +164,23 @@ func (l *BatchLoader) revokeInactive(ctx context.Context, tx store.Tx, b *store.
 		}
 	}
 	return nil
+}
+
+// WithDeferredIndexes runs load, a bulk load into st, with the search
+// indexes built once at its end when it is the first load (see
+// store.Store.DeferIndexes). They are built even when load fails or is
+// stopped; a process killed before that builds them at its next start
+// (migrations ensure them).
+func WithDeferredIndexes(ctx context.Context, st store.Store, load func() error) error {
+	deferred, err := st.DeferIndexes(ctx)
+	if err != nil {
+		return err
+	}
+	err = load()
+	if deferred {
+		if _, ierr := st.EnsureIndexes(context.WithoutCancel(ctx)); ierr != nil {
+			return errors.Join(err, ierr)
+		}
+	}
+	return err
 }

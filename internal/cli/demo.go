@@ -176,8 +176,10 @@ func demoComplete(ctx context.Context, st store.Store) (bool, error) {
 
 // loadDemo writes the demo province with each batch audited by loader.
 func loadDemo(ctx context.Context, st store.Store, cfg *config.Config, l *app.BatchLoader, progress func(done, total int)) error {
-	return demo.Load(ctx, st, demoOptions(cfg), func(ctx context.Context, b *store.Batch) error {
-		_, err := l.LoadBatch(ctx, b, 0, 0)
-		return err
-	}, progress)
+	return app.WithDeferredIndexes(ctx, st, func() error {
+		return demo.Load(ctx, st, demoOptions(cfg), func(ctx context.Context, b *store.Batch) error {
+			_, err := l.LoadBatch(ctx, b, 0, 0)
+			return err
+		}, progress)
+	})
 }

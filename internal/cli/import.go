@@ -66,9 +66,14 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	}
 	rejw := bufio.NewWriter(rej)
 	progress := siakimport.NewProgressLang(env.Stderr, env.IsTerminal, time.Now, cfg.Lang)
-	rep, runErr := siakimport.Run(ctx, bufio.NewReaderSize(in, 1<<20), siakimport.Options{
-		Loader: loader, Rejects: rejw,
-		Progress: progress, Size: info.Size(), Now: time.Now(), BatchSize: *batch,
+	var rep siakimport.Report
+	runErr := app.WithDeferredIndexes(ctx, st, func() error {
+		var err error
+		rep, err = siakimport.Run(ctx, bufio.NewReaderSize(in, 1<<20), siakimport.Options{
+			Loader: loader, Rejects: rejw,
+			Progress: progress, Size: info.Size(), Now: time.Now(), BatchSize: *batch,
+		})
+		return err
 	})
 	progress.Done()
 	if err := rejw.Flush(); err != nil {

@@ -85,6 +85,28 @@ func countResidents(dbPath string) int {
 	return n
 }
 
+// searchIndexes lists the search indexes of penduduk the database has.
+func searchIndexes(t *testing.T, dbPath string) []string {
+	t.Helper()
+	db, err := sql.Open("sqlite", dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT name FROM sqlite_master WHERE type = 'index' AND name IN ('penduduk_nama', 'penduduk_lahir_nama') ORDER BY name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		rows.Scan(&n)
+		out = append(out, n)
+	}
+	return out
+}
+
 // TestImportSurvivesKill kills ikd import with SIGKILL part-way, at several
 // points, and checks that a re-run ends with exactly the file's rows and an
 // intact audit log.
@@ -112,7 +134,7 @@ func TestImportSurvivesKill(t *testing.T) {
 		cmd.Process.Kill() // SIGKILL: no chance to clean up
 		cmd.Wait()
 		n := countResidents(dbPath)
-		t.Logf("kill %d: %d of %d residents committed", i+1, n, rows)
+		t.Logf("kill %d: %d of %d residents committed, search indexes %v", i+1, n, rows, searchIndexes(t, dbPath))
 		if n > rows {
 			t.Fatalf("after kill: %d residents, more than the file's %d", n, rows)
 		}
@@ -122,6 +144,11 @@ func TestImportSurvivesKill(t *testing.T) {
 		t.Errorf("re-run report: %s", out)
 	}
 	sameRows(t, want, dbNames(t, dbPath))
+	// The first import deferred the search indexes and was killed before it
+	// built them: the next start built them back.
+	if got := searchIndexes(t, dbPath); len(got) != 2 {
+		t.Errorf("search indexes after the kills and a re-run: %v, want penduduk_lahir_nama and penduduk_nama", got)
+	}
 	code, stdout, _ := run(t, context.Background(), vars, "audit", "verify")
 	if code != 0 || !strings.Contains(stdout, "audit log intact") {
 		t.Errorf("audit verify after kills: exit %d: %s", code, stdout)

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ikd-project/ikd/internal/app"
 	"github.com/ikd-project/ikd/internal/demo"
 	"github.com/ikd-project/ikd/internal/ikdtest"
 	"github.com/ikd-project/ikd/internal/store"
@@ -99,7 +100,9 @@ func loadDemo(b *testing.B, st store.Store, scale float64, now time.Time) ([]sto
 		}
 		return err
 	}
-	if err := demo.Load(ctx, st, demo.Options{Seed: 1, Scale: scale, AsOf: now}, load, nil); err != nil {
+	if err := app.WithDeferredIndexes(ctx, st, func() error {
+		return demo.Load(ctx, st, demo.Options{Seed: 1, Scale: scale, AsOf: now}, load, nil)
+	}); err != nil {
 		b.Fatal(err)
 	}
 	if err := demo.LoadStock(ctx, st, now, scale); err != nil {

@@ -65,6 +65,12 @@ type Store interface {
 	// database, or returns ErrLocked at once when another holds it. unlock
 	// releases it; a process that ends (or is killed) releases its locks.
 	TryLock(ctx context.Context, name string) (unlock func(), err error)
+	// DeferIndexes drops, before a first bulk load (no resident yet), the
+	// search indexes whose keys a load writes in no order, and reports
+	// whether it did; EnsureIndexes builds those missing (at the load's
+	// end; migrations call it too) and returns how many.
+	DeferIndexes(ctx context.Context) (bool, error)
+	EnsureIndexes(ctx context.Context) (int, error)
 	// Close releases the database.
 	Close() error
 }

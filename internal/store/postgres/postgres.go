@@ -79,6 +79,13 @@ func Open(ctx context.Context, dsn string, now func() time.Time) (*Store, error)
 		// transition table) instead of spilling them to a temporary file.
 		BatchSetup: []string{"SET LOCAL plan_cache_mode = force_custom_plan", "SET LOCAL enable_seqscan = off",
 			"SET LOCAL work_mem = '64MB'"},
+		DeferredIndexes: []sqlstore.Index{
+			{Name: "penduduk_nama", Create: `CREATE INDEX penduduk_nama ON penduduk (nama COLLATE "C", desa_kode COLLATE "C")`},
+			{Name: "penduduk_lahir_nama", Create: `CREATE INDEX penduduk_lahir_nama ON penduduk (tanggal_lahir, nama COLLATE "C")`},
+		},
+		IndexExists: `SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname = ?`,
+		MayIndex: `SELECT coalesce(bool_or(pg_has_role(tableowner, 'USAGE')), false) FROM pg_tables
+			WHERE schemaname = current_schema() AND tablename = 'penduduk'`,
 		Classify:      classify,
 		LatestVersion: m.Latest(),
 		Version:       m.Version,
@@ -87,7 +94,7 @@ func Open(ctx context.Context, dsn string, now func() time.Time) (*Store, error)
 }
 
 // Migrate applies pending migrations and returns how many it applied.
-func (s *Store) Migrate(ctx context.Context) (int, error) { return s.migrator.Up(ctx) }
+func (s *Store) Migrate(ctx context.Context) (int, error) { return s.migrator.UpEnsured(ctx, s.DB) }
 
 func utcOrNull(t time.Time) any {
 	if t.IsZero() {

@@ -74,11 +74,16 @@ func Open(ctx context.Context, path string, now func() time.Time) (*Store, error
 		return nil, err
 	}
 	d := &sqlstore.Dialect{
-		Name:          "sqlite",
-		Date:          formatTime("2006-01-02"),
-		Time:          formatTime("2006-01-02T15:04:05.000000Z"),
-		BulkUpsert:    bulkUpsert,
-		BatchSetup:    []string{"PRAGMA cache_size = -65536"},
+		Name:       "sqlite",
+		Date:       formatTime("2006-01-02"),
+		Time:       formatTime("2006-01-02T15:04:05.000000Z"),
+		BulkUpsert: bulkUpsert,
+		BatchSetup: []string{"PRAGMA cache_size = -65536"},
+		DeferredIndexes: []sqlstore.Index{
+			{Name: "penduduk_nama", Create: "CREATE INDEX penduduk_nama ON penduduk (nama, desa_kode)"},
+			{Name: "penduduk_lahir_nama", Create: "CREATE INDEX penduduk_lahir_nama ON penduduk (tanggal_lahir, nama)"},
+		},
+		IndexExists:   `SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = ?`,
 		InKeys:        inKeys,
 		Classify:      classify,
 		LatestVersion: m.Latest(),
@@ -149,7 +154,7 @@ func checkPrivate(path string) error {
 }
 
 // Migrate applies pending migrations and returns how many it applied.
-func (s *Store) Migrate(ctx context.Context) (int, error) { return s.migrator.Up(ctx) }
+func (s *Store) Migrate(ctx context.Context) (int, error) { return s.migrator.UpEnsured(ctx, s.DB) }
 
 // formatTime encodes times as fixed-width UTC text, which sorts as time.
 func formatTime(layout string) func(time.Time) any {

@@ -23,6 +23,19 @@ func NewMigrator(db *sql.DB, dialect goose.Dialect, fsys fs.FS) (*Migrator, erro
 	return &Migrator{p: p}, nil
 }
 
+// UpEnsured is Up, then db.EnsureIndexes: a bulk load killed before it
+// built its deferred indexes gets them back here, at the next start.
+func (m *Migrator) UpEnsured(ctx context.Context, db *DB) (int, error) {
+	n, err := m.Up(ctx)
+	if err != nil {
+		return n, err
+	}
+	if _, err := db.EnsureIndexes(ctx); err != nil {
+		return n, fmt.Errorf("migrate: %w", err)
+	}
+	return n, nil
+}
+
 // Up applies every pending migration and returns how many it applied.
 func (m *Migrator) Up(ctx context.Context) (int, error) {
 	res, err := m.p.Up(ctx)

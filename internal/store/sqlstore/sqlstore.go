@@ -55,6 +55,13 @@ type Dialect struct {
 	// InKeys returns a condition that col is one of keys, with one
 	// placeholder, and the value to pass for it.
 	InKeys func(col string, keys []string) (cond string, arg any)
+	// DeferredIndexes are the indexes a first bulk load builds at its end
+	// (DeferIndexes, EnsureIndexes); IndexExists counts the indexes named
+	// by its one argument; MayIndex, when set, tells whether the role may
+	// drop and build penduduk's indexes (owns the table).
+	DeferredIndexes []Index
+	IndexExists     string
+	MayIndex        string
 	// BatchSetup are statements run at the start of a bulk load's
 	// transaction.
 	BatchSetup []string
@@ -87,6 +94,9 @@ type DB struct {
 	now     func() time.Time
 	rebound sync.Map // query text -> rebound text
 }
+
+// Index is an index by name and the statement that creates it.
+type Index struct{ Name, Create string }
 
 // DB is all of store.Store but TryLock, which each backend adds.
 var _ interface {

@@ -51,6 +51,7 @@ func Run(t *testing.T, open Open) {
 		{"LoadBatchRejects", testLoadBatchRejects},
 		{"KKStillReferenced", testKKStillReferenced},
 		{"TryLock", testTryLock},
+		{"DeferredIndexes", testDeferredIndexes},
 	}
 	for _, tc := range slices.Concat(tests, credentialTests, lembagaTests, petugasTests, cariTests, blangkoTests, jemputTests, statistikTests) {
 		t.Run(tc.name, func(t *testing.T) {
@@ -61,6 +62,31 @@ func Run(t *testing.T, open Open) {
 }
 
 var ctx = context.Background()
+
+// testDeferredIndexes: before a first load the search indexes may be
+// dropped (not for a role that does not own the table) and EnsureIndexes
+// builds them back, once; with residents nothing is dropped; the name
+// search works either way.
+func testDeferredIndexes(t *testing.T, st store.Store) {
+	deferred, err := st.DeferIndexes(ctx)
+	must(t, err)
+	built, err := st.EnsureIndexes(ctx)
+	must(t, err)
+	if deferred && built != 2 || !deferred && built != 0 {
+		t.Errorf("deferred %t, then built %d", deferred, built)
+	}
+	if again, err := st.EnsureIndexes(ctx); err != nil || again != 0 {
+		t.Errorf("a second EnsureIndexes built %d, %v", again, err)
+	}
+	head := family(t, st, "1771010101150001", nikN(1))
+	if deferred, err := st.DeferIndexes(ctx); err != nil || deferred {
+		t.Errorf("with residents: deferred %t, %v", deferred, err)
+	}
+	found, err := st.CariPenduduk(ctx, store.CariFilter{NamaPrefix: head.Nama[:4], WilayahKode: "17", Limit: 5})
+	if err != nil || len(found) == 0 {
+		t.Errorf("search after the indexes came back: %d, %v", len(found), err)
+	}
+}
 
 // testTryLock: a held lock refuses a second holder (another connection or
 // file handle, as another process would be) with ErrLocked until it is
