@@ -78,12 +78,17 @@ func Open(ctx context.Context, path string, now func() time.Time) (*Store, error
 		Date:       formatTime("2006-01-02"),
 		Time:       formatTime("2006-01-02T15:04:05.000000Z"),
 		BulkUpsert: bulkUpsert,
-		BatchSetup: []string{"PRAGMA cache_size = -65536"},
 		DeferredIndexes: []sqlstore.Index{
+			{Name: "penduduk_no_kk", Create: "CREATE INDEX penduduk_no_kk ON penduduk (no_kk)"},
+			{Name: "penduduk_desa", Create: "CREATE INDEX penduduk_desa ON penduduk (desa_kode)"},
 			{Name: "penduduk_nama", Create: "CREATE INDEX penduduk_nama ON penduduk (nama, desa_kode)"},
 			{Name: "penduduk_lahir_nama", Create: "CREATE INDEX penduduk_lahir_nama ON penduduk (tanggal_lahir, nama)"},
 		},
-		IndexExists:   `SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = ?`,
+		IndexExists: `SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = ?`,
+		// The sort of an index build goes to a temporary file, not to memory
+		// (temp_store is MEMORY otherwise): 2 million keys would hold hundreds
+		// of MB.
+		IndexSetup: []string{"PRAGMA temp_store = FILE"}, IndexReset: []string{"PRAGMA temp_store = MEMORY"},
 		InKeys:        inKeys,
 		Classify:      classify,
 		LatestVersion: m.Latest(),

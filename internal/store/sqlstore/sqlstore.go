@@ -62,6 +62,9 @@ type Dialect struct {
 	DeferredIndexes []Index
 	IndexExists     string
 	MayIndex        string
+	// IndexSetup runs on the connection that builds deferred indexes
+	// before it does, IndexReset after.
+	IndexSetup, IndexReset []string
 	// BatchSetup are statements run at the start of a bulk load's
 	// transaction.
 	BatchSetup []string

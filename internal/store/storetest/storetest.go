@@ -72,7 +72,7 @@ func testDeferredIndexes(t *testing.T, st store.Store) {
 	must(t, err)
 	built, err := st.EnsureIndexes(ctx)
 	must(t, err)
-	if deferred && built != 2 || !deferred && built != 0 {
+	if deferred && built < 2 || !deferred && built != 0 {
 		t.Errorf("deferred %t, then built %d", deferred, built)
 	}
 	if again, err := st.EnsureIndexes(ctx); err != nil || again != 0 {
