@@ -66,7 +66,7 @@ func TestAktivasi(t *testing.T) {
 		logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 		srv := httpserver.New(logger, st.Ready, func() any { return nil })
 		api.Mount(srv.Handle)
-		ts := httptest.NewServer(srv.Handler())
+		ts := httptest.NewServer(conform(t, srv.Handler()))
 		t.Cleanup(ts.Close)
 		officerAPI := &env{url: ts.URL, client: ts.Client()}
 

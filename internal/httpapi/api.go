@@ -81,6 +81,7 @@ func (a *API) Mount(handle func(pattern string, h http.Handler)) {
 	handle("POST /oid4vci/token", http.HandlerFunc(a.token))
 	handle("POST /oid4vci/nonce", http.HandlerFunc(a.nonce))
 	handle("POST /oid4vci/credential", http.HandlerFunc(a.credential))
+	handle("GET /api/v1/openapi.json", http.HandlerFunc(a.openapi))
 	if a.Lembaga != nil {
 		handle("POST /api/v1/verifications", http.HandlerFunc(a.verifications))
 	}

@@ -20,6 +20,7 @@
 //	POST /api/v1/penduduk/{nik}/pulihkan        officer: lift the suspension
 //	POST /api/v1/penduduk/{nik}/cabut           officer: revoke it and release the device
 //	POST /api/v1/verifications                  institution: verify a presentation (Bearer API key)
+//	GET  /api/v1/openapi.json                   the OpenAPI 3.1 document of the /api/v1/ endpoints
 //
 // # Freshness of statuses
 //
@@ -95,6 +96,18 @@
 // The officer and institution endpoints answer errors the same way, with
 // the codes invalid_request (400), invalid_token (401), forbidden (403),
 // not_found (404), conflict (409: e.g. nothing to suspend) and
-// rate_limited (429). Their bodies are decoded strictly: one JSON object,
-// no unknown members, nothing after it.
+// rate_limited (429), and server_error (500) or unavailable (503: with
+// Retry-After) for the server's own failures. Their bodies are decoded
+// strictly: one JSON object, no unknown members, nothing after it.
+//
+// # The contract
+//
+// openapi.json, embedded and served at GET /api/v1/openapi.json, is the
+// OpenAPI 3.1 document of every /api/v1/ endpoint: requests, answers,
+// error codes per status, headers and authentication. It is kept by hand
+// with the handlers, and two tests hold it to them: TestOpenAPILint runs
+// the independent linter redocly (npm @redocly/cli, in interop/node) on it,
+// and every /api/v1/ answer the package's tests get passes through a
+// validator (kin-openapi) that fails the test when its status, content
+// type, headers or body are not the document's for that operation.
 package httpapi

@@ -91,7 +91,7 @@ func start(t testing.TB, st store.Store) *env {
 	srv := httpserver.New(logger, func(context.Context) error { return nil }, func() any { return nil })
 	api := &httpapi.API{PublicURL: dig.PublicURL, Store: st, Keys: dig.Keys, Issuer: dig.Issuer, Aktivasi: dig.Aktivasi, Logger: logger}
 	api.Mount(srv.Handle)
-	ts.Config.Handler = srv.Handler()
+	ts.Config.Handler = conform(t, srv.Handler())
 	ts.Start()
 	t.Cleanup(ts.Close)
 	return &env{url: cfg.PublicURL, dig: dig, seen: map[string]bool{}, client: ts.Client()}

@@ -39,8 +39,9 @@ func checkAnswer(t *testing.T, res *httptest.ResponseRecorder, request string) {
 
 // FuzzVerificationsBody posts arbitrary bodies to the institutions'
 // POST /api/v1/verifications with a valid API key, through the real
-// middleware and a real (SQLite) store: never a panic or a 5xx, and every
-// refusal a 4xx with a JSON error.
+// middleware and a real (SQLite) store: never a panic or a 5xx, every
+// refusal a 4xx with a JSON error, and every answer one that the OpenAPI
+// document declares.
 func FuzzVerificationsBody(f *testing.F) {
 	o := startOfficer(f, ikdtest.NewStore(f))
 	phone := newKey(f)
@@ -73,13 +74,15 @@ func FuzzVerificationsBody(f *testing.F) {
 		res := httptest.NewRecorder()
 		o.handler.ServeHTTP(res, req)
 		checkAnswer(t, res, body)
+		checkAnswerContract(t, req, body, res)
 	})
 }
 
 // FuzzOfficerStatusBody posts arbitrary NIKs and bodies to the officer's
 // POST /api/v1/penduduk/{nik}/tangguhkan|pulihkan|cabut with a valid
 // officer token: never a panic or a 5xx, every refusal a 4xx with a JSON
-// error, and a full NIK never in the log.
+// error, every answer one that the OpenAPI document declares, and a full
+// NIK never in the log.
 func FuzzOfficerStatusBody(f *testing.F) {
 	o := startOfficer(f, ikdtest.NewStore(f))
 	o.activate(f, newKey(f), "ktp_qr_dasar")
@@ -105,6 +108,7 @@ func FuzzOfficerStatusBody(f *testing.F) {
 		res := httptest.NewRecorder()
 		o.handler.ServeHTTP(res, req)
 		checkAnswer(t, res, path+" "+body)
+		checkAnswerContract(t, req, body, res)
 		if res.Code == http.StatusOK && !strings.Contains(res.Body.String(), `"nik":"1771********0001"`) {
 			t.Fatalf("200 for %q: %s", path, res.Body)
 		}

@@ -25,13 +25,15 @@ import (
 // its log kept in a buffer.
 type officerEnv struct {
 	*env
-	api      *env         // the server with the officer and institution endpoints
-	handler  http.Handler // its handler, for in-process requests
-	log      *bytes.Buffer
-	token    string // officer budi's API token
-	bankKey  string // an institution's API key
-	petugas  *petugas.Service
-	auditLog *audit.Log
+	api        *env         // the server with the officer and institution endpoints
+	handler    http.Handler // its handler, for in-process requests
+	contract   *conformer   // what the server behind api answered, checked against the OpenAPI document
+	log        *bytes.Buffer
+	token      string // officer budi's API token
+	bankKey    string // an institution's API key
+	petugas    *petugas.Service
+	lembagaSvc *lembaga.Service
+	auditLog   *audit.Log
 }
 
 func startOfficer(t testing.TB, st store.Store) *officerEnv {
@@ -51,7 +53,8 @@ func startOfficer(t testing.TB, st store.Store) *officerEnv {
 	srv := httpserver.New(logger, st.Ready, func() any { return nil })
 	api.Mount(srv.Handle)
 	handler := srv.Handler()
-	ts := httptest.NewServer(handler)
+	contract := conform(t, handler)
+	ts := httptest.NewServer(contract)
 	t.Cleanup(ts.Close)
 	_, token, err := psvc.Add(ctx, "budi", "Budi Santoso", office)
 	if err != nil {
@@ -61,8 +64,8 @@ func startOfficer(t testing.TB, st store.Store) *officerEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &officerEnv{env: e, api: &env{url: ts.URL, client: ts.Client()}, handler: handler, log: &buf, token: token, bankKey: bankKey,
-		petugas: psvc, auditLog: auditLog}
+	return &officerEnv{env: e, api: &env{url: ts.URL, client: ts.Client()}, handler: handler, contract: contract, log: &buf, token: token,
+		bankKey: bankKey, petugas: psvc, lembagaSvc: lsvc, auditLog: auditLog}
 }
 
 // status posts an officer's action on a resident's digital ID.

@@ -93,7 +93,7 @@ func TestAktivasiMailErrorLog(t *testing.T) {
 				Aktivasi: &svc, Petugas: psvc, Logger: logger}
 			srv := httpserver.New(logger, st.Ready, func() any { return nil })
 			api.Mount(srv.Handle)
-			ts := httptest.NewServer(srv.Handler())
+			ts := httptest.NewServer(conform(t, srv.Handler()))
 			t.Cleanup(ts.Close)
 			officer := &env{url: ts.URL, client: ts.Client()}
 			r := officer.do(t, "POST", "/api/v1/aktivasi", "application/json", `{"nik": "`+siti+`"}`, "Authorization", "Bearer "+token)

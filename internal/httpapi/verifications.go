@@ -38,6 +38,7 @@ type verificationResponse struct {
 func (a *API) verifications(w http.ResponseWriter, r *http.Request) {
 	key := bearer(r)
 	if key == "" {
+		w.Header().Set("Cache-Control", "no-store")
 		w.Header().Set("WWW-Authenticate", "Bearer")
 		writeJSON(w, http.StatusUnauthorized, oauthError{Error: "invalid_token",
 			Description: pick(r, "kunci API wajib dikirim: Authorization: Bearer <kunci>", "an API key is required: Authorization: Bearer <key>")})

@@ -37,7 +37,7 @@ func TestVerifications(t *testing.T) {
 		logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 		srv := httpserver.New(logger, st.Ready, func() any { return nil })
 		api.Mount(srv.Handle)
-		ts := httptest.NewServer(srv.Handler())
+		ts := httptest.NewServer(conform(t, srv.Handler()))
 		t.Cleanup(ts.Close)
 		v := &env{url: ts.URL, client: ts.Client()}
 
