@@ -149,6 +149,18 @@ func TestImportSurvivesKill(t *testing.T) {
 	if got := searchIndexes(t, dbPath); len(got) != 2 {
 		t.Errorf("search indexes after the kills and a re-run: %v, want penduduk_lahir_nama and penduduk_nama", got)
 	}
+	// The aggregates' trigger was put off too: they were counted anew.
+	db, err := sql.Open("sqlite", dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var living, counted int
+	db.QueryRow(`SELECT count(*) FROM penduduk WHERE status_nik <> 'MATI'`).Scan(&living)
+	db.QueryRow(`SELECT coalesce(sum(penduduk), 0) FROM statistik_penduduk WHERE length(wilayah_kode) = 5`).Scan(&counted)
+	db.Close()
+	if living == 0 || counted != living {
+		t.Errorf("aggregates after the kills: %d residents counted, %d living", counted, living)
+	}
 	code, stdout, _ := run(t, context.Background(), vars, "audit", "verify")
 	if code != 0 || !strings.Contains(stdout, "audit log intact") {
 		t.Errorf("audit verify after kills: exit %d: %s", code, stdout)

@@ -78,13 +78,9 @@ func Open(ctx context.Context, path string, now func() time.Time) (*Store, error
 		Date:       formatTime("2006-01-02"),
 		Time:       formatTime("2006-01-02T15:04:05.000000Z"),
 		BulkUpsert: bulkUpsert,
-		DeferredIndexes: []sqlstore.Index{
-			{Name: "penduduk_no_kk", Create: "CREATE INDEX penduduk_no_kk ON penduduk (no_kk)"},
-			{Name: "penduduk_desa", Create: "CREATE INDEX penduduk_desa ON penduduk (desa_kode)"},
-			{Name: "penduduk_nama", Create: "CREATE INDEX penduduk_nama ON penduduk (nama, desa_kode)"},
-			{Name: "penduduk_lahir_nama", Create: "CREATE INDEX penduduk_lahir_nama ON penduduk (tanggal_lahir, nama)"},
-		},
-		IndexExists: `SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = ?`,
+		Deferred:   []string{"penduduk_no_kk", "penduduk_desa", "penduduk_nama", "penduduk_lahir_nama", "statistik_penduduk_insert"},
+		Definition: `SELECT type, sql FROM sqlite_master WHERE name = ? AND type IN ('index', 'trigger')`,
+		Rebuild:    map[string][]string{"statistik_penduduk_insert": {`DELETE FROM statistik_penduduk`, statistikBackfill}},
 		// The sort of an index build goes to a temporary file, not to memory
 		// (temp_store is MEMORY otherwise): 2 million keys would hold hundreds
 		// of MB.
@@ -242,3 +238,16 @@ func classify(err error) error {
 	}
 	return nil
 }
+
+// statistikBackfill counts statistik_penduduk anew from penduduk (as
+// migration 00013 first did), before a first bulk load's deferred insert
+// trigger comes back.
+const statistikBackfill = `INSERT INTO statistik_penduduk (wilayah_kode, lahir, penduduk, kawin, rekam, rekam_kawin)
+SELECT CASE l.n WHEN 0 THEN p.desa_kode WHEN 1 THEN substr(p.desa_kode, 1, 8) ELSE substr(p.desa_kode, 1, 5) END,
+       p.lahir, count(*), sum(p.kawin), sum(p.rekam), sum(p.kawin * p.rekam)
+  FROM (SELECT desa_kode, max(CAST(substr(tanggal_lahir, 1, 4) AS INTEGER), 2000) AS lahir,
+               status_kawin <> 'BELUM KAWIN' AS kawin, tanggal_perekaman IS NOT NULL AS rekam
+          FROM penduduk WHERE status_nik <> 'MATI') p
+ CROSS JOIN (SELECT 0 AS n UNION ALL SELECT 1 UNION ALL SELECT 2) l
+ WHERE true
+ GROUP BY 1, 2`

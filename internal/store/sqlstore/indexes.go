@@ -2,24 +2,29 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"strings"
+
+	"github.com/ikd-project/ikd/internal/store"
 )
 
-// Deferred indexes: a bulk load into an empty penduduk maintains its
+// Deferred objects: a bulk load into an empty penduduk maintains its
 // secondary indexes row by row, and those by name and by birth date take
 // their keys in no order, so each insert lands on a page the cache no
-// longer holds; building them once after a first load sorts instead (2.7
-// times faster at a fifth of the province on SQLite, where the family-card
-// and desa indexes are deferred too). DeferIndexes drops them when
-// penduduk is empty; EnsureIndexes builds whichever is missing, at the end
-// of the load and at every migration, so that a load killed half-way
-// leaves them missing only until the next start.
+// longer holds; on SQLite the aggregates' insert trigger adds three
+// upserts a row. A first load drops them (DeferIndexes), keeping their
+// definitions in table ditunda in the same transaction, and builds them
+// once at its end (EnsureIndexes: an index build sorts; the aggregates
+// are counted again from penduduk before the trigger comes back). Every
+// migration ensures them too, so a load killed half-way leaves them
+// missing only until the next start.
 
-// DeferIndexes drops the deferred indexes when penduduk holds no row
-// (a first load) and the connection's role may build them again, and
-// reports whether it did.
+// DeferIndexes drops the dialect's deferred objects when penduduk holds
+// no row (a first load) and the connection's role may build them again,
+// and reports whether it did.
 func (s *DB) DeferIndexes(ctx context.Context) (bool, error) {
-	if len(s.dialect.DeferredIndexes) == 0 {
+	if len(s.dialect.Deferred) == 0 {
 		return false, nil
 	}
 	var any int
@@ -38,29 +43,53 @@ func (s *DB) DeferIndexes(ctx context.Context) (bool, error) {
 			return false, nil
 		}
 	}
-	for _, ix := range s.dialect.DeferredIndexes {
-		if _, err := s.db.ExecContext(ctx, `DROP INDEX IF EXISTS `+ix.Name); err != nil {
-			return false, fmt.Errorf("defer index %s: %w", ix.Name, err)
+	err := s.InTx(ctx, func(t store.Tx) error {
+		q := t.(*queries)
+		for _, name := range s.dialect.Deferred {
+			var kind, def string
+			err := q.row(ctx, s.dialect.Definition, name).Scan(&kind, &def)
+			if err == sql.ErrNoRows {
+				continue // put off already
+			}
+			if err != nil {
+				return fmt.Errorf("definition of %s: %w", name, err)
+			}
+			if _, err := q.exec(ctx, `INSERT INTO ditunda (nama, jenis, definisi) VALUES (?, ?, ?)`, name, kind, def); err != nil {
+				return fmt.Errorf("keep %s: %w", name, err)
+			}
+			if _, err := q.exec(ctx, "DROP "+strings.ToUpper(kind)+" "+name); err != nil {
+				return fmt.Errorf("drop %s: %w", name, err)
+			}
 		}
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("defer indexes: %w", err)
 	}
 	return true, nil
 }
 
-// EnsureIndexes builds the deferred indexes that are missing and returns
-// how many it built.
+// EnsureIndexes builds the deferred objects kept in ditunda, each in its
+// own transaction with its rebuild (Dialect.Rebuild), and returns how
+// many it built.
 func (s *DB) EnsureIndexes(ctx context.Context) (built int, err error) {
-	var missing []Index
-	for _, ix := range s.dialect.DeferredIndexes {
-		var n int
-		if err := s.db.QueryRowContext(ctx, s.rebind(s.dialect.IndexExists), ix.Name).Scan(&n); err != nil {
-			return 0, fmt.Errorf("index %s: %w", ix.Name, err)
-		}
-		if n == 0 {
-			missing = append(missing, ix)
-		}
+	type object struct{ name, def string }
+	rows, err := s.db.QueryContext(ctx, `SELECT nama, definisi FROM ditunda ORDER BY nama`)
+	if err != nil {
+		return 0, fmt.Errorf("deferred objects: %w", err)
 	}
-	if len(missing) == 0 {
-		return 0, nil
+	var todo []object
+	for rows.Next() {
+		var o object
+		if err := rows.Scan(&o.name, &o.def); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("deferred objects: %w", err)
+		}
+		todo = append(todo, o)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(todo) == 0 {
+		return 0, err
 	}
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
@@ -79,9 +108,24 @@ func (s *DB) EnsureIndexes(ctx context.Context) (built int, err error) {
 			}
 		}
 	}()
-	for _, ix := range missing {
-		if _, err := conn.ExecContext(ctx, ix.Create); err != nil {
-			return built, fmt.Errorf("build index %s: %w", ix.Name, err)
+	for _, o := range todo {
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			return built, fmt.Errorf("build %s: %w", o.name, err)
+		}
+		stmts := append(append([]string{}, s.dialect.Rebuild[o.name]...), o.def)
+		for _, q := range stmts {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				tx.Rollback()
+				return built, fmt.Errorf("build %s: %w", o.name, err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, s.rebind(`DELETE FROM ditunda WHERE nama = ?`), o.name); err != nil {
+			tx.Rollback()
+			return built, fmt.Errorf("build %s: %w", o.name, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return built, fmt.Errorf("build %s: %w", o.name, err)
 		}
 		built++
 	}

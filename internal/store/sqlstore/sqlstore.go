@@ -55,13 +55,16 @@ type Dialect struct {
 	// InKeys returns a condition that col is one of keys, with one
 	// placeholder, and the value to pass for it.
 	InKeys func(col string, keys []string) (cond string, arg any)
-	// DeferredIndexes are the indexes a first bulk load builds at its end
-	// (DeferIndexes, EnsureIndexes); IndexExists counts the indexes named
-	// by its one argument; MayIndex, when set, tells whether the role may
-	// drop and build penduduk's indexes (owns the table).
-	DeferredIndexes []Index
-	IndexExists     string
-	MayIndex        string
+	// Deferred names the indexes and triggers a first bulk load drops and
+	// builds at its end (DeferIndexes, EnsureIndexes); Definition selects
+	// the kind ("index", "trigger") and the CREATE statement of the one it
+	// names; Rebuild are statements run before an object is created again
+	// (the aggregates a trigger keeps, counted anew); MayIndex, when set,
+	// tells whether the role may drop and build them (owns penduduk).
+	Deferred   []string
+	Definition string
+	Rebuild    map[string][]string
+	MayIndex   string
 	// IndexSetup runs on the connection that builds deferred indexes
 	// before it does, IndexReset after.
 	IndexSetup, IndexReset []string
@@ -97,9 +100,6 @@ type DB struct {
 	now     func() time.Time
 	rebound sync.Map // query text -> rebound text
 }
-
-// Index is an index by name and the statement that creates it.
-type Index struct{ Name, Create string }
 
 // DB is all of store.Store but TryLock, which each backend adds.
 var _ interface {
