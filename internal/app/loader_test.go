@@ -111,7 +111,7 @@ func TestImportRevokesDeceased(t *testing.T) {
 		if n := nonzero(t, st); n != 4 {
 			t.Errorf("%d credentials revoked after the import marked the resident deceased, want 4", n)
 		}
-		if q, err := st.ListReissue(context.Background(), 10); err != nil || len(q) != 0 {
+		if q, err := st.ListReissue(context.Background(), "", 10); err != nil || len(q) != 0 {
 			t.Errorf("re-issue queue after a death: %v %v", q, err)
 		}
 	})
@@ -129,12 +129,12 @@ func TestImportQueuesReissue(t *testing.T) {
 		r := &Reissuer{Store: st, Issuer: d.Issuer, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 		p.Telepon = "081299990000" // not on the credentials
 		importOne(t, st, auditLog, p)
-		if q, _ := st.ListReissue(ctx, 10); len(q) != 0 {
+		if q, _ := st.ListReissue(ctx, "", 10); len(q) != 0 {
 			t.Fatalf("queued after a change the credentials do not carry: %v", q)
 		}
 		p.Alamat = "JL. BARU NO. 2"
 		importOne(t, st, auditLog, p)
-		if q, _ := st.ListReissue(ctx, 10); len(q) != 1 || q[0] != p.NIK {
+		if q, _ := st.ListReissue(ctx, "", 10); len(q) != 1 || q[0] != p.NIK {
 			t.Fatalf("queue after an address change: %v", q)
 		}
 		if n := nonzero(t, st); n != 0 {

@@ -51,26 +51,27 @@ func (r *Reissuer) Run(ctx context.Context) {
 	}
 }
 
-// Drain re-issues the queued residents, 100 at a time, and returns how
-// many it did. A resident that fails stays queued for the next run; the
-// others go on.
+// Drain re-issues the queued residents, 100 at a time in NIK order, and
+// returns how many it did. A resident that fails stays queued for the next
+// run and the others behind it go on, so none holds up the queue.
 func (r *Reissuer) Drain(ctx context.Context) (int, error) {
 	const page = 100
-	done := 0
+	done, after := 0, ""
+	var failed []error
 	for {
-		niks, err := r.Store.ListReissue(ctx, page)
+		niks, err := r.Store.ListReissue(ctx, after, page)
 		if err != nil {
-			return done, err
+			return done, errors.Join(append(failed, err)...)
 		}
-		var failed []error
 		for _, n := range niks {
+			after = n
 			if err := r.one(ctx, n); err != nil {
 				failed = append(failed, err)
 				continue
 			}
 			done++
 		}
-		if len(failed) > 0 || len(niks) < page {
+		if len(niks) < page || ctx.Err() != nil {
 			return done, errors.Join(failed...)
 		}
 	}
@@ -87,7 +88,7 @@ func (r *Reissuer) one(ctx context.Context, n string) error {
 			return err
 		}
 		if _, err := r.Issuer.Reissue(ctx, tx, issuance.Reissue{NIK: n, Alasan: alasan, Petugas: reissueActor}); err != nil {
-			return fmt.Errorf("re-issue %s…: %w", n[:6], err)
+			return fmt.Errorf("re-issue %s…: %w", n[:min(6, len(n))], err)
 		}
 		return nil
 	})

@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -115,6 +116,8 @@ func flags(env *Env, name, usageLine string) *flag.FlagSet {
 	fs.SetOutput(env.Stderr)
 	fs.Usage = func() {
 		fmt.Fprintf(env.Stderr, "Usage: ikd %s\n\nFlags:\n", usageLine)
+		// A default from the environment may hold a password (IKD_DATABASE).
+		fs.VisitAll(func(f *flag.Flag) { f.DefValue = maskSecret(f.DefValue) })
 		fs.PrintDefaults()
 	}
 	return fs
@@ -145,10 +148,23 @@ func parseFlags(env *Env, fs *flag.FlagSet, args []string) error {
 		usage()
 		return err
 	}
-	fmt.Fprintf(env.Stderr, "ikd %s: %s\n", fs.Name(), flagError(err.Error()))
+	fmt.Fprintf(env.Stderr, "ikd %s: %s\n", fs.Name(), maskSecret(flagError(err.Error())))
 	usage()
 	return errUsage
 }
+
+// maskSecret hides the password of a database address in s: the
+// password of a URL's user (postgres://u:PASSWORD@h/db) and a password=
+// setting.
+func maskSecret(s string) string {
+	s = urlPassword.ReplaceAllString(s, "${1}xxxxx@")
+	return kvPassword.ReplaceAllString(s, "password=xxxxx")
+}
+
+var (
+	urlPassword = regexp.MustCompile(`(://[^:/@\s]*:)[^@\s]*@`)
+	kvPassword  = regexp.MustCompile(`password=[^\s&]*`)
+)
 
 // flagError puts the flag package's error text in both languages.
 func flagError(msg string) string {

@@ -97,6 +97,13 @@ func TestUsageErrors(t *testing.T) {
 	if code != 1 || !strings.Contains(stderr, "is not recognised") || strings.Contains(stderr, "s3cret") {
 		t.Errorf("English error (and no password echoed): exit %d, %q", code, stderr)
 	}
+	// A password in IKD_DATABASE never shows in the usage text or a flag error.
+	for _, args := range [][]string{{"serve", "--no-such-flag"}, {"serve", "-h"}, {"serve", "---database=postgres://u:s3cret@h/db"}} {
+		_, stdout, stderr := run(t, ctx, map[string]string{"IKD_DATABASE": "postgres://ikd:s3cret@db.example/ikd"}, args...)
+		if strings.Contains(stdout+stderr, "s3cret") || !strings.Contains(stdout+stderr, "Usage: ikd serve") {
+			t.Errorf("ikd %v with a password in IKD_DATABASE: %q", args, stdout+stderr)
+		}
+	}
 	// PostgreSQL's refusals, in the user's language, never with the password.
 	if os.Getenv("IKD_TEST_POSTGRES_DSN") != "" {
 		for dsn, want := range map[string]string{

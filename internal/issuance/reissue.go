@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ikd-project/ikd/internal/kms"
 	"github.com/ikd-project/ikd/internal/kredensial/sdjwt"
 	"github.com/ikd-project/ikd/internal/store"
 )
@@ -68,8 +69,10 @@ type ReissueResult struct {
 	Superseded []string // the old credentials' IDs
 	Issued     []Issued // the new ones, waiting for the wallet
 	Cetak      int      // printed cards revoked
-	// Kept says why the phone's credentials were left as they were:
-	// "none" (no active device or none issued), "suspended" or "revoked".
+	// Kept says why no new credentials were issued: "none" (no active
+	// device or none issued), "suspended" or "revoked" (left as they
+	// were), or "nokey" (the old ones were superseded, but the device
+	// holds no SD-JWT VC to read its key from: it must activate again).
 	Kept string
 }
 
@@ -108,12 +111,19 @@ func (is *Issuer) Reissue(ctx context.Context, tx store.Tx, r Reissue) (ReissueR
 		res.Kept = kept
 		return res, err
 	}
-	devKey, err := holderKey(live)
-	if err != nil {
-		return res, err
-	}
+	devKey, keyErr := holderKey(live, dev)
 	if res.Superseded, err = is.supersede(ctx, tx, r, who, live); err != nil {
 		return res, err
+	}
+	if errors.Is(keyErr, ErrNoHolderKey) {
+		// Only QR credentials, whose stored bytes ikd does not read the key
+		// from: the out-of-date ones stop all the same, and the resident
+		// activates again.
+		res.Kept = "nokey"
+		return res, nil
+	}
+	if keyErr != nil {
+		return res, keyErr
 	}
 	res.Issued, err = is.issueKinds(ctx, tx, p, dev, devKey, kindsOf(live), reissueKeeper(ctx, tx, r, res.Superseded))
 	if err != nil {
@@ -152,8 +162,9 @@ func liveCredentials(ctx context.Context, tx store.Tx, dev store.Perangkat) (liv
 }
 
 // holderKey reads the device key from the cnf of the SD-JWT VC among
-// creds (its stored to-be-signed bytes are the JWS header and payload).
-func holderKey(creds []store.Kredensial) (*ecdsa.PublicKey, error) {
+// creds (its stored to-be-signed bytes are the JWS header and payload),
+// and checks it is the key dev is bound by.
+func holderKey(creds []store.Kredensial, dev store.Perangkat) (*ecdsa.PublicKey, error) {
 	for _, k := range creds {
 		if k.Format != FormatSDJWT {
 			continue
@@ -174,6 +185,9 @@ func holderKey(creds []store.Kredensial) (*ecdsa.PublicKey, error) {
 		key, err := sdjwt.ParseJWK(body.Cnf.JWK)
 		if err != nil {
 			return nil, fmt.Errorf("issuance: holder key of %s: %w", k.ID, err)
+		}
+		if jkt, err := kms.Thumbprint(key); err != nil || jkt != dev.JKT {
+			return nil, fmt.Errorf("issuance: the key of %s is not the one device %d is bound by", k.ID, dev.ID)
 		}
 		return key, nil
 	}

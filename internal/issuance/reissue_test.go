@@ -132,3 +132,26 @@ func TestReissue(t *testing.T) {
 		}
 	})
 }
+
+// TestReissueQROnly: a device that took only QR credentials names no key
+// ikd reads back; a change still stops its old credentials, and says the
+// resident must activate again.
+func TestReissueQROnly(t *testing.T) {
+	ikdtest.ForEachBackend(t, func(t *testing.T, st store.Store) {
+		e := setup(t, st)
+		p, d, devKey, a := e.resident(t, adult())
+		var out []Issued
+		must(t, st.InTx(ctx, func(tx store.Tx) error {
+			var err error
+			out, err = e.is.IssueKinds(ctx, tx, p, d, &devKey.PublicKey, a, []Kind{{Format: FormatCWT, Profile: "dasar"}})
+			return err
+		}))
+		res := e.reissue(t, p.NIK, "ubah_data")
+		if res.Kept != "nokey" || len(res.Issued) != 0 || !slices.Equal(res.Superseded, ids(out)) {
+			t.Fatalf("QR-only re-issue: %+v", res)
+		}
+		if sts, _ := e.statusOf(t, out); !all(sts, statuslist.Revoked) {
+			t.Errorf("old QR credential after the change: %v", sts)
+		}
+	})
+}

@@ -167,6 +167,8 @@ func (s *Service) reissue(ctx context.Context, tx store.Tx, p store.Petugas, pm 
 	switch {
 	case len(res.Issued) > 0:
 		notes = append(notes, fmt.Sprintf("KTP digital diterbitkan ulang (%d kredensial lama diganti)", len(res.Superseded)))
+	case res.Kept == "nokey":
+		notes = append(notes, fmt.Sprintf("%d kredensial lama dicabut; penduduk perlu aktivasi ulang", len(res.Superseded)))
 	case res.Kept == "suspended" || res.Kept == "revoked":
 		notes = append(notes, "KTP digital "+map[string]string{"suspended": "ditangguhkan", "revoked": "dicabut"}[res.Kept]+": tidak diterbitkan ulang")
 	}

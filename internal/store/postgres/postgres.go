@@ -79,8 +79,12 @@ func Open(ctx context.Context, dsn string, now func() time.Time) (*Store, error)
 		// transition table) instead of spilling them to a temporary file.
 		BatchSetup: []string{"SET LOCAL plan_cache_mode = force_custom_plan", "SET LOCAL enable_seqscan = off",
 			"SET LOCAL work_mem = '64MB'"},
-		Deferred:   []string{"penduduk_nama", "penduduk_lahir_nama"},
-		Definition: `SELECT 'index', indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname = ?`,
+		Deferred: []sqlstore.Deferred{
+			{Kind: "index", Name: "penduduk_nama", Create: `CREATE INDEX IF NOT EXISTS penduduk_nama ON penduduk (nama COLLATE "C", desa_kode COLLATE "C")`},
+			{Kind: "index", Name: "penduduk_lahir_nama", Create: `CREATE INDEX IF NOT EXISTS penduduk_lahir_nama ON penduduk (tanggal_lahir, nama COLLATE "C")`},
+		},
+		Exists:     `SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname = ?`,
+		Definition: `SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname = ?`,
 		MayIndex: `SELECT coalesce(bool_or(pg_has_role(tableowner, 'USAGE')), false) FROM pg_tables
 			WHERE schemaname = current_schema() AND tablename = 'penduduk'`,
 		Classify:      classify,

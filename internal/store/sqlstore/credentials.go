@@ -394,9 +394,10 @@ func (q *queries) QueueReissue(ctx context.Context, nik, alasan string) error {
 	return nil
 }
 
-// ListReissue lists up to limit queued residents, oldest first.
-func (q *queries) ListReissue(ctx context.Context, limit int) ([]string, error) {
-	rows, err := q.query(ctx, `SELECT nik FROM terbit_ulang ORDER BY dibuat_pada, nik LIMIT ?`, limit)
+// ListReissue lists up to limit queued residents whose NIK follows
+// after, in NIK order.
+func (q *queries) ListReissue(ctx context.Context, after string, limit int) ([]string, error) {
+	rows, err := q.query(ctx, `SELECT nik FROM terbit_ulang WHERE nik > ? ORDER BY nik LIMIT ?`, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list re-issue queue: %w", err)
 	}

@@ -55,15 +55,15 @@ type Dialect struct {
 	// InKeys returns a condition that col is one of keys, with one
 	// placeholder, and the value to pass for it.
 	InKeys func(col string, keys []string) (cond string, arg any)
-	// Deferred names the indexes and triggers a first bulk load drops and
-	// builds at its end (DeferIndexes, EnsureIndexes); Definition selects
-	// the kind ("index", "trigger") and the CREATE statement of the one it
-	// names; Rebuild are statements run before an object is created again
-	// (the aggregates a trigger keeps, counted anew); MayIndex, when set,
+	// Deferred are the indexes and triggers a first bulk load drops and
+	// builds at its end (DeferIndexes, EnsureIndexes); Exists counts the
+	// objects named by its one argument; Definition selects the kind and
+	// definition of one as the database holds it (for the conformance test
+	// that holds Deferred equal to the migrations); MayIndex, when set,
 	// tells whether the role may drop and build them (owns penduduk).
-	Deferred   []string
+	Deferred   []Deferred
+	Exists     string
 	Definition string
-	Rebuild    map[string][]string
 	MayIndex   string
 	// IndexSetup runs on the connection that builds deferred indexes
 	// before it does, IndexReset after.

@@ -69,6 +69,15 @@ var ctx = context.Background()
 // the aggregates count a resident written while the trigger was away;
 // with residents nothing is dropped; the name search works.
 func testDeferredIndexes(t *testing.T, st store.Store) {
+	defs, _ := st.(interface {
+		DeferredDefinitions(ctx context.Context) (map[string]string, error)
+	})
+	var migrated map[string]string
+	if defs != nil {
+		var err error
+		migrated, err = defs.DeferredDefinitions(ctx)
+		must(t, err)
+	}
 	deferred, err := st.DeferIndexes(ctx)
 	must(t, err)
 	head := family(t, st, "1771010101150001", nikN(1)) // written while put off
@@ -79,6 +88,19 @@ func testDeferredIndexes(t *testing.T, st store.Store) {
 	}
 	if again, err := st.EnsureIndexes(ctx); err != nil || again != 0 {
 		t.Errorf("a second EnsureIndexes built %d, %v", again, err)
+	}
+	// What EnsureIndexes built is what the migrations made.
+	if defs != nil {
+		rebuilt, err := defs.DeferredDefinitions(ctx)
+		must(t, err)
+		norm := func(s string) string {
+			return strings.Join(strings.Fields(strings.Replace(s, "IF NOT EXISTS ", "", 1)), " ")
+		}
+		for name, def := range migrated {
+			if def == "" || norm(rebuilt[name]) != norm(def) {
+				t.Errorf("%s: the migrations made\n%s\nEnsureIndexes made\n%s", name, def, rebuilt[name])
+			}
+		}
 	}
 	stats, err := st.StatistikPenduduk(ctx, "17.71.01")
 	must(t, err)
