@@ -36,7 +36,7 @@ func TestStockInChromium(t *testing.T) {
 			js(t, b, `(() => { const f = document.getElementById("form-blangko");
 				f.jenis.value = `+quote(jenis)+`; f.ke.value = `+quote(ke)+`; f.jumlah.value = `+quote(jumlah)+`; f.serial.value = `+quote(serial)+`;
 				return ""; })()`)
-			do(t, b, chromedp.Submit(chromedp.ID("form-blangko")))
+			submitForm(t, b, "form-blangko")
 		}
 		b := browser.New(t)
 		login(b, "yuni", "DISDUKCAPIL-17", store.PeranStok)

@@ -40,11 +40,7 @@ func TestPrintedCardInChromium(t *testing.T) {
 		s := signIn(t, c, "rina", office, store.PeranOperator)
 		printRefused(t, c, s)
 		b := browser.New(t)
-		if err := chromedp.Do(b, chromedp.Navigate(c.url+"/konsol/"), chromedp.WaitVisible(chromedp.ID("form-masuk")),
-			chromedp.SendKeys(chromedp.ID("username"), "rina"), chromedp.SendKeys(chromedp.ID("password"), pw),
-			chromedp.Submit(chromedp.ID("form-masuk"))); err != nil {
-			t.Fatal(err)
-		}
+		browserLogin(t, c, b, "/konsol/", "rina", "")
 		waitText(t, b, "#petugas", "RINA")
 		page := c.url + "/konsol/penduduk/" + siti + "?tujuan=layanan"
 		if err := chromedp.Do(b, chromedp.Navigate(page)); err != nil {

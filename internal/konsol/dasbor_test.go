@@ -16,7 +16,6 @@ import (
 	"github.com/ikd-project/ikd/internal/demo"
 	"github.com/ikd-project/ikd/internal/ikdtest"
 	"github.com/ikd-project/ikd/internal/ikdtest/browser"
-	"github.com/ikd-project/ikd/internal/petugas"
 	"github.com/ikd-project/ikd/internal/store"
 )
 
@@ -89,16 +88,7 @@ func TestDashboardInChromium(t *testing.T) {
 		login := func(user, kantor string, peran store.Peran) context.Context {
 			t.Helper()
 			b := browser.New(t)
-			created, err := c.officer.Create(ctx, petugas.Baru{Username: user, Nama: "Petugas " + user, Kantor: kantor, Peran: peran})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := c.officer.Setup(ctx, user, created.SetupCode, pw, pw, "", ""); err != nil {
-				t.Fatal(err)
-			}
-			do(t, b, chromedp.Navigate(c.url+"/dasbor/"), chromedp.WaitVisible(chromedp.ID("form-masuk")),
-				chromedp.SendKeys(chromedp.ID("username"), user), chromedp.SendKeys(chromedp.ID("password"), pw),
-				chromedp.Submit(chromedp.ID("form-masuk")))
+			browserLogin(t, c, b, "/dasbor/", user, loginCode(t, newOfficer(t, c, user, "Petugas "+user, kantor, peran)))
 			return b
 		}
 

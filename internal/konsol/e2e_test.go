@@ -576,3 +576,12 @@ func auditOf(t *testing.T, st store.Store, action string) []store.AuditEvent {
 }
 
 // testLog writes the server's errors to the test's log.
+
+// submitForm waits for the form with id to be on the page and submits it
+// in one step in the page, so that a re-render between finding the node
+// and submitting it (a redirect landing) cannot lose it.
+func submitForm(t *testing.T, b context.Context, id string) {
+	t.Helper()
+	waitText(t, b, "[id="+quote(id)+"]", "")
+	js(t, b, `(document.getElementById(`+quote(id)+`).submit(), "")`)
+}

@@ -14,7 +14,6 @@ import (
 	"github.com/ikd-project/ikd/internal/ikdtest/browser"
 	"github.com/ikd-project/ikd/internal/ikdtest/testwallet"
 	"github.com/ikd-project/ikd/internal/jemput"
-	"github.com/ikd-project/ikd/internal/petugas"
 	"github.com/ikd-project/ikd/internal/store"
 )
 
@@ -28,19 +27,9 @@ import (
 func TestDrivesInChromium(t *testing.T) {
 	ikdtest.ForEachBackend(t, func(t *testing.T, st store.Store) {
 		c := start(t, st)
-		for _, u := range []string{"rina", "sari"} {
-			created, err := c.officer.Create(ctx, petugas.Baru{Username: u, Nama: "Petugas " + u, Kantor: office, Peran: store.PeranOperator})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := c.officer.Setup(ctx, u, created.SetupCode, pw, pw, "", ""); err != nil {
-				t.Fatal(err)
-			}
-		}
+		newOfficer(t, c, "sari", "Petugas sari", office, store.PeranOperator)
 		b := browser.New(t)
-		do(t, b, chromedp.Navigate(c.url+"/konsol/"), chromedp.WaitVisible(chromedp.ID("form-masuk")),
-			chromedp.SendKeys(chromedp.ID("username"), "rina"), chromedp.SendKeys(chromedp.ID("password"), pw), chromedp.Submit(chromedp.ID("form-masuk")))
-		waitText(t, b, "#petugas", "Petugas rina")
+		browserSignIn(t, c, b, "rina", office, store.PeranOperator)
 		// A JavaScript click: the page is the DOM's, whatever chromedp saw
 		// of it before (a click by node id can miss a page just replaced).
 		click := func(sel string) {
@@ -59,7 +48,7 @@ func TestDrivesInChromium(t *testing.T) {
 			f.mulai.value = `+quote(today)+`; f.selesai.value = `+quote(today)+`; f.jam_mulai.value = "00:00"; f.jam_selesai.value = "23:00";
 			f.querySelector("input[value=sari]").checked = true; return ""; })()`)
 		browser.Axe(t, b, "jemput")
-		do(t, b, chromedp.Submit(chromedp.ID("form-jemput")))
+		submitForm(t, b, "form-jemput")
 		waitText(t, b, "#jemput-nama", "Aktivasi IKD Wartawan PWI")
 		waitText(t, b, "#jemput-petugas", "rina, sari")
 		waitText(t, b, "#peserta-kosong", "kosong")

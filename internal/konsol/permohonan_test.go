@@ -39,12 +39,12 @@ func TestRequestsInChromium(t *testing.T) {
 			do(t, b, chromedp.Navigate(c.url+"/konsol/penduduk/"+siti+"?tujuan=layanan"))
 			waitText(t, b, "#permohonan h4", "Permohonan baru")
 			js(t, b, `(document.getElementById("jenis-permohonan").value = `+quote(jenis)+`, "")`)
-			do(t, b, chromedp.Submit(chromedp.ID("form-permohonan")))
+			submitForm(t, b, "form-permohonan")
 			waitText(t, b, "#keadaan", "diajukan")
 		}
 		step := func(form string) {
 			t.Helper()
-			do(t, b, chromedp.Submit(chromedp.ID(form)))
+			submitForm(t, b, form)
 		}
 
 		// Lost card: checked, then IKD: done with no blank card.
@@ -116,7 +116,7 @@ func TestRequestsInChromium(t *testing.T) {
 			do(t, b, chromedp.Navigate(c.url+"/konsol/penduduk/"+siti+"?tujuan=layanan"))
 			waitText(t, b, "#permohonan h4", "Permohonan baru")
 			js(t, b, `(document.getElementById("jenis-permohonan").value = `+quote(jenis)+`, "")`)
-			do(t, b, chromedp.Submit(chromedp.ID("form-permohonan")))
+			submitForm(t, b, "form-permohonan")
 		}
 		submitAny("PONSEL_HILANG")
 		waitText(t, b, "#keadaan", "selesai")

@@ -16,14 +16,21 @@ import (
 // and signs them in, in browser b, on the console's home page.
 func browserSignIn(t *testing.T, c *console, b context.Context, user, office string, peran store.Peran) {
 	t.Helper()
-	code := loginCode(t, newOfficer(t, c, user, "Petugas "+user, office, peran))
-	login := []chromedp.Action[chromedp.Void]{chromedp.Navigate(c.url + "/konsol/"), chromedp.WaitVisible(chromedp.ID("form-masuk")),
+	browserLogin(t, c, b, "/konsol/", user, loginCode(t, newOfficer(t, c, user, "Petugas "+user, office, peran)))
+	waitText(t, b, "#petugas", "Petugas "+user)
+}
+
+// browserLogin signs an existing officer in, in browser b, from the login
+// form page opens (code is the TOTP code, "" for none).
+func browserLogin(t *testing.T, c *console, b context.Context, page, user, code string) {
+	t.Helper()
+	login := []chromedp.Action[chromedp.Void]{chromedp.Navigate(c.url + page), chromedp.WaitVisible(chromedp.ID("form-masuk")),
 		chromedp.SendKeys(chromedp.ID("username"), user), chromedp.SendKeys(chromedp.ID("password"), pw)}
 	if code != "" {
 		login = append(login, chromedp.SendKeys(chromedp.ID("totp"), code))
 	}
-	do(t, b, append(login, chromedp.Submit(chromedp.ID("form-masuk")))...)
-	waitText(t, b, "#petugas", "Petugas "+user)
+	do(t, b, login...)
+	submitForm(t, b, "form-masuk")
 }
 
 // TestSetTargetsInChromium: the province's supervisor sets Kota
@@ -46,7 +53,7 @@ func TestSetTargetsInChromium(t *testing.T) {
 			js(t, b, `(() => { const f = document.getElementById("form-target");
 				f.wilayah.value = `+quote(kode)+`; f.tahun.value = `+quote(tahun)+`; f.persen.value = `+quote(persen)+`; f.sumber.value = `+quote(sumber)+`;
 				return ""; })()`)
-			do(t, b, chromedp.Submit(chromedp.ID("form-target")))
+			submitForm(t, b, "form-target")
 		}
 		year := js(t, b, `document.querySelector("#target-tahun option").textContent`)
 		set("17.71", year, "tiga puluh", "SK 1")
@@ -96,7 +103,7 @@ func TestSetTargetsInChromium(t *testing.T) {
 		}
 		js(t, k, `(() => { const o = document.createElement("option"); o.value = "17.71"; document.getElementById("target-wilayah").append(o);
 			const f = document.getElementById("form-target"); f.wilayah.value = "17.71"; f.persen.value = "50"; f.sumber.value = "x"; return ""; })()`)
-		do(t, k, chromedp.Submit(chromedp.ID("form-target")))
+		submitForm(t, k, "form-target")
 		waitText(t, k, "main", "bukan di bawah wilayah kantor Anda")
 
 		v := browser.New(t)
