@@ -17,6 +17,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/ikd-project/ikd/internal/aktivasi"
+	"github.com/ikd-project/ikd/internal/audit"
 	"github.com/ikd-project/ikd/internal/config"
 	"github.com/ikd-project/ikd/internal/demo"
 	"github.com/ikd-project/ikd/internal/ikdtest"
@@ -48,27 +49,37 @@ func BenchmarkActivation(b *testing.B) {
 	}
 }
 
-func benchActivation(b *testing.B, st store.Store) {
+// demoDigitalID loads a demo province at scale into st and wires the
+// digital ID on it as serve does, with the activation codes caught in
+// the returned inbox.
+func demoDigitalID(tb testing.TB, st store.Store, scale float64) (*DigitalID, *audit.Log, *codeCatcher, config.Config) {
+	tb.Helper()
 	ctx := context.Background()
 	cfg := config.Defaults()
-	cfg.DataDir, cfg.Demo = b.TempDir(), true
+	cfg.DataDir, cfg.Demo = tb.TempDir(), true
 	cfg.AuditKeyFile = filepath.Join(cfg.DataDir, "audit.key")
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	// The demo province at a small scale gives residents to activate.
-	opts := demo.Options{Seed: 1, Scale: 0.005, AsOf: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}
+	opts := demo.Options{Seed: 1, Scale: scale, AsOf: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}
 	if err := demo.Load(ctx, st, opts, nil, nil); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	auditLog, err := NewAuditLog(ctx, &cfg, st, logger)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	d, err := NewDigitalID(ctx, &cfg, st, auditLog, logger)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	inbox := &codeCatcher{}
 	d.Aktivasi.Mailer = inbox
+	return d, auditLog, inbox, cfg
+}
+
+func benchActivation(b *testing.B, st store.Store) {
+	ctx := context.Background()
+	// The demo province at a small scale gives residents to activate.
+	d, _, inbox, cfg := demoDigitalID(b, st, 0.005)
 	var residents []store.Penduduk
 	after := ""
 	for len(residents) < 2000 {

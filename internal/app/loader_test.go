@@ -7,14 +7,10 @@ import (
 	"crypto/rand"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/ikd-project/ikd/internal/aktivasi"
 	"github.com/ikd-project/ikd/internal/audit"
-	"github.com/ikd-project/ikd/internal/config"
-	"github.com/ikd-project/ikd/internal/demo"
 	"github.com/ikd-project/ikd/internal/ikdtest"
 	"github.com/ikd-project/ikd/internal/penduduk"
 	"github.com/ikd-project/ikd/internal/store"
@@ -25,24 +21,7 @@ import (
 func activatedResident(t *testing.T, st store.Store) (*DigitalID, *audit.Log, store.Penduduk) {
 	t.Helper()
 	ctx := context.Background()
-	cfg := config.Defaults()
-	cfg.DataDir, cfg.Demo = t.TempDir(), true
-	cfg.AuditKeyFile = filepath.Join(cfg.DataDir, "audit.key")
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	opts := demo.Options{Seed: 1, Scale: 0.001, AsOf: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}
-	if err := demo.Load(ctx, st, opts, nil, nil); err != nil {
-		t.Fatal(err)
-	}
-	auditLog, err := NewAuditLog(ctx, &cfg, st, logger)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := NewDigitalID(ctx, &cfg, st, auditLog, logger)
-	if err != nil {
-		t.Fatal(err)
-	}
-	inbox := &codeCatcher{}
-	d.Aktivasi.Mailer = inbox
+	d, auditLog, inbox, cfg := demoDigitalID(t, st, 0.001)
 	page, err := st.ListPenduduk(ctx, store.PendudukFilter{Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
