@@ -64,17 +64,14 @@ type batchDetail struct {
 func (l *BatchLoader) LoadBatch(ctx context.Context, b *store.Batch, firstLine, lastLine int) (store.BatchResult, error) {
 	var res store.BatchResult
 	err := l.st.InTx(ctx, func(tx store.Tx) error {
-		before, err := l.holders(ctx, tx, b)
+		h, err := l.holders(ctx, tx, b)
 		if err != nil {
 			return err
 		}
 		if res, err = tx.LoadBatch(ctx, b); err != nil {
 			return err
 		}
-		if err := l.queueChanged(ctx, tx, before); err != nil {
-			return err
-		}
-		if err := l.revokeInactive(ctx, tx, b); err != nil {
+		if err := l.afterLoad(ctx, tx, h); err != nil {
 			return err
 		}
 		_, err = l.log.Record(ctx, tx, audit.Entry{
@@ -90,77 +87,64 @@ func (l *BatchLoader) LoadBatch(ctx context.Context, b *store.Batch, firstLine, 
 	return res, nil
 }
 
-// holders reads, before the batch is written, what the credentials of the
-// batch's residents with a digital ID carry (when l.Reissue is set).
-func (l *BatchLoader) holders(ctx context.Context, tx store.Tx, b *store.Batch) (map[string]sdjwt.KTP, error) {
-	if !l.Reissue {
+// holder is a resident of a batch with a digital ID: their row in the
+// batch and, for an active NIK, what their credentials carried before.
+type holder struct {
+	row *store.Penduduk
+	old sdjwt.KTP
+}
+
+// holders finds, before the batch is written and with one query, the
+// batch's residents with a digital ID (when there is anything to do for
+// them: l.Revoker or l.Reissue set), reading what an active one's
+// credentials carry.
+func (l *BatchLoader) holders(ctx context.Context, tx store.Tx, b *store.Batch) ([]holder, error) {
+	if l.Revoker == nil && !l.Reissue {
 		return nil, nil
 	}
-	niks := make([]string, 0, len(b.Penduduk))
+	byNIK := make(map[string]*store.Penduduk, len(b.Penduduk))
+	niks := make([]string, len(b.Penduduk))
 	for i := range b.Penduduk {
-		if b.Penduduk[i].StatusNIK == store.NIKAktif {
-			niks = append(niks, b.Penduduk[i].NIK)
-		}
+		niks[i], byNIK[b.Penduduk[i].NIK] = b.Penduduk[i].NIK, &b.Penduduk[i]
 	}
 	withDevice, err := tx.WithPerangkatAktif(ctx, niks)
 	if err != nil {
 		return nil, fmt.Errorf("residents with a digital ID: %w", err)
 	}
-	out := make(map[string]sdjwt.KTP, len(withDevice))
+	out := make([]holder, 0, len(withDevice))
 	for _, n := range withDevice {
-		p, err := tx.GetPenduduk(ctx, n)
-		if err != nil {
-			return nil, fmt.Errorf("resident with a digital ID: %w", err)
+		h := holder{row: byNIK[n]}
+		if l.Reissue && h.row.StatusNIK == store.NIKAktif {
+			p, err := tx.GetPenduduk(ctx, n)
+			if err != nil {
+				return nil, fmt.Errorf("resident with a digital ID: %w", err)
+			}
+			h.old = issuance.KTPOf(p)
 		}
-		out[n] = issuance.KTPOf(p)
+		out = append(out, h)
 	}
 	return out, nil
 }
 
-// queueChanged queues for a re-issue the holders whose credentials' data
-// the batch changed.
-func (l *BatchLoader) queueChanged(ctx context.Context, tx store.Tx, before map[string]sdjwt.KTP) error {
-	for n, old := range before {
-		p, err := tx.GetPenduduk(ctx, n)
-		if err != nil {
-			return fmt.Errorf("re-issue check: %w", err)
-		}
-		if p.StatusNIK != store.NIKAktif || issuance.KTPOf(p) == old {
-			continue
-		}
-		if err := tx.QueueReissue(ctx, n, "impor_siak"); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// revokeInactive revokes the credentials of the batch's residents whose NIK
-// is not active: a deceased resident's or a deactivated NIK's digital ID
-// must stop verifying. One query finds which of them have a device.
-func (l *BatchLoader) revokeInactive(ctx context.Context, tx store.Tx, b *store.Batch) error {
-	if l.Revoker == nil {
-		return nil
-	}
-	status := map[string]store.StatusNIK{}
-	var inactive []string
-	for i := range b.Penduduk {
-		if p := &b.Penduduk[i]; p.StatusNIK != store.NIKAktif {
-			status[p.NIK] = p.StatusNIK
-			inactive = append(inactive, p.NIK)
-		}
-	}
-	withDevice, err := tx.WithPerangkatAktif(ctx, inactive)
-	if err != nil {
-		return fmt.Errorf("revoke credentials of inactive NIKs: %w", err)
-	}
-	for _, nik := range withDevice {
-		reason := "NIK dinonaktifkan"
-		if status[nik] == store.NIKMati {
-			reason = "penduduk meninggal dunia"
-		}
-		if _, err := l.Revoker.Revoke(ctx, tx, nik, reason); err != nil {
-			return fmt.Errorf("revoke credentials of an inactive NIK: %w", err)
+// afterLoad revokes the digital ID of the holders whose NIK the batch
+// made inactive (a deceased resident's or a deactivated NIK's must stop
+// verifying), and queues for a re-issue those whose credentials' data it
+// changed.
+func (l *BatchLoader) afterLoad(ctx context.Context, tx store.Tx, hs []holder) error {
+	for _, h := range hs {
+		switch st := h.row.StatusNIK; {
+		case st != store.NIKAktif && l.Revoker != nil:
+			reason := "NIK dinonaktifkan"
+			if st == store.NIKMati {
+				reason = "penduduk meninggal dunia"
+			}
+			if _, err := l.Revoker.Revoke(ctx, tx, h.row.NIK, reason); err != nil {
+				return fmt.Errorf("revoke credentials of an inactive NIK: %w", err)
+			}
+		case st == store.NIKAktif && l.Reissue && issuance.KTPOf(*h.row) != h.old:
+			if err := tx.QueueReissue(ctx, h.row.NIK, "impor_siak"); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -243,3 +243,6 @@ func (c chart) AxisY() int { return chartH - 8 }
 
 // Pct100 is a share as a percentage figure.
 func (dashboardPage) Pct100(share float64) float64 { return 100 * share }
+
+// Share writes a target share (0.3) as a percentage ("30%").
+func (p dashboardPage) Share(share float64) string { return web.Share(p.Lang, share) }

@@ -1,7 +1,6 @@
 package konsol
 
 import (
-	"math"
 	"net/http"
 	"strconv"
 	"time"
@@ -38,15 +37,10 @@ func (targetPage) Pct100(share float64) float64 { return 100 * share }
 
 // Share writes a share (0.3) as a percentage with at most one decimal
 // ("30%", "27,5%").
-func (p targetPage) Share(share float64) string { return p.Percent(100 * share) }
+func (p targetPage) Share(share float64) string { return web.Share(p.Lang, share) }
 
-// Percent writes a percentage figure with at most one decimal.
-func (p targetPage) Percent(v float64) string {
-	if v == math.Round(v) {
-		return web.Decimal(p.Lang, v, 0) + "%"
-	}
-	return web.Decimal(p.Lang, v, 1) + "%"
-}
+// Percent writes a percentage figure (35) as Share does.
+func (p targetPage) Percent(v float64) string { return web.Share(p.Lang, v/100) }
 
 // Week writes a weekly pace with no decimals.
 func (p targetPage) Week(v float64) string { return web.Decimal(p.Lang, v, 0) }

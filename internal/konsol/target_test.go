@@ -2,6 +2,8 @@ package konsol_test
 
 import (
 	"context"
+	"math"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -10,6 +12,7 @@ import (
 	"github.com/ikd-project/ikd/internal/ikdtest"
 	"github.com/ikd-project/ikd/internal/ikdtest/browser"
 	"github.com/ikd-project/ikd/internal/store"
+	"github.com/ikd-project/ikd/internal/web"
 )
 
 // browserSignIn creates an officer (with TOTP when the role needs it)
@@ -78,9 +81,15 @@ func TestSetTargetsInChromium(t *testing.T) {
 		if !strings.Contains(csv, "Kota Bengkulu,280158,35,SK Kepala Dinas No. 470/12/2026,98056,") {
 			t.Errorf("the CSV lacks Kota Bengkulu's target:\n%.500s", csv)
 		}
-		// The dashboard's kecamatan of Kota Bengkulu take 35% from above.
-		do(t, b, chromedp.Navigate(c.url+"/konsol/dasbor/17.71"))
-		waitText(t, b, "main", "Selebar")
+		// A kecamatan of Kota Bengkulu takes 35% from above: its dashboard's
+		// target is 35% of its wajib KTP, rounded up.
+		do(t, b, chromedp.Navigate(c.url+"/konsol/dasbor/17.71.01"))
+		waitText(t, b, "#n-sasaran", "(35%)")
+		wajib, err := strconv.Atoi(js(t, b, `document.getElementById("n-wajib").textContent.replaceAll(".", "")`))
+		if err != nil || wajib == 0 {
+			t.Fatalf("the kecamatan's wajib KTP: %d %v", wajib, err)
+		}
+		waitText(t, b, "#n-sasaran", web.Number("id", int64(math.Ceil(0.35*float64(wajib)))))
 		evs, err := st.ListAudit(ctx, 0, 100000)
 		if err != nil {
 			t.Fatal(err)

@@ -93,3 +93,13 @@ var wib = time.FixedZone("WIB", 7*3600)
 
 // Clock writes the time of day in WIB as Indonesians write it: "20.50 WIB".
 func Clock(t time.Time) string { return t.In(wib).Format("15.04") + " WIB" }
+
+// Share writes a share (0.3) as a percentage with at most one decimal
+// ("30%", "27,5%").
+func Share(lang string, share float64) string {
+	v := math.Round(1000*share) / 10 // one decimal
+	if v == math.Round(v) {
+		return Decimal(lang, v, 0) + "%"
+	}
+	return Decimal(lang, v, 1) + "%"
+}
