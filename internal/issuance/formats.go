@@ -161,3 +161,27 @@ func decodeSign1(b []byte) (*coseSign1, error) {
 func (m *coseSign1) marshal() ([]byte, error) {
 	return cbor.Marshal(cbor.Tag{Number: tagSign1, Content: m})
 }
+
+// Configuration IDs (OpenID4VCI) of the kinds: the SD-JWT VC, and one QR
+// credential per profile, ConfigQRPrefix + profile.
+const (
+	ConfigSDJWT    = "ktp_digital_sd_jwt"
+	ConfigQRPrefix = "ktp_qr_"
+)
+
+// ConfigurationID is the OpenID4VCI credential configuration ID of k.
+func (k Kind) ConfigurationID() string {
+	if k.Format == FormatCWT {
+		return ConfigQRPrefix + k.Profile
+	}
+	return ConfigSDJWT
+}
+
+// Wire is the credential as the wallet keeps it: the SD-JWT VC's
+// issuance form, or the CWT in base64url.
+func (i Issued) Wire() string {
+	if i.Format == FormatCWT {
+		return base64.RawURLEncoding.EncodeToString(i.CWT)
+	}
+	return i.Credential
+}

@@ -31,30 +31,6 @@ const (
 	purposeReissue  = "penerbitan ulang IKD"
 )
 
-// Configuration IDs (OpenID4VCI) of the kinds: the SD-JWT VC, and one QR
-// credential per profile, ConfigQRPrefix + profile.
-const (
-	ConfigSDJWT    = "ktp_digital_sd_jwt"
-	ConfigQRPrefix = "ktp_qr_"
-)
-
-// ConfigurationID is the OpenID4VCI credential configuration ID of k.
-func (k Kind) ConfigurationID() string {
-	if k.Format == FormatCWT {
-		return ConfigQRPrefix + k.Profile
-	}
-	return ConfigSDJWT
-}
-
-// Wire is the credential as the wallet keeps it: the SD-JWT VC's
-// issuance form, or the CWT in base64url.
-func (i Issued) Wire() string {
-	if i.Format == FormatCWT {
-		return base64.RawURLEncoding.EncodeToString(i.CWT)
-	}
-	return i.Credential
-}
-
 // Reissue is a request to re-issue a resident's credentials after a
 // change of their photo or data.
 type Reissue struct {
@@ -198,11 +174,11 @@ func holderKey(creds []store.Kredensial, dev store.Perangkat) (*ecdsa.PublicKey,
 // one audit event.
 func (is *Issuer) supersede(ctx context.Context, tx store.Tx, r Reissue, who actor, live []store.Kredensial) ([]string, error) {
 	entries := make([]entry, len(live))
-	current := map[string]int{}
 	for i, k := range live {
 		entries[i] = entry{id: k.ID, list: k.StatusListID}
 	}
-	return is.setAll(ctx, tx, r.NIK, entries, current, store.StatusRevoked, ActionSupersede, "status kredensial", who, r.Alasan,
+	// Every live credential is valid (liveCredentials): no statuses to pass.
+	return is.setAll(ctx, tx, r.NIK, entries, nil, store.StatusRevoked, ActionSupersede, "status kredensial", who, r.Alasan,
 		func(id string) error { return tx.SupersedeKredensial(ctx, id, is.now()) })
 }
 
