@@ -55,8 +55,12 @@ func (h *Handler) lookup(r *http.Request, p *trackPage) int {
 		return http.StatusTooManyRequests
 	}
 	born, err := time.Parse(time.DateOnly, p.Lahir)
-	if err != nil || p.Nomor == "" {
+	switch {
+	case p.Nomor == "" || p.Lahir == "":
 		p.Err = web.T(p.Lang, "lacak.isi")
+		return http.StatusBadRequest
+	case err != nil:
+		p.Err = web.T(p.Lang, "lacak.tanggal")
 		return http.StatusBadRequest
 	}
 	pm, err := h.Tracking.GetPermohonan(r.Context(), p.Nomor)

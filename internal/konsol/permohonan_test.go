@@ -96,6 +96,8 @@ func TestRequestsInChromium(t *testing.T) {
 		}
 		do(t, pub, chromedp.Navigate(c.url+"/lacak/?nomor="+nomor+"&lahir=1990-08-18"))
 		waitText(t, pub, "#galat", "Tidak ada permohonan")
+		do(t, pub, chromedp.Navigate(c.url+"/lacak/?nomor="+nomor+"&lahir=kemarin"))
+		waitText(t, pub, "#galat", "Tanggal lahir tidak valid")
 		// Guessing is limited per address: 10 lookups a minute.
 		var last int
 		for range 10 {
