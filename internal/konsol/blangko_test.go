@@ -88,7 +88,7 @@ func TestStockInChromium(t *testing.T) {
 		browser.Axe(t, v, "target")
 		shots(t, v, "konsol-target")
 		// The exports hold the page's figures: CSV, and XLSX (a zip).
-		onPage := js(t, v, `document.querySelector("[id='t-wajib_ktp-17.71'] td:nth-child(4)").textContent.replaceAll(".", "")`)
+		onPage := js(t, v, `document.querySelector("[id='t-wajib_ktp-17.71'] td:nth-child(4)").textContent.replace(/\D/g, "")`)
 		csv := js(t, v, `fetch(document.getElementById("csv-wajib_ktp").href).then(r => r.text())`)
 		if !strings.Contains(csv, "Kota Bengkulu,280158,30,,"+onPage+",") {
 			t.Errorf("the CSV lacks Kota Bengkulu's target %s:\n%.400s", onPage, csv)

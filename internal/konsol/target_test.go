@@ -50,7 +50,7 @@ func TestSetTargetsInChromium(t *testing.T) {
 		follow(t, b, c.url, "/konsol/target")
 		waitText(t, b, "#target-kosong", "Belum ada target")
 		waitText(t, b, "[id='t-wajib_ktp-17.71'] .share", "30%")
-		provBefore := js(t, b, `document.querySelector("[id='t-wajib_ktp-17'] td:nth-child(4)").textContent.replaceAll(".", "")`)
+		provBefore := js(t, b, `document.querySelector("[id='t-wajib_ktp-17'] td:nth-child(4)").textContent.replace(/\D/g, "")`)
 		set := func(kode, tahun, persen, sumber string) {
 			t.Helper()
 			js(t, b, `(() => { const f = document.getElementById("form-target");
@@ -71,7 +71,7 @@ func TestSetTargetsInChromium(t *testing.T) {
 		// 35% of 280,158 wajib KTP, rounded up.
 		waitText(t, b, "[id='t-wajib_ktp-17.71'] td:nth-child(4)", "98.056")
 		waitText(t, b, "#daftar-target", "sinta")
-		provAfter := js(t, b, `document.querySelector("[id='t-wajib_ktp-17'] td:nth-child(4)").textContent.replaceAll(".", "")`)
+		provAfter := js(t, b, `document.querySelector("[id='t-wajib_ktp-17'] td:nth-child(4)").textContent.replace(/\D/g, "")`)
 		if provAfter == provBefore {
 			t.Errorf("the province's target did not follow Kota Bengkulu's: %s", provAfter)
 		}
@@ -126,7 +126,7 @@ func TestSetTargetsInChromium(t *testing.T) {
 		do(t, b, chromedp.Navigate(c.url+"/konsol/target"), chromedp.Submit(chromedp.CSS(`[id='hapus-17.71']`)))
 		waitText(t, b, "#selesai", "Target kembali ke bawaan: Kota Bengkulu")
 		waitText(t, b, "[id='t-wajib_ktp-17.71'] .share", "30%")
-		if got := js(t, b, `document.querySelector("[id='t-wajib_ktp-17'] td:nth-child(4)").textContent.replaceAll(".", "")`); got != provBefore {
+		if got := js(t, b, `document.querySelector("[id='t-wajib_ktp-17'] td:nth-child(4)").textContent.replace(/\D/g, "")`); got != provBefore {
 			t.Errorf("the province's target after the reset: %s, want %s", got, provBefore)
 		}
 	})
