@@ -50,7 +50,9 @@ func NewServer(ctx context.Context, cfg *config.Config, st store.Store, auditLog
 	// Institutions verify against the trust list this server signs (for the
 	// keys) and the status of each credential as the database holds it, so
 	// a suspension or revocation counts at once, whichever process made it.
-	institutions := &lembaga.Service{Store: st, Audit: auditLog}
+	// Their verifications' audit events are committed together (group
+	// commit): each answer still waits for its own event's commit.
+	institutions := &lembaga.Service{Store: st, Audit: auditLog, Group: audit.NewGroup(auditLog, st, 0)}
 	api.UseLembaga(institutions)
 	// Officers start activations with their API tokens (POST /api/v1/aktivasi)
 	// or in the console, signed in with password and TOTP.

@@ -49,7 +49,7 @@ type Entry struct {
 // Appender is the part of a store transaction the log writes through.
 type Appender interface {
 	Marker
-	AppendAudit(ctx context.Context, e *store.AuditEvent) error
+	AppendAudit(ctx context.Context, evs ...*store.AuditEvent) error
 }
 
 // Log appends events to the chain.
@@ -103,41 +103,72 @@ func (l *Log) ValueHash(kind, v string) string {
 // Record appends e to the chain through a, which should be the transaction
 // that makes the change e records, and returns the stored event.
 func (l *Log) Record(ctx context.Context, a Appender, e Entry) (store.AuditEvent, error) {
-	detail := []byte("{}")
-	if e.Detail != nil {
-		var err error
-		if detail, err = json.Marshal(e.Detail); err != nil {
-			return store.AuditEvent{}, fmt.Errorf("audit detail: %w", err)
+	evs, err := l.RecordAll(ctx, a, []Entry{e})
+	if err != nil {
+		return store.AuditEvent{}, err
+	}
+	return evs[0], nil
+}
+
+// RecordAll appends entries to the chain through a, in order, with one
+// read of the head and one append, and returns the stored events.
+func (l *Log) RecordAll(ctx context.Context, a Appender, entries []Entry) ([]store.AuditEvent, error) {
+	details := make([]string, len(entries))
+	for i, e := range entries {
+		details[i] = "{}"
+		if e.Detail != nil {
+			b, err := json.Marshal(e.Detail)
+			if err != nil {
+				return nil, fmt.Errorf("audit detail of %s: %w", e.Action, err)
+			}
+			details[i] = string(b)
 		}
 	}
 	head, err := a.AuditHead(ctx)
 	if err != nil {
-		return store.AuditEvent{}, err
+		return nil, err
 	}
 	since, err := l.ensureSince(ctx, a, head)
 	if err != nil {
-		return store.AuditEvent{}, err
+		return nil, err
 	}
-	ev := store.AuditEvent{
-		Seq: head.Seq + 1, At: l.now().UTC().Truncate(time.Microsecond), Actor: e.Actor, KantorKode: e.Kantor,
-		Action: e.Action, SubjectHash: l.SubjectHash(e.Subject), Purpose: e.Purpose, Detail: string(detail),
-		PrevHash: head.Hash,
+	at := l.now().UTC().Truncate(time.Microsecond)
+	evs := make([]store.AuditEvent, len(entries))
+	ptrs := make([]*store.AuditEvent, len(entries))
+	for i, e := range entries {
+		ev := &evs[i]
+		*ev = store.AuditEvent{
+			Seq: head.Seq + 1 + int64(i), At: at, Actor: e.Actor, KantorKode: e.Kantor, Action: e.Action,
+			SubjectHash: l.SubjectHash(e.Subject), Purpose: e.Purpose, Detail: details[i], PrevHash: head.Hash,
+		}
+		if i > 0 {
+			ev.PrevHash = evs[i-1].Hash
+		}
+		if e.Subject != "" {
+			ev.SubjectMask = nik.Mask(e.Subject)
+		}
+		ev.Hash = l.hashAt(ev, ev.Seq, since)
+		ptrs[i] = ev
 	}
-	if e.Subject != "" {
-		ev.SubjectMask = nik.Mask(e.Subject)
+	if err := a.AppendAudit(ctx, ptrs...); err != nil {
+		return nil, fmt.Errorf("append audit event: %w", err)
 	}
-	ev.Hash = l.hashAt(&ev, ev.Seq, since)
-	if err := a.AppendAudit(ctx, &ev); err != nil {
-		return store.AuditEvent{}, fmt.Errorf("append audit event: %w", err)
+	for i := range evs {
+		l.mirror(ctx, &evs[i])
 	}
-	if l.logger != nil {
-		l.logger.LogAttrs(ctx, slog.LevelInfo, "audit", slog.Int64("seq", ev.Seq), slog.String("actor", ev.Actor),
-			slog.String("kantor", ev.KantorKode), slog.String("action", ev.Action),
-			slog.String("subject", ev.SubjectMask), slog.String("purpose", ev.Purpose),
-			// The chain hash in the logs, which leave the machine, anchors the
-			// chain outside the database: whoever rewrites the table cannot
-			// rewrite the shipped logs too.
-			slog.String("hash", ev.Hash))
+	return evs, nil
+}
+
+// mirror writes ev to the logger, if any.
+func (l *Log) mirror(ctx context.Context, ev *store.AuditEvent) {
+	if l.logger == nil {
+		return
 	}
-	return ev, nil
+	l.logger.LogAttrs(ctx, slog.LevelInfo, "audit", slog.Int64("seq", ev.Seq), slog.String("actor", ev.Actor),
+		slog.String("kantor", ev.KantorKode), slog.String("action", ev.Action),
+		slog.String("subject", ev.SubjectMask), slog.String("purpose", ev.Purpose),
+		// The chain hash in the logs, which leave the machine, anchors the
+		// chain outside the database: whoever rewrites the table cannot
+		// rewrite the shipped logs too.
+		slog.String("hash", ev.Hash))
 }

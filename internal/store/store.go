@@ -144,7 +144,9 @@ type Queries interface {
 	// Audit log. Events are appended by package audit, which computes the
 	// hash chain; the store only keeps them in order.
 	AuditHead(ctx context.Context) (AuditHead, error)
-	AppendAudit(ctx context.Context, e *AuditEvent) error
+	// AppendAudit appends events in order, each following the one before
+	// and the first following the head, or none of them (ErrConflict).
+	AppendAudit(ctx context.Context, evs ...*AuditEvent) error
 	// ListAudit returns events with Seq > afterSeq in Seq order, at most limit.
 	ListAudit(ctx context.Context, afterSeq int64, limit int) ([]AuditEvent, error)
 	// ListAuditSubject returns the newest events (at most limit, up to

@@ -74,10 +74,11 @@ func Open(ctx context.Context, path string, now func() time.Time) (*Store, error
 		return nil, err
 	}
 	d := &sqlstore.Dialect{
-		Name:       "sqlite",
-		Date:       formatTime("2006-01-02"),
-		Time:       formatTime("2006-01-02T15:04:05.000000Z"),
-		BulkUpsert: bulkUpsert,
+		Name:            "sqlite",
+		CacheStatements: true,
+		Date:            formatTime("2006-01-02"),
+		Time:            formatTime("2006-01-02T15:04:05.000000Z"),
+		BulkUpsert:      bulkUpsert,
 		Deferred: []sqlstore.Deferred{
 			{Kind: "index", Name: "penduduk_no_kk", Create: "CREATE INDEX IF NOT EXISTS penduduk_no_kk ON penduduk (no_kk)"},
 			{Kind: "index", Name: "penduduk_desa", Create: "CREATE INDEX IF NOT EXISTS penduduk_desa ON penduduk (desa_kode)"},

@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ikd-project/ikd/internal/store"
@@ -74,6 +75,10 @@ type Dialect struct {
 	// Classify maps a driver error to store.ErrConflict,
 	// store.ErrMissingReference, store.ErrBusy, or nil when it is none.
 	Classify func(error) error
+	// CacheStatements keeps each query's prepared statement for reuse
+	// (SQLite, whose driver prepares anew each time; PostgreSQL's driver
+	// caches them itself).
+	CacheStatements bool
 	// BusyRetries is how many more times InTx runs a transaction that
 	// failed with store.ErrBusy. PostgreSQL aborts a transaction that lost
 	// a serialization or deadlock race, and running it again is the cure;
@@ -99,6 +104,8 @@ type DB struct {
 	dialect *Dialect
 	now     func() time.Time
 	rebound sync.Map // query text -> rebound text
+	stmts   sync.Map // query text -> *sql.Stmt, nil while being prepared
+	nstmts  atomic.Int64
 }
 
 // DB is all of store.Store but TryLock, which each backend adds.
@@ -239,7 +246,59 @@ func (q *queries) atomic(ctx context.Context, fn func(*queries) error) error {
 	return q.s.InTx(ctx, func(tx store.Tx) error { return fn(tx.(*queries)) })
 }
 
+// maxStatements bounds the statement cache: queries built with values in
+// their text (a LIMIT) must not fill memory.
+const maxStatements = 512
+
+// prepared returns the cached statement for text, bound to q's transaction
+// when there is one, or nil when there is none yet: the first use starts
+// preparing it on a connection of its own, in the background, because a
+// caller inside a transaction holds a connection and must not wait for
+// another (all of them could be held by callers doing the same).
+func (q *queries) prepared(ctx context.Context, text string) *sql.Stmt {
+	if !q.s.dialect.CacheStatements {
+		return nil
+	}
+	v, ok := q.s.stmts.Load(text)
+	if !ok {
+		if q.s.nstmts.Add(1) > maxStatements {
+			q.s.nstmts.Add(-1)
+			return nil
+		}
+		if _, loaded := q.s.stmts.LoadOrStore(text, (*sql.Stmt)(nil)); !loaded {
+			go q.s.prepare(text)
+		}
+		return nil
+	}
+	st := v.(*sql.Stmt)
+	if st == nil || q.tx == nil {
+		return st
+	}
+	return q.tx.StmtContext(ctx, st)
+}
+
+// prepare prepares text for the statement cache; a query that does not
+// prepare stays uncached and reports its error when it runs.
+func (s *DB) prepare(text string) {
+	st, err := s.db.PrepareContext(context.Background(), text)
+	if err == nil {
+		s.stmts.Store(text, st)
+	}
+}
+
 func (q *queries) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := q.prepared(ctx, query); st != nil {
+		res, err := st.ExecContext(ctx, args...)
+		if err != nil {
+			return nil, q.s.classify(err)
+		}
+		return res, nil
+	}
+	return q.execUncached(ctx, query, args...)
+}
+
+// execUncached runs a statement whose text is not worth keeping prepared.
+func (q *queries) execUncached(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	res, err := q.q.ExecContext(ctx, q.s.rebind(query), args...)
 	if err != nil {
 		return nil, q.s.classify(err)
@@ -248,6 +307,13 @@ func (q *queries) exec(ctx context.Context, query string, args ...any) (sql.Resu
 }
 
 func (q *queries) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := q.prepared(ctx, query); st != nil {
+		rows, err := st.QueryContext(ctx, args...)
+		if err != nil {
+			return nil, q.s.classify(err)
+		}
+		return rows, nil
+	}
 	rows, err := q.q.QueryContext(ctx, q.s.rebind(query), args...)
 	if err != nil {
 		return nil, q.s.classify(err)
@@ -256,6 +322,9 @@ func (q *queries) query(ctx context.Context, query string, args ...any) (*sql.Ro
 }
 
 func (q *queries) row(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := q.prepared(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return q.q.QueryRowContext(ctx, q.s.rebind(query), args...)
 }
 

@@ -541,6 +541,38 @@ func testAudit(t *testing.T, st store.Store) {
 	if list, err = st.ListAuditSubject(ctx, "ab", 1); err != nil || len(list) != 1 || list[0].Seq != 3 {
 		t.Errorf("ListAuditSubject, limit 1 = %+v, %v", list, err)
 	}
+	testAppendMany(t, st)
+}
+
+// testAppendMany appends several events at once (a group commit's batch,
+// more than one INSERT's worth): all or none, each following the one
+// before it. The log holds events 1 to 3 on entry.
+func testAppendMany(t *testing.T, st store.Store) {
+	batch := func(from int64, n int, prev string) []*store.AuditEvent {
+		evs := make([]*store.AuditEvent, n)
+		for i := range evs {
+			evs[i] = &store.AuditEvent{Seq: from + int64(i), At: T0, Actor: "lembaga:x", Action: "lembaga.verifikasi",
+				Detail: "{}", PrevHash: prev, Hash: fmt.Sprintf("m%d", from+int64(i))}
+			prev = evs[i].Hash
+		}
+		return evs
+	}
+	broken := batch(4, 3, "h3")
+	broken[2].PrevHash = "elsewhere"
+	wantErr(t, "append a batch whose events do not chain", st.AppendAudit(ctx, broken...), store.ErrConflict)
+	wantErr(t, "append a batch at a stale head", st.AppendAudit(ctx, batch(3, 2, "h2")...), store.ErrConflict)
+	const n = 600 // more than one INSERT carries
+	must(t, st.AppendAudit(ctx, batch(4, n, "h3")...))
+	h, err := st.AuditHead(ctx)
+	must(t, err)
+	if h.Seq != 3+n || h.Hash != fmt.Sprintf("m%d", 3+n) {
+		t.Errorf("head after a batch of %d = %+v", n, h)
+	}
+	list, err := st.ListAudit(ctx, 3, 1000)
+	must(t, err)
+	if len(list) != n || list[0].PrevHash != "h3" || list[n-1].PrevHash != fmt.Sprintf("m%d", 2+n) {
+		t.Errorf("ListAudit after a batch: %d events", len(list))
+	}
 }
 
 func testRollback(t *testing.T, st store.Store) {
