@@ -43,7 +43,13 @@ func NewServer(ctx context.Context, cfg *config.Config, st store.Store, auditLog
 	srv := httpserver.New(logger, st.Ready, func() any { return status() })
 	srv.Background((&Reissuer{Store: st, Issuer: dig.Issuer, Logger: logger}).Run)
 	stock := &blangko.Service{Store: st, Audit: auditLog}
-	home := &beranda.Handler{Pages: pages, Stats: st, Stock: stock, Tracking: st, Status: status, Now: time.Now, Logger: logger}
+	// Rate limits per client address count in the database, so that every
+	// instance behind a load balancer adds to one count.
+	shared := &httpserver.Shared{Counter: st, Logger: logger,
+		Hash: func(addr string) string { return auditLog.ValueHash("alamat-ip", addr)[:32] }}
+	srv.Background(pruneQuotas(st, logger))
+	home := &beranda.Handler{Pages: pages, Stats: st, Stock: stock, Tracking: st, Status: status, Now: time.Now, Logger: logger,
+		Shared: shared}
 	home.Mount(srv.Handle)
 	api := &httpapi.API{PublicURL: dig.PublicURL, Store: st, Keys: dig.Keys, Issuer: dig.Issuer,
 		Aktivasi: dig.Aktivasi, Logger: logger}
@@ -52,7 +58,7 @@ func NewServer(ctx context.Context, cfg *config.Config, st store.Store, auditLog
 	// a suspension or revocation counts at once, whichever process made it.
 	// Their verifications' audit events are committed together (group
 	// commit): each answer still waits for its own event's commit.
-	institutions := &lembaga.Service{Store: st, Audit: auditLog, Group: audit.NewGroup(auditLog, st, 0)}
+	institutions := &lembaga.Service{Store: st, Audit: auditLog, Group: audit.NewGroup(auditLog, st, 0), Quota: st}
 	api.UseLembaga(institutions)
 	// Officers start activations with their API tokens (POST /api/v1/aktivasi)
 	// or in the console, signed in with password and TOTP.
@@ -78,7 +84,27 @@ func NewServer(ctx context.Context, cfg *config.Config, st store.Store, auditLog
 		Drives:       &jemput.Service{Store: st, Audit: auditLog},
 		Requests:     &permohonan.Service{Store: st, Audit: auditLog, Stock: stock, Status: dig.Issuer},
 		Penduduk:     reader,
-		PublicURL:    dig.PublicURL, Logger: logger, Demo: konsol.DemoResidents(st, demo.MetaComplete)}
+		PublicURL:    dig.PublicURL, Logger: logger, Demo: konsol.DemoResidents(st, demo.MetaComplete),
+		Shared: shared}
 	console.Mount(srv.Handle)
 	return srv, nil
+}
+
+// pruneQuotas deletes the shared counters of windows that ended more than
+// a day ago, once an hour.
+func pruneQuotas(st store.Store, logger *slog.Logger) func(ctx context.Context) {
+	return func(ctx context.Context) {
+		t := time.NewTicker(time.Hour)
+		defer t.Stop()
+		for {
+			if _, err := st.PruneQuota(ctx, time.Now().Add(-24*time.Hour).Unix()); err != nil && ctx.Err() == nil {
+				logger.Warn("prune shared counters", "err", err)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}
 }

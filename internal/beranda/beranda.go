@@ -45,6 +45,9 @@ type Handler struct {
 	Status   func() LoadStatus
 	Now      func() time.Time
 	Logger   *slog.Logger
+	// Shared, when set, counts tracking lookups per client address in the
+	// database, across instances; nil counts in this process.
+	Shared *httpserver.Shared
 
 	trackLimit *httpserver.Limiter
 }
@@ -62,7 +65,7 @@ type Row struct {
 func (h *Handler) Mount(handle func(pattern string, handler http.Handler)) {
 	handle("GET /{$}", http.HandlerFunc(h.serve))
 	handle("GET /blangko/{$}", http.HandlerFunc(h.stock))
-	h.trackLimit = httpserver.NewLimiter(trackBurst, trackWindow)
+	h.trackLimit = httpserver.NewLimiter(trackBurst, trackWindow).Share(h.Shared, "lacak")
 	handle("GET /lacak/{$}", http.HandlerFunc(h.track))
 	handle("GET /statistik/{$}", http.HandlerFunc(h.statistics))
 	handle("GET /statistik/{kode}", http.HandlerFunc(h.statistics))

@@ -50,7 +50,7 @@ func (h *Handler) track(w http.ResponseWriter, r *http.Request) {
 // lookup finds the request of the form, or says why not; an unknown
 // number and a wrong birth date get the same answer.
 func (h *Handler) lookup(r *http.Request, p *trackPage) int {
-	if !h.trackLimit.Allow(httpserver.ClientAddr(r)) {
+	if !h.trackLimit.Allow(r.Context(), httpserver.ClientAddr(r)) {
 		p.Err = web.T(p.Lang, "lacak.batas")
 		return http.StatusTooManyRequests
 	}

@@ -60,7 +60,7 @@ func (h *Handler) renderSetup(w http.ResponseWriter, f setupForm, status int, se
 func (h *Handler) setup(w http.ResponseWriter, r *http.Request) {
 	f := setupForm{Page: web.NewPage(w, r, "konsol.akun.title"), Username: r.PostFormValue("username"),
 		Code: r.PostFormValue("kode")}
-	if !h.limit.Allow(httpserver.ClientAddr(r)) {
+	if !h.limit.Allow(r.Context(), httpserver.ClientAddr(r)) {
 		f.Err = errTooMany.Message(f.Lang)
 		h.renderSetup(w, f, http.StatusTooManyRequests, r.PostFormValue("totp_secret"))
 		return

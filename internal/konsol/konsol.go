@@ -97,6 +97,9 @@ type Handler struct {
 	// Demo lists a few residents of an office's area to try the console
 	// with, on the demo database only (DemoResidents); nil for none.
 	Demo func(ctx context.Context, kantor string) []store.Penduduk
+	// Shared, when set, counts sign-in attempts per client address in the
+	// database, across instances; nil counts in this process.
+	Shared *httpserver.Shared
 
 	limit *httpserver.Limiter
 }
@@ -111,7 +114,7 @@ const (
 
 // Mount registers the console's routes, behind cross-origin protection.
 func (h *Handler) Mount(handle func(pattern string, handler http.Handler)) {
-	h.limit = httpserver.NewLimiter(loginBurst, loginWindow)
+	h.limit = httpserver.NewLimiter(loginBurst, loginWindow).Share(h.Shared, "masuk")
 	cop := http.NewCrossOriginProtection()
 	route := func(pattern string, fn http.HandlerFunc) { handle(pattern, cop.Handler(fn)) }
 	route("GET /konsol/masuk", h.loginPage)

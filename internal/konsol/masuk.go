@@ -49,7 +49,7 @@ func (h *Handler) loginPage(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	f := loginForm{Page: web.NewPage(w, r, "konsol.masuk.title"), Username: r.PostFormValue("username"),
 		Lanjut: next(r.PostFormValue("lanjut"))}
-	if !h.limit.Allow(httpserver.ClientAddr(r)) {
+	if !h.limit.Allow(r.Context(), httpserver.ClientAddr(r)) {
 		h.loginRefused(w, r, f, errTooMany)
 		return
 	}

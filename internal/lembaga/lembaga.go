@@ -101,7 +101,20 @@ type Service struct {
 	// "system:lembaga" when empty.
 	Actor string
 
+	// Quota, when set, is the counter in the database that every instance
+	// draws an institution's per-minute quota from (store.Store), so that
+	// N instances together let it through at its rate, not N times it.
+	// Nil leaves the rate to this process's bucket alone.
+	Quota Quota
+
 	limiter limiter
+	leases  leases
+}
+
+// Quota adds n to key's count in the window starting at window (Unix
+// seconds) and returns the window's total (store.Store.AddQuota).
+type Quota interface {
+	AddQuota(ctx context.Context, key string, window, n int64) (int64, error)
 }
 
 func (s *Service) now() time.Time {
@@ -255,6 +268,11 @@ func (s *Service) VerifyFor(ctx context.Context, l store.Lembaga, input string, 
 	if wait, ok := s.limiter.take(l.ID, l.RatePerMinute, now); !ok {
 		return Result{}, &RateLimitError{RetryAfter: wait}
 	}
+	if s.Quota != nil {
+		if wait, ok := s.leases.take(ctx, s.Quota, l, now); !ok {
+			return Result{}, &RateLimitError{RetryAfter: wait}
+		}
+	}
 	if s.Trust == nil {
 		return Result{}, errors.New("lembaga: no trust list source")
 	}
@@ -336,10 +354,10 @@ func claimNames(m map[string]any) []string {
 	return names
 }
 
-// limiter is a token bucket per institution, in memory: each instance of
-// ikd counts on its own, so N instances behind a load balancer let an
-// institution through up to N times its rate. A bucket holds a minute's
-// worth of verifications and refills continuously.
+// limiter is a token bucket per institution, in memory: it smooths one
+// instance's verifications (a bucket holds a minute's worth and refills
+// continuously); the shared quota (Service.Quota, leases) keeps N instances
+// together to the rate.
 type limiter struct {
 	mu      sync.Mutex
 	buckets map[string]*bucket
@@ -375,6 +393,62 @@ func (l *limiter) take(id string, perMinute int, now time.Time) (time.Duration, 
 	}
 	wait := time.Duration((1 - b.tokens) / perSecond * float64(time.Second))
 	return wait, false
+}
+
+// leases are this instance's shares of the institutions' quotas for the
+// current minute, drawn from the shared counter in chunks of a twentieth
+// of the rate: one write to the database per chunk, not per verification,
+// and never more than the rate in a minute across all instances (a chunk
+// an instance has not used by the minute's end is lost, which errs on the
+// side of fewer).
+type leases struct {
+	mu sync.Mutex
+	by map[string]*lease
+}
+
+type lease struct {
+	window int64 // minute start, Unix seconds
+	left   int64 // verifications left of the chunks drawn
+	out    bool  // the minute's quota is spent
+}
+
+// take spends one verification of l's quota at now, drawing a chunk from
+// q when this instance's share is spent, or says how long until the next
+// minute. If the database does not answer, the bucket of this process
+// alone has decided.
+func (ls *leases) take(ctx context.Context, q Quota, l store.Lembaga, now time.Time) (time.Duration, bool) {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	if ls.by == nil {
+		ls.by = map[string]*lease{}
+	}
+	window := now.Unix() - now.Unix()%60
+	le := ls.by[l.ID]
+	if le == nil || le.window != window {
+		le = &lease{window: window}
+		ls.by[l.ID] = le
+	}
+	wait := max(time.Second, time.Unix(window+60, 0).Sub(now))
+	switch {
+	case le.left > 0:
+		le.left--
+		return 0, true
+	case le.out:
+		return wait, false
+	}
+	rate := int64(l.RatePerMinute)
+	chunk := max(1, rate/20)
+	total, err := q.AddQuota(ctx, "lembaga:"+l.ID, window, chunk)
+	if err != nil {
+		return 0, true
+	}
+	granted := chunk - max(0, total-rate)
+	if granted <= 0 {
+		le.out = true
+		return wait, false
+	}
+	le.left = granted - 1
+	return 0, true
 }
 
 // CachedTrust returns a Trust func that fetches and parses the trust list

@@ -301,3 +301,56 @@ func TestRateLimitConcurrent(t *testing.T) {
 		t.Fatalf("%d passed, %d limited; want 5 and 15", ok, limited)
 	}
 }
+
+// TestRateLimitAcrossInstances: two instances (two services, each with its
+// own database handle, as two ikd serve behind a load balancer) share an
+// institution's quota through the database: alternating between them, the
+// institution gets exactly its rate in a minute, not twice it, and the
+// next minute opens it again on both.
+func TestRateLimitAcrossInstances(t *testing.T) {
+	ikdtest.ForEachBackendPair(t, func(t *testing.T, st, other store.Store) {
+		e := newEnv(t, st)
+		second := *e.svc
+		second.Store = other
+		first := e.svc
+		first.Quota, second.Quota = st, other
+		// Start inside a minute, so that the minute does not turn during the loop.
+		e.clock.Advance(5 * time.Second)
+		const rate = 40 // chunks of 2
+		_, key, err := first.Register(ctx, "Bank", "uji", []string{"nama"}, rate)
+		if err != nil {
+			t.Fatal(err)
+		}
+		qr := e.fx.QR(verifytest.QR{Idx: verifytest.IdxValid})
+		count := func(n int) (ok, limited int, wait time.Duration) {
+			for i := range n {
+				svc := first
+				if i%2 == 1 {
+					svc = &second
+				}
+				_, err := svc.Verify(ctx, key, qr, verify.Options{})
+				var rl *lembaga.RateLimitError
+				switch {
+				case err == nil:
+					ok++
+				case errors.As(err, &rl):
+					limited++
+					wait = rl.RetryAfter
+				default:
+					t.Fatal(err)
+				}
+			}
+			return ok, limited, wait
+		}
+		ok, limited, wait := count(60)
+		if ok != rate || limited != 20 || wait <= 0 || wait > 55*time.Second {
+			t.Fatalf("first minute: %d verified, %d refused (retry after %v), want %d and 20", ok, limited, wait, rate)
+		}
+		e.clock.Advance(wait)
+		// The buckets of each process have refilled a little by now; the
+		// minute's quota is whole again.
+		if ok, _, _ := count(2); ok != 2 {
+			t.Fatalf("next minute: %d of 2 verified", ok)
+		}
+	})
+}

@@ -141,6 +141,14 @@ type Queries interface {
 	GetMeta(ctx context.Context, key string) (string, error)
 	SetMeta(ctx context.Context, key, value string) error
 
+	// Shared counters (rate limits, quotas) per fixed window: AddQuota adds
+	// n to key's count in the window starting at window (Unix seconds),
+	// starting afresh from an earlier window, and returns the window's
+	// total; PruneQuota deletes counters of windows that started before
+	// before.
+	AddQuota(ctx context.Context, key string, window, n int64) (int64, error)
+	PruneQuota(ctx context.Context, before int64) (int64, error)
+
 	// Audit log. Events are appended by package audit, which computes the
 	// hash chain; the store only keeps them in order.
 	AuditHead(ctx context.Context) (AuditHead, error)

@@ -34,6 +34,8 @@ type Server struct {
 	// Sent counts the bytes the server wrote to its connections: what
 	// browsers downloaded, headers included.
 	Sent atomic.Int64
+
+	handler http.Handler
 }
 
 // countingListener counts the bytes written to its connections.
@@ -65,29 +67,9 @@ func (c countingConn) Write(b []byte) (int, error) {
 // residents), then starts the server; it stops when the test ends.
 func Start(t testing.TB, st store.Store, seed func(t testing.TB, st store.Store)) *Server {
 	t.Helper()
-	ctx := context.Background()
-	if _, err := kantor.Seed(ctx, st); err != nil {
-		t.Fatal(err)
-	}
-	if seed != nil {
-		seed(t, st)
-	}
 	ts := httptest.NewUnstartedServer(nil)
-	cfg := config.Defaults()
-	cfg.DataDir = t.TempDir()
-	cfg.AuditKeyFile = filepath.Join(cfg.DataDir, "audit.key")
-	cfg.PublicURL = "http://" + ts.Listener.Addr().String()
-	logger := slog.New(slog.NewTextHandler(testLog{t}, nil))
-	auditLog, err := app.NewAuditLog(ctx, &cfg, st, logger)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := app.NewServer(ctx, &cfg, st, auditLog, logger, func() beranda.LoadStatus { return beranda.LoadStatus{Complete: true} })
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &Server{Store: st, DataDir: cfg.DataDir, Audit: auditLog}
-	h := srv.Handler()
+	cfg := prepare(t, st, seed, "http://"+ts.Listener.Addr().String())
+	s := instance(t, &cfg, st)
 	ts.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s.Offline.Load() {
 			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
@@ -95,13 +77,86 @@ func Start(t testing.TB, st store.Store, seed func(t testing.TB, st store.Store)
 			}
 			return
 		}
-		h.ServeHTTP(w, r)
+		s.handler.ServeHTTP(w, r)
 	})
 	ts.Listener = countingListener{ts.Listener, &s.Sent}
 	ts.Start()
 	t.Cleanup(ts.Close)
 	s.URL = ts.URL
 	return s
+}
+
+// prepare seeds the offices and the test's residents and returns the
+// configuration of a server at publicURL with a fresh data directory.
+func prepare(t testing.TB, st store.Store, seed func(t testing.TB, st store.Store), publicURL string) config.Config {
+	t.Helper()
+	if _, err := kantor.Seed(context.Background(), st); err != nil {
+		t.Fatal(err)
+	}
+	if seed != nil {
+		seed(t, st)
+	}
+	cfg := config.Defaults()
+	cfg.DataDir = t.TempDir()
+	cfg.AuditKeyFile = filepath.Join(cfg.DataDir, "audit.key")
+	cfg.PublicURL = publicURL
+	return cfg
+}
+
+// instance wires one ikd server on st as ikd serve does.
+func instance(t testing.TB, cfg *config.Config, st store.Store) *Server {
+	t.Helper()
+	ctx := context.Background()
+	logger := slog.New(slog.NewTextHandler(testLog{t}, nil))
+	auditLog, err := app.NewAuditLog(ctx, cfg, st, logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := app.NewServer(ctx, cfg, st, auditLog, logger, func() beranda.LoadStatus { return beranda.LoadStatus{Complete: true} })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Server{Store: st, DataDir: cfg.DataDir, Audit: auditLog, handler: srv.Handler()}
+}
+
+// Cluster is several ikd servers behind one address, as behind a load
+// balancer: each on its own store handle (its own connection pool) of one
+// database, with its own caches and in-memory state, sharing the data
+// directory (keys, audit key, outbox) and the public URL.
+type Cluster struct {
+	URL       string
+	Instances []*Server
+	// Hits counts the requests each instance served.
+	Hits []atomic.Int64
+	// Pick chooses the instance of the next request; by default they take
+	// turns, so consecutive requests of one journey reach different ones.
+	Pick func(n int64) int
+	next atomic.Int64
+}
+
+// StartCluster starts one server per store (all of one database) behind
+// one address that hands each request to the next instance in turn.
+func StartCluster(t testing.TB, stores []store.Store, seed func(t testing.TB, st store.Store)) *Cluster {
+	t.Helper()
+	ts := httptest.NewUnstartedServer(nil)
+	cfg := prepare(t, stores[0], seed, "http://"+ts.Listener.Addr().String())
+	c := &Cluster{URL: ts.URL, Hits: make([]atomic.Int64, len(stores))}
+	c.Pick = func(n int64) int { return int(n % int64(len(c.Instances))) }
+	for _, st := range stores {
+		c.Instances = append(c.Instances, instance(t, &cfg, st))
+	}
+	ts.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		i := c.Pick(c.next.Add(1) - 1)
+		c.Hits[i].Add(1)
+		c.Instances[i].handler.ServeHTTP(w, r)
+	})
+	ts.Start()
+	t.Cleanup(ts.Close)
+	c.URL = ts.URL
+	for _, s := range c.Instances {
+		s.URL = ts.URL
+	}
+	return c
 }
 
 // CountAudit counts the audit events of action about a NIK (subjects are

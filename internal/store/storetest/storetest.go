@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -45,6 +46,7 @@ func Run(t *testing.T, open Open) {
 		{"KTPel", testKTPel},
 		{"Meta", testMeta},
 		{"Audit", testAudit},
+		{"Quota", testQuota},
 		{"Rollback", testRollback},
 		{"ConcurrentUpdates", testConcurrentUpdates},
 		{"LoadBatch", testLoadBatch},
@@ -572,6 +574,47 @@ func testAppendMany(t *testing.T, st store.Store) {
 	must(t, err)
 	if len(list) != n || list[0].PrevHash != "h3" || list[n-1].PrevHash != fmt.Sprintf("m%d", 2+n) {
 		t.Errorf("ListAudit after a batch: %d events", len(list))
+	}
+}
+
+// testQuota: a shared counter adds up within its window, starts afresh in
+// a later one, keeps counters apart, adds up exactly under concurrent
+// callers, and is pruned by window.
+func testQuota(t *testing.T, st store.Store) {
+	add := func(key string, window, n int64) int64 {
+		t.Helper()
+		total, err := st.AddQuota(ctx, key, window, n)
+		must(t, err)
+		return total
+	}
+	if got := add("masuk:a", 600, 1); got != 1 {
+		t.Errorf("first attempt: %d", got)
+	}
+	if got := add("masuk:a", 600, 1); got != 2 {
+		t.Errorf("second attempt: %d", got)
+	}
+	if got := add("masuk:b", 600, 5); got != 5 {
+		t.Errorf("other key: %d", got)
+	}
+	if got := add("masuk:a", 1200, 1); got != 1 {
+		t.Errorf("next window: %d, want a fresh count", got)
+	}
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Go(func() {
+			if _, err := st.AddQuota(ctx, "lembaga:x", 60, 3); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if got := add("lembaga:x", 60, 0); got != 60 {
+		t.Errorf("20 concurrent adds of 3: %d", got)
+	}
+	n, err := st.PruneQuota(ctx, 1200)
+	must(t, err)
+	if n != 2 || add("masuk:b", 600, 1) != 1 || add("masuk:a", 1200, 0) != 1 {
+		t.Errorf("pruned %d counters, want 2 (windows 600 and 60)", n)
 	}
 }
 
