@@ -28,6 +28,9 @@ func runBackup(ctx context.Context, env *Env, args []string) error {
 	if err := noArgs(fs); err != nil {
 		return err
 	}
+	if err := databaseExists(cfg.Database); err != nil {
+		return err
+	}
 	st, err := app.OpenStore(ctx, &cfg)
 	if err != nil {
 		return err
@@ -111,4 +114,17 @@ func keyLog(cfg *config.Config) (*audit.Log, error) {
 		return nil, fmt.Errorf("audit key: %w", err)
 	}
 	return audit.New(key, nil, nil)
+}
+
+// databaseExists refuses to back up an SQLite file that is not there,
+// which opening it would create empty.
+func databaseExists(database string) error {
+	backend, path, err := config.ParseDatabase(database)
+	if err != nil || backend != "sqlite" {
+		return err
+	}
+	if _, err := os.Stat(path); err != nil {
+		return errs.Newf(errs.NotFound, "basis data %s tidak ada; periksa --database", "database %s does not exist; check --database", path)
+	}
+	return nil
 }

@@ -296,6 +296,18 @@ func TestRestoreRefusals(t *testing.T) {
 	if code, _, stderr := run(t, ctx, vars, "backup", "--out", out, "--force"); code != 0 {
 		t.Errorf("backup --force: exit %d %s", code, stderr)
 	}
+	none := dirVars(t)
+	if code, _, stderr := run(t, ctx, none, "backup", "--out", filepath.Join(dir, "x.db")); code != 1 || !strings.Contains(stderr, "tidak ada") {
+		t.Errorf("backup of a database that does not exist: exit %d %s", code, stderr)
+	}
+	otherKey := freshDir(t, vars)
+	writeTemp(t, otherKey["IKD_DATA_DIR"], "audit.key", []byte(strings.Repeat("k", 32)))
+	if code, _, stderr := run(t, ctx, otherKey, "restore", "--from", out); code != 1 || !strings.Contains(stderr, "is not the key this database's audit log was written with") {
+		t.Errorf("restore with another audit key: exit %d %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(otherKey["IKD_DATA_DIR"], "ikd.db")); err == nil {
+		t.Errorf("a refused restore into a fresh directory left a database there")
+	}
 	addPetugas(t, vars, "dedi")
 	later := filepath.Join(dir, "later.checkpoint")
 	if code, _, stderr := run(t, ctx, vars, "audit", "checkpoint", "--out", later); code != 0 {
