@@ -45,6 +45,8 @@ func commands() []command {
 		{"demo", "demo [flags] [--csv FILE] [--samples]", "create the Bengkulu demo province, write it as a SIAK CSV, or write sample QR codes", runDemo},
 		{"import", "import [flags] FILE.csv", "import residents from a SIAK CSV export (see docs/import.md)", runImport},
 		{"audit", "audit verify|checkpoint|accept-restore", "check the audit log's chain and name any tampered event, sign its head, or accept a restored backup", runAudit},
+		{"backup", "backup --out FILE [--force]", "write a consistent backup of the database while ikd serves, with its signed audit checkpoint", runBackup},
+		{"restore", "restore --from FILE [--accept]", "restore a backup made by ikd backup after checking its audit chain (SQLite: ikd stopped; PostgreSQL: an empty database)", runRestore},
 		{"keys", "keys list|rotate|retire KEY-ID", "list, rotate or retire the issuer's signing keys", runKeys},
 		{"lembaga", "lembaga add|list|revoke", "register, list or revoke institutions that verify IDs through the API", runLembaga},
 		{"petugas", "petugas add|list|nonaktif U|reset U", "officers: console accounts (first-login code) and API tokens", runPetugas},

@@ -34,10 +34,15 @@ type Store struct {
 	*sqlstore.DB
 	migrator *sqlstore.Migrator
 	path     string // the database file, beside which TryLock's lock files lie
+	// inUse is the shared lock that says a process has the database open
+	// (see LockInUse); nil for a copy opened with OpenCopy.
+	inUse *os.File
 }
 
 // Open opens (creating if needed) the database file at path. Call Migrate
-// before use. now is the store's clock; nil means time.Now.
+// before use. now is the store's clock; nil means time.Now. While the
+// store is open it holds a shared lock beside the file, so that ikd
+// restore (LockInUse) can tell that the database is in use.
 func Open(ctx context.Context, path string, now func() time.Time) (*Store, error) {
 	if err := createPrivate(path); err != nil {
 		return nil, err
@@ -45,6 +50,41 @@ func Open(ctx context.Context, path string, now func() time.Time) (*Store, error
 	if err := checkPrivate(path); err != nil {
 		return nil, err
 	}
+	inUse, err := lockShared(path)
+	if err != nil {
+		return nil, err
+	}
+	s, err := open(ctx, path, now)
+	if err != nil {
+		inUse.Close()
+		return nil, err
+	}
+	s.inUse = inUse
+	return s, nil
+}
+
+// OpenCopy opens a database file no ikd process serves (a backup being
+// written or checked) without the in-use lock, so that no lock file is
+// left beside it. The file must exist.
+func OpenCopy(ctx context.Context, path string) (*Store, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("open sqlite copy: %w", err)
+	}
+	return open(ctx, path, nil)
+}
+
+// Close closes the database and releases its in-use lock.
+func (s *Store) Close() error {
+	err := s.DB.Close()
+	if s.inUse != nil {
+		s.inUse.Close() // closing the descriptor releases the flock
+		s.inUse = nil
+	}
+	return err
+}
+
+// open opens the database file at path with ikd's settings.
+func open(ctx context.Context, path string, now func() time.Time) (*Store, error) {
 	// synchronous=FULL: a transaction that returned from COMMIT survives a
 	// crash of the process or the machine. _txlock=immediate: a write
 	// transaction takes the write lock at BEGIN, so read-modify-write cycles

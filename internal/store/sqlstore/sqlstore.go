@@ -231,6 +231,13 @@ type querier interface {
 
 // queries implements store.Queries, and store.Tx when it runs in a
 // transaction.
+// TxQueries returns the queries of a transaction the caller began on
+// conn (a read-only snapshot, say): every read sees what tx sees. The
+// caller ends tx.
+func (s *DB) TxQueries(tx *sql.Tx, conn *sql.Conn) store.Queries {
+	return &queries{s: s, q: tx, tx: tx, conn: conn}
+}
+
 type queries struct {
 	s    *DB
 	q    querier
