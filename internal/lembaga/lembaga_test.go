@@ -310,10 +310,9 @@ func TestRateLimitConcurrent(t *testing.T) {
 func TestRateLimitAcrossInstances(t *testing.T) {
 	ikdtest.ForEachBackendPair(t, func(t *testing.T, st, other store.Store) {
 		e := newEnv(t, st)
-		second := *e.svc
-		second.Store = other
 		first := e.svc
-		first.Quota, second.Quota = st, other
+		first.Quota = st
+		second := lembaga.Service{Store: other, Audit: first.Audit, Now: first.Now, Trust: first.Trust, Quota: other}
 		// Start inside a minute, so that the minute does not turn during the loop.
 		e.clock.Advance(5 * time.Second)
 		const rate = 40 // chunks of 2
