@@ -396,11 +396,13 @@ func (l *limiter) take(id string, perMinute int, now time.Time) (time.Duration, 
 }
 
 // leases are this instance's shares of the institutions' quotas for the
-// current minute, drawn from the shared counter in chunks of a twentieth
-// of the rate: one write to the database per chunk, not per verification,
-// and never more than the rate in a minute across all instances (a chunk
-// an instance has not used by the minute's end is lost, which errs on the
-// side of fewer).
+// current minute, drawn from the shared counter in chunks: one write to
+// the database per chunk, not per verification, and never more than the
+// rate in a minute across all instances. A chunk an instance has not used
+// by the minute's end is lost, which errs on the side of fewer; so chunks
+// start at one verification and double with each draw, up to a twentieth
+// of the rate, and what an instance holds unused stays about what it used
+// since its last draw (a restarted or idle instance wastes little).
 type leases struct {
 	mu sync.Mutex
 	by map[string]*lease
@@ -410,6 +412,7 @@ type lease struct {
 	window int64 // minute start, Unix seconds
 	left   int64 // verifications left of the chunks drawn
 	out    bool  // the minute's quota is spent
+	chunk  int64 // the next draw's size
 }
 
 // take spends one verification of l's quota at now, drawing a chunk from
@@ -424,9 +427,12 @@ func (ls *leases) take(ctx context.Context, q Quota, l store.Lembaga, now time.T
 	}
 	window := now.Unix() - now.Unix()%60
 	le := ls.by[l.ID]
-	if le == nil || le.window != window {
-		le = &lease{window: window}
+	if le == nil {
+		le = &lease{window: window, chunk: 1}
 		ls.by[l.ID] = le
+	}
+	if le.window != window {
+		*le = lease{window: window, chunk: le.chunk}
 	}
 	wait := max(time.Second, time.Unix(window+60, 0).Sub(now))
 	switch {
@@ -437,7 +443,8 @@ func (ls *leases) take(ctx context.Context, q Quota, l store.Lembaga, now time.T
 		return wait, false
 	}
 	rate := int64(l.RatePerMinute)
-	chunk := max(1, rate/20)
+	chunk := min(le.chunk, max(1, rate/20))
+	le.chunk = min(2*chunk, max(1, rate/20))
 	total, err := q.AddQuota(ctx, "lembaga:"+l.ID, window, chunk)
 	if err != nil {
 		return 0, true
