@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -23,6 +24,7 @@ import (
 	"time"
 
 	"github.com/ikd-project/ikd/internal/ikdtest/testwallet"
+	"github.com/ikd-project/ikd/internal/issuance"
 	"github.com/ikd-project/ikd/internal/kredensial/qrcred"
 	"github.com/ikd-project/ikd/internal/lembaga"
 )
@@ -65,7 +67,19 @@ type killRig struct {
 	active     []*killResident // acknowledged activations
 	verified   int64           // verifications answered
 	sent       atomic.Int64    // verification requests sent
-	stats      struct{ activations, changes, verifications int }
+	mu         sync.Mutex      // r.active, r.stats, r.lastFail and the residents' fields while a load runs
+	lastFail   string          // why the last activation not answered failed
+	stats      killStats
+}
+
+// killStats counts what the server answered.
+type killStats struct{ activations, changes int }
+
+// answered returns the counts so far, also while a load runs.
+func (r *killRig) answered() killStats {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.stats
 }
 
 // killResident is an activated resident as the test knows it.
@@ -79,14 +93,24 @@ type killResident struct {
 }
 
 func killServe(t *testing.T, backend string, rounds int) {
-	r := newKillRig(t, backend)
+	r := newKillRig(t, backendVars(t, backend))
 	var downtime time.Duration
+	// The kill comes at a random moment of a window that stretches while
+	// rounds answer no activation (a slow machine, the race detector) and
+	// shrinks back once they do, so that kills land inside activations.
+	stretch := 1
 	for round := range rounds {
 		start := time.Now()
 		cmd := r.start()
 		downtime += time.Since(start)
 		r.check(round)
-		r.load(cmd, time.Duration(100+rand.IntN(500))*time.Millisecond)
+		before := r.stats.activations
+		r.load(cmd, time.Duration(stretch*(100+rand.IntN(500)))*time.Millisecond)
+		if r.stats.activations == before {
+			stretch = min(2*stretch, 16)
+		} else {
+			stretch = max(stretch/2, 1)
+		}
 	}
 	cmd := r.start()
 	r.check(rounds)
@@ -96,15 +120,15 @@ func killServe(t *testing.T, backend string, rounds int) {
 		"%.2f s on average from start to ready", rounds, r.stats.activations, r.stats.changes, r.verified,
 		downtime.Seconds()/float64(rounds+1))
 	if r.stats.activations < rounds/5 || r.stats.changes == 0 || r.verified < int64(rounds) {
-		t.Errorf("the load did too little to test anything: %+v", r.stats)
+		t.Errorf("the load did too little to test anything: %d activations, %d status changes, %d verifications",
+			r.stats.activations, r.stats.changes, r.verified)
 	}
 }
 
-// newKillRig prepares a database with the demo residents, an officer and an
-// institution, and a fixed port for the server.
-func newKillRig(t *testing.T, backend string) *killRig {
+// newKillRig prepares the database of vars with the demo residents, an
+// officer and an institution, and a fixed port for the server.
+func newKillRig(t *testing.T, vars map[string]string) *killRig {
 	ctx := context.Background()
-	vars := backendVars(t, backend)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -209,14 +233,36 @@ func (r *killRig) check(round int) {
 	}
 }
 
-// load runs an activation, a status change and two verification loops
-// against the server until it is killed after d.
+// load runs the load against the server until it is killed after d.
 func (r *killRig) load(cmd *exec.Cmd, d time.Duration) {
-	var dead atomic.Bool
-	var mu sync.Mutex // r.active, r.stats
+	stop := make(chan struct{})
+	wait := r.runLoad(stop)
+	time.Sleep(d)
+	cmd.Process.Kill()
+	cmd.Wait()
+	close(stop)
+	wait()
+}
+
+// runLoad runs an activation loop, a status-change loop and two
+// verification loops until stop is closed, and returns a function that
+// waits for them and adds what was answered to r. A request that gets no
+// answer is not counted, and the loops go on (a server coming back, or
+// none at all).
+func (r *killRig) runLoad(stop <-chan struct{}) func() {
+	mu := &r.mu
 	var wg sync.WaitGroup
+	stopped := func() bool {
+		select {
+		case <-stop:
+			return true
+		default:
+			return false
+		}
+	}
+	pause := func() { time.Sleep(5 * time.Millisecond) }
 	wg.Go(func() {
-		for !dead.Load() && r.next < len(r.candidates) {
+		for !stopped() && r.next < len(r.candidates) {
 			nik := r.candidates[r.next]
 			r.next++
 			if p := r.activate(nik); p != nil {
@@ -224,30 +270,38 @@ func (r *killRig) load(cmd *exec.Cmd, d time.Duration) {
 				r.active = append(r.active, p)
 				r.stats.activations++
 				mu.Unlock()
+			} else {
+				pause()
 			}
 		}
 	})
 	wg.Go(func() {
-		for i := 0; !dead.Load(); i++ {
+		for i := 0; !stopped(); i++ {
 			mu.Lock()
-			if len(r.active) == 0 {
-				mu.Unlock()
-				time.Sleep(5 * time.Millisecond)
+			var p *killResident
+			if n := len(r.active); n > 0 {
+				p = r.active[i%n]
+				p.unsure = true
+			}
+			mu.Unlock()
+			if p == nil {
+				pause()
 				continue
 			}
-			p := r.active[i%len(r.active)]
-			mu.Unlock()
-			act := "tangguhkan"
+			// From the last answered state; for an unsure resident this
+			// is the unanswered change again, and "already in that state"
+			// says that it had landed.
+			act, already := "tangguhkan", issuance.ErrAlreadySuspended
 			if p.suspended {
-				act = "pulihkan"
+				act, already = "pulihkan", issuance.ErrNotSuspended
 			}
-			p.unsure = true
-			status, _ := r.json("api/v1/penduduk/"+p.nik+"/"+act, r.officer, `{"alasan":"permintaan_penduduk"}`)
-			if status != 200 {
-				return // killed: the change may or may not have landed
+			status, body := r.json("api/v1/penduduk/"+p.nik+"/"+act, r.officer, `{"alasan":"permintaan_penduduk"}`)
+			if status != 200 && !(status == http.StatusConflict && strings.Contains(body, already.Message("id"))) {
+				pause() // it may or may not have landed: p stays unsure
+				continue
 			}
-			p.suspended, p.unsure = act == "tangguhkan", false
 			mu.Lock()
+			p.suspended, p.unsure = act == "tangguhkan", false
 			r.stats.changes++
 			mu.Unlock()
 		}
@@ -255,31 +309,29 @@ func (r *killRig) load(cmd *exec.Cmd, d time.Duration) {
 	var answered atomic.Int64
 	for range 2 {
 		wg.Go(func() {
-			for i := 0; !dead.Load(); i++ {
+			for !stopped() {
 				mu.Lock()
-				n := len(r.active)
 				var p *killResident
-				if n > 0 {
+				if n := len(r.active); n > 0 {
 					p = r.active[rand.IntN(n)]
 				}
 				mu.Unlock()
 				if p == nil {
-					time.Sleep(5 * time.Millisecond)
+					pause()
 					continue
 				}
-				if status, _ := r.verify(p); status != 200 {
-					return
+				if status, _ := r.verify(p); status == 200 {
+					answered.Add(1)
+				} else {
+					pause()
 				}
-				answered.Add(1)
 			}
 		})
 	}
-	time.Sleep(d)
-	dead.Store(true)
-	cmd.Process.Kill()
-	cmd.Wait()
-	wg.Wait()
-	r.verified += answered.Load()
+	return func() {
+		wg.Wait()
+		r.verified += answered.Load()
+	}
 }
 
 // activate starts an activation through the officers' API and redeems it
@@ -289,19 +341,22 @@ func (r *killRig) activate(nik string) *killResident {
 	if status == http.StatusConflict {
 		return nil // the demo activated this one already
 	}
+	if status != http.StatusCreated {
+		return r.failed("aktivasi: %d %s", status, body)
+	}
 	var offer struct {
 		OfferURI string `json:"offer_uri"`
 	}
-	if status != http.StatusCreated || json.Unmarshal([]byte(body), &offer) != nil {
-		return nil
+	if err := json.Unmarshal([]byte(body), &offer); err != nil {
+		return r.failed("aktivasi: %v", err)
 	}
 	u, err := url.Parse(offer.OfferURI)
 	if err != nil {
 		r.t.Fatalf("offer URI %q: %v", offer.OfferURI, err)
 	}
-	res, err := http.Get(u.Query().Get("credential_offer_uri"))
+	res, err := killClient.Get(u.Query().Get("credential_offer_uri"))
 	if err != nil {
-		return nil
+		return r.failed("offer: %v", err)
 	}
 	var o struct {
 		Grants map[string]struct {
@@ -313,7 +368,7 @@ func (r *killRig) activate(nik string) *killResident {
 	code := o.Grants["urn:ietf:params:oauth:grant-type:pre-authorized_code"].Code
 	tx, err := testwallet.MailedCode(r.outbox)
 	if err != nil || code == "" {
-		return nil
+		return r.failed("offer code %q, mailed code: %v", code, err)
 	}
 	w, err := testwallet.New(&http.Client{Timeout: 10 * time.Second})
 	if err != nil {
@@ -321,13 +376,22 @@ func (r *killRig) activate(nik string) *killResident {
 	}
 	creds, err := w.Redeem(offer.OfferURI, tx, "ktp_qr_dasar")
 	if err != nil || len(creds) != 4 {
-		return nil
+		return r.failed("redeem: %d credentials, %v", len(creds), err)
 	}
 	cwt, err := base64.RawURLEncoding.DecodeString(creds["ktp_qr_dasar"])
 	if err != nil {
 		r.t.Fatal(err)
 	}
 	return &killResident{nik: nik, wallet: w, cwt: cwt, code: code, tx: tx}
+}
+
+// failed notes why an activation was not answered, for the test's
+// report, and returns nil.
+func (r *killRig) failed(format string, args ...any) *killResident {
+	r.mu.Lock()
+	r.lastFail = fmt.Sprintf(format, args...)
+	r.mu.Unlock()
+	return nil
 }
 
 // verify presents p's QR credential to the institutions' API and returns

@@ -106,6 +106,7 @@ type DB struct {
 	rebound sync.Map // query text -> rebound text
 	stmts   sync.Map // query text -> *sql.Stmt, nil while being prepared
 	nstmts  atomic.Int64
+	pending sync.WaitGroup // background prepares, waited for by Close
 }
 
 // DB is all of store.Store but TryLock, which each backend adds.
@@ -131,8 +132,12 @@ func (s *DB) SQL() *sql.DB { return s.db }
 // Backend names the database kind.
 func (s *DB) Backend() string { return s.dialect.Name }
 
-// Close closes the database handle.
-func (s *DB) Close() error { return s.db.Close() }
+// Close waits for statements being prepared in the background, whose
+// connections would otherwise outlive it, and closes the database handle.
+func (s *DB) Close() error {
+	s.pending.Wait()
+	return s.db.Close()
+}
 
 // Ready checks that the database answers and carries this build's schema.
 func (s *DB) Ready(ctx context.Context) error {
@@ -273,7 +278,7 @@ func (q *queries) prepared(ctx context.Context, text string) *sql.Stmt {
 			return nil
 		}
 		if _, loaded := q.s.stmts.LoadOrStore(text, (*sql.Stmt)(nil)); !loaded {
-			go q.s.prepare(text)
+			q.s.pending.Go(func() { q.s.prepare(text) })
 		}
 		return nil
 	}
