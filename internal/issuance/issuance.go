@@ -96,6 +96,7 @@ type Issuer struct {
 
 	mu      sync.Mutex
 	cache   map[string]*cachedToken
+	rebuild sync.Mutex    // held while a status list token is made
 	changes atomic.Uint64 // status changes made through this Issuer
 }
 

@@ -10,7 +10,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -372,6 +374,24 @@ func TestRevokeAndToken(t *testing.T) {
 		e.clock.Advance(31 * time.Minute)
 		if _, tok3 := e.statusOf(t, out); tok3 == tok2 {
 			t.Error("the token was not re-signed half-way to exp")
+		}
+		// After a change, callers at once share one rebuild: ES256
+		// signatures are randomised, so two rebuilds give two tokens.
+		must(t, st.SetStatus(ctx, other[1].Kredensial.ID, store.StatusSuspended))
+		toks := make([]string, 20)
+		var wg sync.WaitGroup
+		for i := range toks {
+			wg.Go(func() {
+				tok, err := e.is.PublishToken(ctx, "1", time.Hour)
+				if err != nil {
+					t.Error(err)
+				}
+				toks[i] = tok
+			})
+		}
+		wg.Wait()
+		if n := len(slices.Compact(toks)); n != 1 {
+			t.Errorf("%d different tokens from 20 callers after one change, want 1", n)
 		}
 		checkAction(t, st, "kredensial.cabut", 1)
 	})

@@ -2,8 +2,6 @@ package issuance
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -179,25 +177,23 @@ func lockActivation(ctx context.Context, tx store.Tx, dev store.Perangkat) error
 }
 
 // currentStatuses returns a device's credentials and their non-zero
-// statuses by kredensial ID.
+// statuses by kredensial ID, reading each credential's own entry.
 func currentStatuses(ctx context.Context, tx store.Queries, dev store.Perangkat) ([]store.Kredensial, map[string]int, error) {
 	creds, err := tx.ListKredensialPerangkat(ctx, dev.ID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("issuance: credentials: %w", err)
 	}
 	current := map[string]int{}
-	seen := map[string]bool{}
 	for _, k := range creds {
-		if seen[k.StatusListID] {
+		e, err := tx.GetStatusEntry(ctx, k.StatusListID, k.StatusIdx)
+		if errors.Is(err, store.ErrNotFound) {
 			continue
 		}
-		seen[k.StatusListID] = true
-		nonzero, _, err := tx.StatusEntries(ctx, k.StatusListID)
 		if err != nil {
-			return nil, nil, fmt.Errorf("issuance: status list %s: %w", k.StatusListID, err)
+			return nil, nil, fmt.Errorf("issuance: status of %s: %w", k.ID, err)
 		}
-		for _, e := range nonzero {
-			current[e.KredensialID] = e.Status
+		if e.KredensialID == k.ID && e.Status != 0 {
+			current[k.ID] = e.Status
 		}
 	}
 	return creds, current, nil
@@ -205,10 +201,10 @@ func currentStatuses(ctx context.Context, tx store.Queries, dev store.Perangkat)
 
 // cachedToken is a signed status list token and what it was made from.
 type cachedToken struct {
-	token       string
-	kid         string
-	fingerprint [32]byte
-	refreshAt   time.Time // half-way from iat to exp
+	token     string
+	kid       string
+	version   int64     // the list's version read before its entries
+	refreshAt time.Time // half-way from iat to exp
 }
 
 func (is *Issuer) invalidate(listID string) {
@@ -249,38 +245,35 @@ func (is *Issuer) EntryStatus(ctx context.Context, uri string, idx uint64) (stat
 // PublishToken returns the signed status list token of a list (sub = the
 // list's URI, exp = now + ttl, ttl/2 as the caching hint). The token is
 // kept in memory and returned again until it is half-way to its expiry,
-// the active key changes, or a status of the list changes: Revoke and
-// Suspend drop it, and a change committed by another instance is seen
-// because the list's non-zero entries are compared on every call.
+// the active key changes, or the list's version in the database changes
+// (every status change adds one, whichever instance makes it): a call
+// reads only the lists' rows, and the entries when it rebuilds. One
+// rebuild runs at a time; callers that waited for it take its token.
 func (is *Issuer) PublishToken(ctx context.Context, listID string, ttl time.Duration) (string, error) {
 	if ttl < 2*time.Second {
 		return "", errors.New("issuance: status list ttl must be at least 2s")
 	}
-	lists, err := is.Store.ListStatusLists(ctx)
+	meta, err := is.statusList(ctx, listID)
 	if err != nil {
-		return "", fmt.Errorf("issuance: status lists: %w", err)
+		return "", err
 	}
-	i := slices.IndexFunc(lists, func(l store.StatusList) bool { return l.ID == listID })
-	if i < 0 {
-		return "", fmt.Errorf("issuance: status list %s: %w", listID, store.ErrNotFound)
-	}
-	meta := lists[i]
-	nonzero, _, err := is.Store.StatusEntries(ctx, listID)
-	if err != nil {
-		return "", fmt.Errorf("issuance: status list %s: %w", listID, err)
-	}
-	fp := fingerprint(nonzero)
 	key := is.Keys.Active()
 	now := is.now().Truncate(time.Second)
-	is.mu.Lock()
-	c := is.cache[listID]
-	is.mu.Unlock()
-	if c != nil && c.fingerprint == fp && c.kid == key.ID && now.Before(c.refreshAt) {
-		return c.token, nil
+	if tok, ok := is.cachedToken(listID, meta.Version, key.ID, now); ok {
+		return tok, nil
+	}
+	is.rebuild.Lock()
+	defer is.rebuild.Unlock()
+	if tok, ok := is.cachedToken(listID, meta.Version, key.ID, now); ok {
+		return tok, nil // made while this call waited
 	}
 	signer := key.Signer()
 	if signer == nil {
 		return "", errors.New("issuance: no active issuer key")
+	}
+	nonzero, _, err := is.Store.StatusEntries(ctx, listID)
+	if err != nil {
+		return "", fmt.Errorf("issuance: status list %s: %w", listID, err)
 	}
 	l, err := statuslist.New(meta.Size, meta.Bits)
 	if err != nil {
@@ -302,22 +295,32 @@ func (is *Issuer) PublishToken(ctx context.Context, listID string, ttl time.Dura
 	if is.cache == nil {
 		is.cache = map[string]*cachedToken{}
 	}
-	is.cache[listID] = &cachedToken{token: tok, kid: key.ID, fingerprint: fp, refreshAt: now.Add(ttl / 2)}
+	is.cache[listID] = &cachedToken{token: tok, kid: key.ID, version: meta.Version, refreshAt: now.Add(ttl / 2)}
 	is.mu.Unlock()
 	return tok, nil
 }
 
-// fingerprint hashes a list's non-zero entries, which are all a token
-// carries.
-func fingerprint(nonzero []store.StatusEntry) [32]byte {
-	h := sha256.New()
-	var buf [16]byte
-	for _, e := range nonzero {
-		binary.BigEndian.PutUint64(buf[:8], uint64(e.Idx))
-		binary.BigEndian.PutUint64(buf[8:], uint64(e.Status))
-		h.Write(buf[:])
+// statusList returns a list's row; ErrNotFound for an unknown list.
+func (is *Issuer) statusList(ctx context.Context, listID string) (store.StatusList, error) {
+	lists, err := is.Store.ListStatusLists(ctx)
+	if err != nil {
+		return store.StatusList{}, fmt.Errorf("issuance: status lists: %w", err)
 	}
-	var out [32]byte
-	h.Sum(out[:0])
-	return out
+	i := slices.IndexFunc(lists, func(l store.StatusList) bool { return l.ID == listID })
+	if i < 0 {
+		return store.StatusList{}, fmt.Errorf("issuance: status list %s: %w", listID, store.ErrNotFound)
+	}
+	return lists[i], nil
+}
+
+// cachedToken returns the kept token of a list if it was made from this
+// version with this key and is not due for a refresh.
+func (is *Issuer) cachedToken(listID string, version int64, kid string, now time.Time) (string, bool) {
+	is.mu.Lock()
+	defer is.mu.Unlock()
+	c := is.cache[listID]
+	if c == nil || c.version != version || c.kid != kid || !now.Before(c.refreshAt) {
+		return "", false
+	}
+	return c.token, true
 }

@@ -19,13 +19,13 @@ func (q *queries) CreateStatusList(ctx context.Context, l *store.StatusList) err
 
 // ListStatusLists returns every status list, oldest first.
 func (q *queries) ListStatusLists(ctx context.Context) ([]store.StatusList, error) {
-	rows, err := q.query(ctx, `SELECT id, bits, size, created_at FROM status_list ORDER BY created_at, id`)
+	rows, err := q.query(ctx, `SELECT id, bits, size, created_at, version FROM status_list ORDER BY created_at, id`)
 	if err != nil {
 		return nil, fmt.Errorf("list status_list: %w", err)
 	}
 	return all(rows, func(r rowScanner) (store.StatusList, error) {
 		var l store.StatusList
-		err := r.Scan(&l.ID, &l.Bits, &l.Size, &l.CreatedAt)
+		err := r.Scan(&l.ID, &l.Bits, &l.Size, &l.CreatedAt, &l.Version)
 		l.CreatedAt = l.CreatedAt.UTC()
 		return l, err
 	})
@@ -57,17 +57,24 @@ func insertedOne(res sql.Result, err error, what string) error {
 	return nil
 }
 
-// SetStatus changes the status of a credential's entry.
+// SetStatus changes the status of a credential's entry and adds one to
+// its list's version, in one transaction.
 func (q *queries) SetStatus(ctx context.Context, kredensialID string, status int) error {
-	res, err := q.exec(ctx, `UPDATE status_entry SET status = ?, updated_at = ? WHERE kredensial_id = ?`,
-		status, q.ts(q.now()), kredensialID)
-	if err != nil {
-		return fmt.Errorf("set status: %w", err)
-	}
-	if err := affected(res); err != nil {
-		return fmt.Errorf("set status of %s: %w", kredensialID, err)
-	}
-	return nil
+	return q.atomic(ctx, func(q *queries) error {
+		res, err := q.exec(ctx, `UPDATE status_entry SET status = ?, updated_at = ? WHERE kredensial_id = ?`,
+			status, q.ts(q.now()), kredensialID)
+		if err != nil {
+			return fmt.Errorf("set status: %w", err)
+		}
+		if err := affected(res); err != nil {
+			return fmt.Errorf("set status of %s: %w", kredensialID, err)
+		}
+		if _, err := q.exec(ctx, `UPDATE status_list SET version = version + 1
+			WHERE id = (SELECT list_id FROM status_entry WHERE kredensial_id = ?)`, kredensialID); err != nil {
+			return fmt.Errorf("set status of %s: list version: %w", kredensialID, err)
+		}
+		return nil
+	})
 }
 
 // StatusEntries returns the entries with a non-zero status and the count

@@ -58,9 +58,27 @@ func testStatusList(t *testing.T, st store.Store) {
 		wantErr(t, "list taken in a transaction", tx.CreateStatusList(ctx, &store.StatusList{ID: "1", Bits: 2, Size: 8}), store.ErrConflict)
 		return tx.AllocateStatus(ctx, &store.StatusEntry{ListID: "1", Idx: 5, KredensialID: "k5"})
 	}))
+	version := func() int64 {
+		lists, err := st.ListStatusLists(ctx)
+		must(t, err)
+		for _, l := range lists {
+			if l.ID == "1" {
+				return l.Version
+			}
+		}
+		t.Fatal("list 1 is gone")
+		return 0
+	}
+	v0 := version()
 	must(t, st.SetStatus(ctx, "k0", store.StatusRevoked))
 	must(t, st.SetStatus(ctx, "k2", store.StatusSuspended))
+	if v := version(); v != v0+2 {
+		t.Errorf("list version %d after two status changes from %d, want %d", v, v0, v0+2)
+	}
 	wantErr(t, "status of an unknown credential", st.SetStatus(ctx, "nope", store.StatusRevoked), store.ErrNotFound)
+	if v := version(); v != v0+2 {
+		t.Errorf("list version %d after a refused status change, want %d", v, v0+2)
+	}
 	nonzero, n, err := st.StatusEntries(ctx, "1")
 	must(t, err)
 	if n != 4 || len(nonzero) != 2 || nonzero[0].Idx != 777 || nonzero[0].Status != store.StatusRevoked ||
