@@ -266,9 +266,9 @@ func printedOf(ctx context.Context, q store.Queries, n string) (printedCards, er
 // to status to where allowed, with an audit event, and returns how many
 // changed.
 func (is *Issuer) changePrinted(ctx context.Context, tx store.Tx, n string, pc printedCards, to int, action string, who actor, reason string) (int, error) {
-	entries := make([]entry, len(pc.cards))
+	entries := make([]string, len(pc.cards))
 	for i, k := range pc.cards {
-		entries[i] = entry{id: k.ID, list: k.StatusListID}
+		entries[i] = k.ID
 	}
 	changed, err := is.setAll(ctx, tx, n, entries, pc.current, to, action, printedStatusListHint, who, reason, nil)
 	return len(changed), err

@@ -173,9 +173,9 @@ func holderKey(creds []store.Kredensial, dev store.Perangkat) (*ecdsa.PublicKey,
 // supersede revokes the live credentials and marks them superseded, with
 // one audit event.
 func (is *Issuer) supersede(ctx context.Context, tx store.Tx, r Reissue, who actor, live []store.Kredensial) ([]string, error) {
-	entries := make([]entry, len(live))
+	entries := make([]string, len(live))
 	for i, k := range live {
-		entries[i] = entry{id: k.ID, list: k.StatusListID}
+		entries[i] = k.ID
 	}
 	// Every live credential is valid (liveCredentials): no statuses to pass.
 	return is.setAll(ctx, tx, r.NIK, entries, nil, store.StatusRevoked, ActionSupersede, "status kredensial", who, r.Alasan,

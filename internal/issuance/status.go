@@ -110,42 +110,36 @@ func (is *Issuer) change(ctx context.Context, tx store.Tx, nik string, to int, a
 	if err != nil {
 		return 0, err
 	}
-	var entries []entry
+	var entries []string
 	for _, k := range creds {
 		if k.State == store.Terbit && k.DigantiPada.IsZero() {
-			entries = append(entries, entry{id: k.ID, list: k.StatusListID})
+			entries = append(entries, k.ID)
 		}
 	}
 	changed, err := is.setAll(ctx, tx, nik, entries, current, to, action, "status kredensial", who, reason, nil)
 	return len(changed), err
 }
 
-// entry is an issued credential's status list entry: a device's
-// credential or a printed card.
-type entry struct{ id, list string }
-
-// setAll moves the entries whose current status (current[id], valid when
-// absent) allows it to status to, calls also (when not nil) for each,
+// setAll moves the credentials (a device's, or printed cards) whose
+// current status (current[id], valid when absent) allows it to status to, calls also (when not nil) for each,
 // records one audit event of action with the changed IDs and returns
 // them.
-func (is *Issuer) setAll(ctx context.Context, tx store.Tx, nik string, entries []entry, current map[string]int, to int,
+func (is *Issuer) setAll(ctx context.Context, tx store.Tx, nik string, ids []string, current map[string]int, to int,
 	action, purpose string, who actor, reason string, also func(id string) error) ([]string, error) {
 	var changed []string
-	lists := map[string]bool{}
-	for _, e := range entries {
-		if !allowed(current[e.id], to) {
+	for _, id := range ids {
+		if !allowed(current[id], to) {
 			continue
 		}
-		if err := tx.SetStatus(ctx, e.id, to); err != nil {
+		if err := tx.SetStatus(ctx, id, to); err != nil {
 			return nil, fmt.Errorf("issuance: set status: %w", err)
 		}
 		if also != nil {
-			if err := also(e.id); err != nil {
+			if err := also(id); err != nil {
 				return nil, fmt.Errorf("issuance: %w", err)
 			}
 		}
-		changed = append(changed, e.id)
-		lists[e.list] = true
+		changed = append(changed, id)
 	}
 	if len(changed) == 0 {
 		return nil, nil
@@ -154,9 +148,9 @@ func (is *Issuer) setAll(ctx context.Context, tx store.Tx, nik string, entries [
 		Purpose: purpose, Detail: who.detail(map[string]any{"kredensial": changed, "status": to, "alasan": reason})}); err != nil {
 		return nil, fmt.Errorf("issuance: audit: %w", err)
 	}
-	for id := range lists {
-		is.invalidate(id)
-	}
+	// The lists' tokens follow their versions (PublishToken); the trust
+	// list's cache counts the change.
+	is.changes.Add(1)
 	return changed, nil
 }
 
@@ -205,13 +199,6 @@ type cachedToken struct {
 	kid       string
 	version   int64     // the list's version read before its entries
 	refreshAt time.Time // half-way from iat to exp
-}
-
-func (is *Issuer) invalidate(listID string) {
-	is.changes.Add(1)
-	is.mu.Lock()
-	defer is.mu.Unlock()
-	delete(is.cache, listID)
 }
 
 // Changes counts the status changes made through this Issuer (in this

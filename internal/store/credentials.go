@@ -13,8 +13,8 @@ type CredentialQueries interface {
 	CreateStatusList(ctx context.Context, l *StatusList) error
 	ListStatusLists(ctx context.Context) ([]StatusList, error)
 	AllocateStatus(ctx context.Context, e *StatusEntry) error
-	// SetStatus sets the status of the entry that belongs to a credential
-	// and adds one to its list's Version.
+	// SetStatus sets the status of the entry that belongs to a credential;
+	// its list's Version changes when the transaction commits.
 	SetStatus(ctx context.Context, kredensialID string, status int) error
 	// StatusEntries returns a list's entries with a status other than
 	// zero, and how many entries are allocated in all.
@@ -87,7 +87,7 @@ type StatusList struct {
 	Bits      int
 	Size      int
 	CreatedAt time.Time
-	Version   int64 // grows with every SetStatus of one of its entries
+	Version   int64 // a new random value with every commit that changed one of its entries
 }
 
 // StatusEntry is an allocated index of a status list.

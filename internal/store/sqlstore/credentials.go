@@ -3,7 +3,12 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"maps"
+	"math"
+	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/ikd-project/ikd/internal/store"
@@ -57,24 +62,41 @@ func insertedOne(res sql.Result, err error, what string) error {
 	return nil
 }
 
-// SetStatus changes the status of a credential's entry and adds one to
-// its list's version, in one transaction.
+// SetStatus changes the status of a credential's entry; its list's
+// version changes when the transaction commits (see bumpVersions).
 func (q *queries) SetStatus(ctx context.Context, kredensialID string, status int) error {
 	return q.atomic(ctx, func(q *queries) error {
-		res, err := q.exec(ctx, `UPDATE status_entry SET status = ?, updated_at = ? WHERE kredensial_id = ?`,
-			status, q.ts(q.now()), kredensialID)
+		var list string
+		err := q.row(ctx, `UPDATE status_entry SET status = ?, updated_at = ? WHERE kredensial_id = ? RETURNING list_id`,
+			status, q.ts(q.now()), kredensialID).Scan(&list)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("set status of %s: %w", kredensialID, store.ErrNotFound)
+		}
 		if err != nil {
 			return fmt.Errorf("set status: %w", err)
 		}
-		if err := affected(res); err != nil {
-			return fmt.Errorf("set status of %s: %w", kredensialID, err)
-		}
-		if _, err := q.exec(ctx, `UPDATE status_list SET version = version + 1
-			WHERE id = (SELECT list_id FROM status_entry WHERE kredensial_id = ?)`, kredensialID); err != nil {
-			return fmt.Errorf("set status of %s: list version: %w", kredensialID, err)
+		if q.touched != nil { // nil in a caller's own transaction (TxQueries), which bumps nothing
+			q.touched[list] = true
 		}
 		return nil
 	})
+}
+
+// bumpVersions gives each status list whose entries the transaction
+// changed a new random version, last before the commit: every instance
+// that holds a token of the list sees with one small read that it is out
+// of date. Last, so that the lists' rows are locked after everything else
+// the transaction locked (the audit head above all), in one order (by
+// ID): no lock-order inversion with another transaction. Random, so that
+// a database restored to an earlier state never repeats a version with
+// other content.
+func (q *queries) bumpVersions(ctx context.Context) error {
+	for _, id := range slices.Sorted(maps.Keys(q.touched)) {
+		if _, err := q.exec(ctx, `UPDATE status_list SET version = ? WHERE id = ?`, rand.Int64N(math.MaxInt64-1)+1, id); err != nil {
+			return fmt.Errorf("status list %s: new version: %w", id, err)
+		}
+	}
+	return nil
 }
 
 // StatusEntries returns the entries with a non-zero status and the count

@@ -106,7 +106,14 @@ type DB struct {
 	rebound sync.Map // query text -> rebound text
 	stmts   sync.Map // query text -> *sql.Stmt, nil while being prepared
 	nstmts  atomic.Int64
-	pending sync.WaitGroup // background prepares, waited for by Close
+	// Background prepares: Close marks the store closed (no new ones
+	// start), cancels stop (a prepare waiting for a connection gives up)
+	// and waits for them, whose connections would otherwise outlive it.
+	prepMu  sync.Mutex
+	closed  bool
+	stop    context.Context
+	cancel  context.CancelFunc
+	pending sync.WaitGroup
 }
 
 // DB is all of store.Store but TryLock, which each backend adds.
@@ -122,6 +129,7 @@ func New(db *sql.DB, d *Dialect, now func() time.Time) *DB {
 		now = time.Now
 	}
 	s := &DB{db: db, dialect: d, now: now}
+	s.stop, s.cancel = context.WithCancel(context.Background())
 	s.queries = &queries{s: s, q: db}
 	return s
 }
@@ -132,9 +140,13 @@ func (s *DB) SQL() *sql.DB { return s.db }
 // Backend names the database kind.
 func (s *DB) Backend() string { return s.dialect.Name }
 
-// Close waits for statements being prepared in the background, whose
-// connections would otherwise outlive it, and closes the database handle.
+// Close stops the statements being prepared in the background, waits for
+// them and closes the database handle.
 func (s *DB) Close() error {
+	s.prepMu.Lock()
+	s.closed = true
+	s.prepMu.Unlock()
+	s.cancel()
 	s.pending.Wait()
 	return s.db.Close()
 }
@@ -186,8 +198,11 @@ func (s *DB) inTxOnce(ctx context.Context, fn func(store.Tx) error) error {
 	// would hold SQLite's write lock (or PostgreSQL's row locks) for good.
 	// After a commit it does nothing.
 	defer tx.Rollback()
-	q := &queries{s: s, q: tx, tx: tx, conn: conn}
+	q := &queries{s: s, q: tx, tx: tx, conn: conn, touched: map[string]bool{}}
 	if err := fn(q); err != nil {
+		return s.classify(err)
+	}
+	if err := q.bumpVersions(ctx); err != nil {
 		return s.classify(err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -248,6 +263,9 @@ type queries struct {
 	q    querier
 	tx   *sql.Tx   // nil outside a transaction
 	conn *sql.Conn // the transaction's connection
+	// touched holds the status lists whose entries the transaction
+	// changed, whose versions change at its commit (nil outside InTx).
+	touched map[string]bool
 }
 
 // atomic runs fn in the current transaction, or in a new one.
@@ -278,7 +296,7 @@ func (q *queries) prepared(ctx context.Context, text string) *sql.Stmt {
 			return nil
 		}
 		if _, loaded := q.s.stmts.LoadOrStore(text, (*sql.Stmt)(nil)); !loaded {
-			q.s.pending.Go(func() { q.s.prepare(text) })
+			q.s.background(func() { q.s.prepare(text) })
 		}
 		return nil
 	}
@@ -289,10 +307,20 @@ func (q *queries) prepared(ctx context.Context, text string) *sql.Stmt {
 	return q.tx.StmtContext(ctx, st)
 }
 
+// background runs fn in a goroutine Close waits for, unless the store is
+// closed.
+func (s *DB) background(fn func()) {
+	s.prepMu.Lock()
+	defer s.prepMu.Unlock()
+	if !s.closed {
+		s.pending.Go(fn)
+	}
+}
+
 // prepare prepares text for the statement cache; a query that does not
 // prepare stays uncached and reports its error when it runs.
 func (s *DB) prepare(text string) {
-	st, err := s.db.PrepareContext(context.Background(), text)
+	st, err := s.db.PrepareContext(s.stop, text)
 	if err == nil {
 		s.stmts.Store(text, st)
 	}
