@@ -43,13 +43,14 @@ func TestFailover(t *testing.T) {
 	stop := make(chan struct{})
 	wait := r.runLoad(stop)
 	time.Sleep(3 * time.Second)
-	before := r.answered()
+	atKill := r.answered()
 	killed := time.Now()
 	ha.kill(t, 1)
 	back := r.waitAnswering(killed.Add(60 * time.Second))
 	if back > 30*time.Second {
 		t.Errorf("ikd answered again %.1f s after the primary was killed, want within 30 s", back.Seconds())
 	}
+	before := r.answered() // what is answered from here on, the new primary answered
 	// More load on the new primary, until it has answered an activation
 	// and a status change.
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
@@ -64,7 +65,7 @@ func TestFailover(t *testing.T) {
 	r.check(1)
 	t.Logf("primary killed after %d activations, %d status changes answered; ikd answered again after %.1f s; "+
 		"in all %d activations, %d status changes, %d verifications answered, all there after the failover (new primary: %s)",
-		before.activations, before.changes, back.Seconds(), r.stats.activations, r.stats.changes, r.verified, ha.primary(t))
+		atKill.activations, atKill.changes, back.Seconds(), r.stats.activations, r.stats.changes, r.verified, ha.primary(t))
 	if r.stats.activations <= before.activations || r.stats.changes <= before.changes {
 		t.Errorf("no activation or no status change was answered within 30 s of ikd's answering again; last activation failure: %s", r.lastFail)
 	}

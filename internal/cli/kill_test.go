@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -129,12 +128,7 @@ func killServe(t *testing.T, backend string, rounds int) {
 // officer and an institution, and a fixed port for the server.
 func newKillRig(t *testing.T, vars map[string]string) *killRig {
 	ctx := context.Background()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+	addr := "127.0.0.1:" + strconv.Itoa(freePort(t))
 	vars["IKD_LISTEN"] = addr
 	vars["IKD_PUBLIC_URL"] = "http://" + addr
 	if code, _, stderr := run(t, ctx, vars, "demo", "--scale", "0.002"); code != 0 {
